@@ -1,0 +1,41 @@
+# Harrier: the commands a new user and CI run.
+#   make scan    install deps, build, scan this host (/) with the built-in signatures
+#   make test    install deps, build, run every test (unit + end-to-end)
+#   make build   build only (binary at build/harrier)
+#   make bench   build and run the benchmarks in bench/
+#   make install PREFIX=/usr/local
+PREFIX ?= /usr/local
+BUILD ?= build
+JOBS ?= $(shell nproc)
+SCAN_ARGS ?= /
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: deps build scan test bench install clean fuzz
+
+deps:
+	./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Exit code 1 (findings) and 3 (incomplete, e.g. unreadable files as non-root)
+# are results, not build failures: report them without failing make.
+scan: build
+	@./$(BUILD)/harrier scan $(SCAN_ARGS); rc=$$?; \
+	  echo "harrier exit code: $$rc (0 clean, 1 findings, 2 usage error, 3 incomplete)"; \
+	  [ $$rc -ne 2 ]
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./bench/run.sh
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)

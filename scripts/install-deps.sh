@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs Harrier's build and test dependencies from Debian 12 packages.
+# Idempotent: packages already present are not reinstalled; apt-get runs only
+# when something is missing. Needs root (or sudo) when it has work to do.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config ninja-build git
+  libyara-dev yara                 # YARA engine + CLI (reference for cross-checks/bench)
+  libre2-dev                       # regex sets (portable: Linux and mingw-w64)
+  libssl-dev                       # MD5/SHA1/SHA256 via EVP, PKCS#7
+  libarchive-dev                   # archives (later issues)
+  libsqlite3-dev                   # scan cache
+  libcli11-dev                     # command line
+  nlohmann-json3-dev               # JSON output/parsing
+  libfmt-dev                       # formatting
+  libgtest-dev libgmock-dev        # unit tests
+  libbenchmark-dev                 # micro benchmarks
+  openssl                          # tests build PKCS#7 blobs at test time
+)
+if [[ -n "${HARRIER_EXTRA_PKGS:-}" ]]; then
+  read -r -a extra <<<"$HARRIER_EXTRA_PKGS"
+  PKGS+=("${extra[@]}")
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; else
+    echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+  fi
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

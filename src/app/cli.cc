@@ -1,0 +1,253 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/pipeline.h"
+#include "core/units.h"
+#include "platform/fs.h"
+#include "report/jsonl_reporter.h"
+#include "report/text_reporter.h"
+#include "signatures/loader.h"
+
+namespace harrier {
+namespace {
+
+struct CommonSigOptions {
+  std::vector<std::string> signatures;
+  bool no_builtin = false;
+};
+
+// Resolves the signature folders (built-in first unless --no-builtin).
+Result<std::vector<std::string>> SignatureFolders(const CommonSigOptions& o) {
+  std::vector<std::string> folders;
+  if (!o.no_builtin) {
+    auto b = FindBuiltinRules();
+    if (!b.ok()) return b.status();
+    folders.push_back(*b);
+  }
+  for (const auto& s : o.signatures) folders.push_back(s);
+  return folders;
+}
+
+struct ScanCli {
+  std::vector<std::string> paths;
+  CommonSigOptions sig;
+  std::string jsonl;
+  bool jsonl_diagnostics = false;
+  std::string max_file_size = "32MiB";
+  bool all_files = false;
+  size_t threads = 0;
+  size_t walk_threads = 2;
+  std::vector<std::string> excludes;
+  std::vector<std::string> exclude_files;
+  bool follow_symlinks = false;
+  bool one_file_system = false;
+  int yara_timeout = 60;
+  double notice = 40, warning = 60, alert = 80;
+  bool no_progress = false;
+  bool no_color = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool nice = false;
+};
+
+int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
+  Console console;
+  if (cli.no_color) console.set_color(false);
+  auto die = [&](const std::string& msg) {
+    console.Err(fmt::format("harrier: {}\n", msg));
+    return kExitUsage;
+  };
+  auto max_size = ParseSize(cli.max_file_size);
+  if (!max_size.ok()) return die(fmt::format("--max-file-size: {}", max_size.status().message()));
+  if (cli.nice) platform::LowerPriority();
+
+  PipelineOptions po;
+  po.scan.max_file_size = *max_size;
+  po.scan.all_files = cli.all_files;
+  po.scan.follow_symlinks = cli.follow_symlinks;
+  po.scan.yara.timeout_s = cli.yara_timeout;
+  po.scan.score.notice = cli.notice;
+  po.scan.score.warning = cli.warning;
+  po.scan.score.alert = cli.alert;
+  po.threads = cli.threads ? cli.threads : std::max(1u, std::thread::hardware_concurrency());
+  po.progress = !cli.no_progress;
+
+  ExcludeMatcher excludes;
+  for (const auto& e : cli.excludes) {
+    if (Status s = excludes.Add(e); !s.ok()) return die(s.message());
+  }
+  for (const auto& f : cli.exclude_files) {
+    if (Status s = excludes.AddFile(f); !s.ok()) return die(s.ToString());
+  }
+  if (Status s = excludes.Compile(); !s.ok()) return die(s.ToString());
+
+  po.walk.roots = cli.paths.empty() ? std::vector<std::string>{"/"} : cli.paths;
+  po.walk.follow_symlinks = cli.follow_symlinks;
+  po.walk.one_file_system = cli.one_file_system;
+  po.walk.threads = cli.walk_threads;
+  po.walk.excludes = &excludes;
+
+  // Reporters first: their files must exist so the walker can skip them.
+  MultiReporter reporter;
+  reporter.Add(std::make_unique<TextReporter>(
+      console, TextOptions{cli.verbose, cli.quiet || cli.jsonl == "-"}));
+  if (!cli.jsonl.empty()) {
+    auto j = JsonlReporter::Open(cli.jsonl, console, cli.jsonl_diagnostics);
+    if (!j.ok()) return die(j.status().message());
+    reporter.Add(std::move(*j));
+    if (cli.jsonl != "-") {
+      if (auto rp = platform::RealPath(cli.jsonl); rp.ok()) po.walk.exclude_paths.push_back(*rp);
+    }
+  }
+
+  auto folders = SignatureFolders(cli.sig);
+  if (!folders.ok()) return die(folders.status().message());
+  if (console.stderr_tty() && !cli.no_progress) console.Progress("loading signatures...");
+  Diagnostics diag;
+  diag.SetListener([&](const Diagnostic& d) {
+    if (d.severity == Diagnostic::Severity::kError)
+      console.Err(fmt::format("signature error: {}: {}\n", TerminalSafe(d.where), TerminalSafe(d.message)));
+  });
+  LoadOptions lo;
+  lo.folders = *folders;
+  auto sigs = LoadSignatures(lo, diag);
+  console.ClearProgress();
+  diag.SetListener(nullptr);
+  if (!sigs.ok()) return die(sigs.status().ToString());
+  for (const auto& f : (*sigs)->folders) po.walk.exclude_paths.push_back(f);
+
+  ScanInfo info;
+  info.version = HARRIER_VERSION;
+  info.hostname = platform::HostName();
+  info.paths = po.walk.roots;
+  info.start_time = std::time(nullptr);
+  info.rules = (*sigs)->stats;
+
+  // Signature-load problems are reported above; the scan's own error count
+  // starts from here.
+  Diagnostics scan_diag;
+  CheckRegistry checks = DefaultChecks();
+  ScanSummary s = RunPipeline(po, *sigs, checks, reporter, info, console, scan_diag, cancel);
+  return ExitCodeFor(s);
+}
+
+struct RulesCheckCli {
+  std::vector<std::string> dirs;
+  bool no_builtin = false;
+  bool verbose = false;
+};
+
+int RunRulesCheck(const RulesCheckCli& cli) {
+  CommonSigOptions o;
+  o.no_builtin = cli.no_builtin;
+  o.signatures = cli.dirs;
+  auto folders = SignatureFolders(o);
+  if (!folders.ok()) {
+    std::cerr << "harrier: " << folders.status().message() << "\n";
+    return kExitUsage;
+  }
+  Diagnostics diag;
+  LoadOptions lo;
+  lo.folders = *folders;
+  LoadReport report;
+  auto sigs = LoadSignatures(lo, diag, &report);
+  if (!sigs.ok()) {
+    std::cerr << "harrier: " << sigs.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  for (const auto& f : report.files) {
+    if (f.errors == 0 && !cli.verbose) continue;
+    std::cout << fmt::format("{:<8} {:<6} {}{}\n", f.errors ? "FAILED" : "ok", f.kind,
+                             TerminalSafe(f.path),
+                             f.kind == "yara" ? "" : fmt::format(" ({} entries)", f.entries));
+  }
+  for (const auto& d : diag.Snapshot()) {
+    if (d.severity == Diagnostic::Severity::kInfo && !cli.verbose) continue;
+    std::cout << fmt::format("{}: {}: {}\n", SeverityName(d.severity), TerminalSafe(d.where),
+                             TerminalSafe(d.message));
+  }
+  const RuleStats& st = (*sigs)->stats;
+  std::cout << fmt::format(
+      "Loaded from {} folder(s): {} YARA files ({} failed), {} YARA rules, {} hash IOCs, "
+      "{} false-positive hashes, {} filename IOCs, {} C2 IOCs; {} IOC lines failed\n"
+      "Signature digest: {}\n",
+      st.sources.size(), st.yara_files, st.yara_files_failed, st.yara_rules, st.hash_iocs,
+      st.fp_hashes, st.filename_iocs, st.c2_iocs, st.ioc_lines_failed, st.digest);
+  bool failed = diag.error_count() > 0;
+  std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
+  CLI::App app{"Harrier: compromise-assessment scanner (hash, filename, C2 and YARA IOCs)",
+               "harrier"};
+  app.set_version_flag("-V,--version", fmt::format("harrier {}", HARRIER_VERSION));
+  app.require_subcommand(1);
+
+  ScanCli scan;
+  auto* sc = app.add_subcommand("scan", "Scan files and directories (default: /)");
+  sc->add_option("paths", scan.paths, "Files or directories to scan (default: /)");
+  sc->add_option("--signatures", scan.sig.signatures,
+                 "Extra signature folder (signature-base/THOR layout: yara/, iocs/); repeatable")
+      ->allow_extra_args(false);
+  sc->add_flag("--no-builtin", scan.sig.no_builtin, "Do not load the built-in signatures");
+  sc->add_option("--jsonl", scan.jsonl, "Write JSON Lines findings + summary to FILE ('-' = stdout)");
+  sc->add_flag("--jsonl-diagnostics", scan.jsonl_diagnostics,
+               "Also write error/warning diagnostics to the JSONL output");
+  sc->add_option("--max-file-size", scan.max_file_size,
+                 "Skip files larger than SIZE (reason 'size'); e.g. 32M, 1G")
+      ->default_str("32MiB");
+  sc->add_flag("--all-files", scan.all_files,
+               "Scan every regular file, not only the default selection (see docs/scanning.md)");
+  sc->add_option("--threads", scan.threads, "Scan worker threads (default: number of CPUs)");
+  sc->add_option("--walk-threads", scan.walk_threads, "Directory walking threads")->default_val(2);
+  sc->add_option("--exclude", scan.excludes,
+                 "Exclude paths: GLOB (no '/' = name only) or re:REGEX; repeatable")
+      ->allow_extra_args(false);
+  sc->add_option("--exclude-file", scan.exclude_files, "File with one exclude pattern per line")
+      ->allow_extra_args(false);
+  sc->add_flag("--follow-symlinks", scan.follow_symlinks,
+               "Follow symbolic links (each directory entered once, so loops end)");
+  sc->add_flag("--one-file-system", scan.one_file_system,
+               "Do not cross into other file systems below each path");
+  sc->add_option("--yara-timeout", scan.yara_timeout, "YARA timeout per file in seconds (0 = none)")
+      ->default_val(60);
+  sc->add_option("--notice", scan.notice, "Score threshold for Notice")->default_val(40);
+  sc->add_option("--warning", scan.warning, "Score threshold for Warning")->default_val(60);
+  sc->add_option("--alert", scan.alert, "Score threshold for Alert")->default_val(80);
+  sc->add_flag("--no-progress", scan.no_progress, "No progress line on stderr");
+  sc->add_flag("--no-color", scan.no_color, "No colours (also: NO_COLOR=1)");
+  sc->add_flag("-v,--verbose", scan.verbose, "Also print warnings (unreadable files, ...)");
+  sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
+  sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
+
+  auto* rules = app.add_subcommand("rules", "Signature management");
+  rules->require_subcommand(1);
+  RulesCheckCli rc;
+  auto* check = rules->add_subcommand("check", "Load signature folders and report what failed");
+  check->add_option("dirs", rc.dirs, "Signature folders to check (plus the built-in ones)");
+  check->add_flag("--no-builtin", rc.no_builtin, "Do not load the built-in signatures");
+  check->add_flag("-v,--verbose", rc.verbose, "List every file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc_exit = app.exit(e);
+    return rc_exit == 0 ? 0 : kExitUsage;
+  }
+  if (*sc) return RunScan(scan, cancel);
+  if (*check) return RunRulesCheck(rc);
+  return kExitUsage;
+}
+
+}  // namespace harrier

@@ -1,0 +1,44 @@
+// Native checks: detection logic that rules express poorly (PE Authenticode
+// padding, software inventory, ...). A check sees the one buffer the scanner
+// read and appends Reasons; it never reads the file again.
+// Thread-safety: Run() is const and called concurrently from all workers.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.h"
+
+namespace harrier {
+
+struct FileContext {
+  const FileMeta& meta;
+  std::string_view unix_form;     // path with '/' (mapped root if any)
+  std::string_view windows_form;  // path with '\' (e.g. "C:\Users\..")
+  std::span<const uint8_t> data;  // whole file content (<= max-file-size)
+  std::string_view filetype;      // scan/filetype.h names, "" if unknown
+  const Hashes& hashes;
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual std::string_view id() const = 0;  // stable, e.g. "pe.authenticode_padding"
+  virtual void Run(const FileContext& ctx, std::vector<Reason>* out) const = 0;
+};
+
+class CheckRegistry {
+ public:
+  void Add(std::unique_ptr<Check> c) { checks_.push_back(std::move(c)); }
+  const std::vector<std::unique_ptr<Check>>& checks() const { return checks_; }
+
+ private:
+  std::vector<std::unique_ptr<Check>> checks_;
+};
+
+// The checks Harrier runs by default (see docs/checks.md).
+CheckRegistry DefaultChecks();
+
+}  // namespace harrier

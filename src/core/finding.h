@@ -1,0 +1,118 @@
+// The Finding model shared by checks, scoring and reporters, plus the
+// per-scan summary. Plain values; safe to move between threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace harrier {
+
+// Verdict levels, ordered. Thresholds live in ScoreOptions (score/score.h).
+enum class Level { kNone = 0, kNotice = 1, kWarning = 2, kAlert = 3 };
+std::string_view LevelName(Level level);         // "none", "notice", ...
+std::string_view LevelLabel(Level level);        // "CLEAN", "NOTICE", ...
+
+// Why a file was not (fully) scanned. Every file seen is either scanned or
+// counted under exactly one of these.
+enum class SkipReason {
+  kSize = 0,      // larger than --max-file-size
+  kType,          // not selected by the default file selection (see --all-files)
+  kExcluded,      // --exclude / exclude file / own signature or report paths
+  kPermission,    // EACCES/EPERM on open or read
+  kSpecialFile,   // FIFO, socket, block/char device
+  kSymlink,       // symlink not followed (default)
+  kPseudoFs,      // directory on proc/sysfs/devtmpfs/... (counted per mount)
+  kOtherFs,       // --one-file-system boundary (counted per mount)
+  kNetworkFs,     // nfs/cifs/sshfs/... (counted per mount)
+  kTimeout,       // YARA per-file timeout hit (hash/name checks still ran)
+  kError,         // vanished, changed during read, I/O error
+  kCount
+};
+constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kCount);
+std::string_view SkipReasonName(SkipReason r);  // "size", "type", ...
+
+struct StringHit {
+  std::string identifier;  // "$s1"
+  uint64_t offset = 0;
+  std::string data;        // raw bytes, capped (see kMaxHitBytes)
+};
+
+// One reason a file scored: a hash IOC, a filename IOC, a YARA rule, a C2
+// indicator in the content, or a native check.
+struct Reason {
+  std::string type;         // "hash" | "filename" | "yara" | "c2" | "check"
+  std::string name;         // rule name, IOC value or check id
+  std::string description;
+  int score = 0;            // sub-score, may be negative for filename IOCs
+  std::string source;       // where the signature came from: "file:line"
+  std::vector<StringHit> strings;  // capped
+  std::string remediation;  // what the admin should do; may be empty
+  std::vector<std::pair<std::string, std::string>> details;  // extra evidence
+};
+
+struct FileMeta {
+  std::string path;         // as walked; raw bytes, may be invalid UTF-8
+  std::string display_path; // path as matched/presented (e.g. "C:\\Users\\..")
+  uint64_t size = 0;
+  int64_t mtime = 0;        // seconds since epoch
+  int64_t ctime = 0;
+  uint32_t mode = 0;
+  uint32_t uid = 0;
+  uint64_t dev = 0;
+  uint64_t inode = 0;
+  std::string owner;        // user name, or uid as text
+};
+
+struct Hashes {
+  std::string md5, sha1, sha256;  // lowercase hex; empty if not read
+};
+
+struct Finding {
+  FileMeta file;
+  Hashes hashes;
+  std::string filetype;     // e.g. "EXE", "ELF"; empty if unknown
+  std::vector<Reason> reasons;  // sorted by score, descending
+  double score = 0;
+  Level level = Level::kNone;
+};
+
+struct RuleStats {
+  uint64_t yara_files = 0, yara_files_failed = 0, yara_rules = 0;
+  uint64_t hash_iocs = 0, filename_iocs = 0, c2_iocs = 0, fp_hashes = 0;
+  uint64_t ioc_lines_failed = 0;
+  std::vector<std::string> sources;  // signature folders, in load order
+  std::string digest;                // content digest of all signatures
+};
+
+struct ScanSummary {
+  // Invariant: files_seen == files_scanned + skipped_total().
+  uint64_t files_seen = 0;      // regular + special + symlinks met by the walk
+  uint64_t files_scanned = 0;   // content read and checked
+  uint64_t bytes_scanned = 0;
+  uint64_t dirs_seen = 0;
+  std::array<uint64_t, kSkipReasonCount> skipped{};       // files, by reason
+  std::array<uint64_t, kSkipReasonCount> skipped_dirs{};  // directories/mounts not entered
+  uint64_t errors = 0;          // diagnostics of severity error during the scan
+  std::array<uint64_t, 4> findings{};  // by Level
+  double duration_s = 0;
+  bool interrupted = false;
+  RuleStats rules;
+
+  uint64_t skipped_total() const;
+  // Incomplete: interrupted, errors, or files we could not check
+  // (permission, timeout, error skips).
+  bool incomplete() const;
+};
+
+// Exit codes (docs/exit-codes in README): findings win over incompleteness.
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitIncomplete = 3;
+int ExitCodeFor(const ScanSummary& s);
+
+}  // namespace harrier

@@ -1,0 +1,19 @@
+// Parsing and printing sizes and durations for options and reports.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace harrier {
+
+// Parses "123", "64K", "32M", "32MiB", "1G", "2GB" (binary multiples, case-
+// insensitive). Returns InvalidArgument on anything else or overflow.
+Result<uint64_t> ParseSize(std::string_view text);
+
+// "1.5 GiB", "320 KiB", "17 B".
+std::string FormatBytes(uint64_t bytes);
+
+}  // namespace harrier

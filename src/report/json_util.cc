@@ -1,0 +1,206 @@
+#include "report/json_util.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace harrier {
+
+namespace {
+// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
+size_t Utf8SeqLen(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return n;
+}
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8SeqLen(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string SafeUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8SeqLen(s, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string EscapeBytes(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') out += static_cast<char>(c);
+    else if (c == '\\') out += "\\\\";
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
+std::string HexBytes(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+std::string IsoTime(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
+  using J = nlohmann::ordered_json;
+  J j;
+  j["@timestamp"] = IsoTime(std::time(nullptr));
+  j["event"] = {{"kind", "alert"},
+                {"category", "file"},
+                {"severity", static_cast<int>(f.level)},
+                {"risk_score", f.score}};
+  j["host"] = {{"hostname", SafeUtf8(hostname)}};
+  std::string path = SafeUtf8(f.file.path);
+  auto slash = f.file.path.rfind('/');
+  std::string name = SafeUtf8(slash == std::string::npos ? f.file.path : f.file.path.substr(slash + 1));
+  J file = {{"path", path},
+            {"name", name},
+            {"size", f.file.size},
+            {"mtime", IsoTime(f.file.mtime)},
+            {"ctime", IsoTime(f.file.ctime)},
+            {"mode", fmt::format("{:04o}", f.file.mode)},
+            {"owner", SafeUtf8(f.file.owner)},
+            {"inode", f.file.inode},
+            {"device", f.file.dev}};
+  if (!f.hashes.sha256.empty())
+    file["hash"] = {{"md5", f.hashes.md5}, {"sha1", f.hashes.sha1}, {"sha256", f.hashes.sha256}};
+  if (!f.filetype.empty()) file["type"] = f.filetype;
+  j["file"] = std::move(file);
+  if (!f.reasons.empty()) j["rule"] = {{"name", SafeUtf8(f.reasons.front().name)}};
+  J reasons = J::array();
+  for (const auto& r : f.reasons) {
+    J jr = {{"type", r.type},
+            {"name", SafeUtf8(r.name)},
+            {"score", r.score},
+            {"description", SafeUtf8(r.description)},
+            {"source", SafeUtf8(r.source)}};
+    if (!r.remediation.empty()) jr["remediation"] = SafeUtf8(r.remediation);
+    if (!r.strings.empty()) {
+      J ss = J::array();
+      for (const auto& s : r.strings)
+        ss.push_back({{"id", SafeUtf8(s.identifier)},
+                      {"offset", s.offset},
+                      {"text", EscapeBytes(s.data)},
+                      {"hex", HexBytes(s.data)}});
+      jr["strings"] = std::move(ss);
+    }
+    if (!r.details.empty()) {
+      J d = J::object();
+      for (const auto& [k, v] : r.details) d[SafeUtf8(k)] = SafeUtf8(v);
+      jr["details"] = std::move(d);
+    }
+    reasons.push_back(std::move(jr));
+  }
+  J h = {{"schema", kJsonlSchemaVersion},
+         {"type", "finding"},
+         {"level", LevelName(f.level)},
+         {"score", f.score},
+         {"reasons", std::move(reasons)}};
+  if (f.file.display_path != f.file.path) h["display_path"] = SafeUtf8(f.file.display_path);
+  if (!IsValidUtf8(f.file.path)) h["path_hex"] = HexBytes(f.file.path);
+  j["harrier"] = std::move(h);
+  return j;
+}
+
+nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info) {
+  using J = nlohmann::ordered_json;
+  J skipped = J::object();
+  for (size_t i = 0; i < kSkipReasonCount; ++i)
+    skipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = s.skipped[i];
+  J findings = {{"notice", s.findings[1]}, {"warning", s.findings[2]}, {"alert", s.findings[3]}};
+  std::string verdict = s.findings[3] ? "alert"
+                        : s.findings[2] ? "warning"
+                        : s.incomplete() ? "incomplete"
+                                         : "clean";
+  J rules = {{"yara_files", s.rules.yara_files},
+             {"yara_files_failed", s.rules.yara_files_failed},
+             {"yara_rules", s.rules.yara_rules},
+             {"hash_iocs", s.rules.hash_iocs},
+             {"filename_iocs", s.rules.filename_iocs},
+             {"c2_iocs", s.rules.c2_iocs},
+             {"fp_hashes", s.rules.fp_hashes},
+             {"ioc_lines_failed", s.rules.ioc_lines_failed},
+             {"digest", s.rules.digest}};
+  J sources = J::array();
+  for (const auto& src : s.rules.sources) sources.push_back(SafeUtf8(src));
+  rules["sources"] = std::move(sources);
+  J paths = J::array();
+  for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
+  J j;
+  j["@timestamp"] = IsoTime(std::time(nullptr));
+  j["event"] = {{"kind", "metric"}, {"category", "process"}};
+  j["host"] = {{"hostname", SafeUtf8(info.hostname)}};
+  j["harrier"] = {{"schema", kJsonlSchemaVersion},
+                  {"type", "summary"},
+                  {"version", info.version},
+                  {"verdict", verdict},
+                  {"exit_code", ExitCodeFor(s)},
+                  {"interrupted", s.interrupted},
+                  {"incomplete", s.incomplete()},
+                  {"paths", std::move(paths)},
+                  {"start", IsoTime(info.start_time)},
+                  {"duration_s", s.duration_s},
+                  {"files_seen", s.files_seen},
+                  {"files_scanned", s.files_scanned},
+                  {"files_skipped", s.skipped_total()},
+                  {"dirs_seen", s.dirs_seen},
+                  {"bytes_scanned", s.bytes_scanned},
+                  {"errors", s.errors},
+                  {"skipped", std::move(skipped)},
+                  {"findings", std::move(findings)},
+                  {"rules", std::move(rules)}};
+  return j;
+}
+
+nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d) {
+  nlohmann::ordered_json j;
+  j["@timestamp"] = IsoTime(std::time(nullptr));
+  j["event"] = {{"kind", "event"}, {"category", "process"}};
+  j["harrier"] = {{"schema", kJsonlSchemaVersion},
+                  {"type", "diagnostic"},
+                  {"severity", SeverityName(d.severity)},
+                  {"where", SafeUtf8(d.where)},
+                  {"message", SafeUtf8(d.message)}};
+  return j;
+}
+
+}  // namespace harrier

@@ -1,0 +1,33 @@
+// Conversions shared by the machine-readable reporters: safe text for bytes
+// from a hostile machine, and the JSON objects of the documented schema
+// (docs/report-format.md).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/finding.h"
+#include "report/reporter.h"
+
+namespace harrier {
+
+// Valid UTF-8 passes through; every byte of an invalid sequence becomes the
+// text "\xNN". Control characters are kept (JSON escapes them).
+std::string SafeUtf8(std::string_view bytes);
+bool IsValidUtf8(std::string_view bytes);
+
+// Printable ASCII as is, other bytes as \xNN: for matched string data.
+std::string EscapeBytes(std::string_view bytes);
+std::string HexBytes(std::string_view bytes);
+
+constexpr int kJsonlSchemaVersion = 1;
+
+nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname);
+nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info);
+nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);
+
+std::string IsoTime(int64_t epoch_seconds);
+
+}  // namespace harrier

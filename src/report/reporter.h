@@ -1,0 +1,45 @@
+// Reporter: the output sink. The pipeline calls a reporter from one thread
+// at a time (it serialises calls), so implementations need no locking.
+// A new output format is a new Reporter; scan code never changes for it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/finding.h"
+
+namespace harrier {
+
+struct ScanInfo {
+  std::string version;             // Harrier version
+  std::string hostname;
+  std::vector<std::string> paths;  // scan roots
+  int64_t start_time = 0;          // seconds since epoch
+  RuleStats rules;
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void Begin(const ScanInfo& info) {}
+  virtual void OnFinding(const Finding& f) = 0;
+  virtual void OnDiagnostic(const Diagnostic& d) {}
+  virtual void End(const ScanSummary& summary) = 0;
+};
+
+// Fans out to several reporters.
+class MultiReporter final : public Reporter {
+ public:
+  void Add(std::unique_ptr<Reporter> r) { reporters_.push_back(std::move(r)); }
+  void Begin(const ScanInfo& info) override;
+  void OnFinding(const Finding& f) override;
+  void OnDiagnostic(const Diagnostic& d) override;
+  void End(const ScanSummary& summary) override;
+
+ private:
+  std::vector<std::unique_ptr<Reporter>> reporters_;
+};
+
+}  // namespace harrier

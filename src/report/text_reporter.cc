@@ -1,0 +1,112 @@
+#include "report/text_reporter.h"
+
+#include <fmt/format.h>
+
+#include "core/units.h"
+#include "report/json_util.h"
+
+namespace harrier {
+namespace {
+const char* LevelColor(Level l) {
+  switch (l) {
+    case Level::kAlert: return "1;31";
+    case Level::kWarning: return "1;33";
+    case Level::kNotice: return "1;36";
+    default: return "1;32";
+  }
+}
+}  // namespace
+
+std::string TerminalSafe(std::string_view bytes) {
+  std::string s = SafeUtf8(bytes);
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string TextReporter::Paint(std::string_view text, const char* code) const {
+  if (!console_.color()) return std::string(text);
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+void TextReporter::Begin(const ScanInfo& info) {
+  info_ = info;
+  if (opts_.quiet) return;
+  std::string roots;
+  for (const auto& p : info.paths) roots += (roots.empty() ? "" : " ") + TerminalSafe(p);
+  console_.Out(fmt::format(
+      "Harrier {} on {}: scanning {}\nSignatures: {} YARA rules ({} files, {} failed), "
+      "{} hash IOCs, {} filename IOCs, {} C2 IOCs\n\n",
+      info.version, TerminalSafe(info.hostname), roots, info.rules.yara_rules,
+      info.rules.yara_files, info.rules.yara_files_failed, info.rules.hash_iocs,
+      info.rules.filename_iocs, info.rules.c2_iocs));
+}
+
+void TextReporter::OnFinding(const Finding& f) {
+  if (opts_.quiet) return;
+  std::string out = fmt::format("{} {} {}\n", Paint(fmt::format("{:<7}", LevelLabel(f.level)), LevelColor(f.level)),
+                                Paint(fmt::format("score {:>3.0f}", f.score), "1"),
+                                TerminalSafe(f.file.display_path));
+  if (f.file.display_path != f.file.path) out += fmt::format("        file: {}\n", TerminalSafe(f.file.path));
+  if (!f.hashes.sha256.empty())
+    out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.file.size, f.hashes.sha256, f.hashes.md5);
+  for (const auto& r : f.reasons) {
+    out += fmt::format("        [{:>3}] {:<8} {}", r.score, r.type, TerminalSafe(r.name));
+    if (!r.description.empty()) out += fmt::format(" - {}", TerminalSafe(r.description));
+    out += "\n";
+    if (!r.source.empty()) out += fmt::format("              from {}\n", TerminalSafe(r.source));
+    for (const auto& s : r.strings)
+      out += fmt::format("              {} at 0x{:x}: {}\n", TerminalSafe(s.identifier), s.offset,
+                         EscapeBytes(s.data));
+    for (const auto& [k, v] : r.details)
+      out += fmt::format("              {}: {}\n", TerminalSafe(k), TerminalSafe(v));
+    if (!r.remediation.empty())
+      out += fmt::format("              {} {}\n", Paint("what to do:", "1"), TerminalSafe(r.remediation));
+  }
+  console_.Out(out);
+}
+
+void TextReporter::OnDiagnostic(const Diagnostic& d) {
+  if (d.severity == Diagnostic::Severity::kInfo) return;
+  if (d.severity == Diagnostic::Severity::kWarning && !opts_.show_warnings) {
+    ++diag_suppressed_;
+    return;
+  }
+  console_.Err(fmt::format("{}: {}: {}\n", SeverityName(d.severity), TerminalSafe(d.where),
+                           TerminalSafe(d.message)));
+}
+
+void TextReporter::End(const ScanSummary& s) {
+  std::string out = "\n";
+  Level top = s.findings[3] ? Level::kAlert : s.findings[2] ? Level::kWarning : s.findings[1] ? Level::kNotice : Level::kNone;
+  std::string verdict;
+  if (top == Level::kAlert) verdict = Paint("ALERT: indicators of compromise found", LevelColor(Level::kAlert));
+  else if (top == Level::kWarning) verdict = Paint("WARNING: suspicious files found", LevelColor(Level::kWarning));
+  else if (s.incomplete()) verdict = Paint("INCOMPLETE: no indicators found in what was scanned, but not everything could be scanned", "1;35");
+  else if (top == Level::kNotice) verdict = Paint("CLEAN (notices only)", LevelColor(Level::kNone));
+  else verdict = Paint("CLEAN: no indicators found", LevelColor(Level::kNone));
+  if (s.interrupted) verdict += Paint("  (interrupted: the scan did not finish)", "1;35");
+  out += fmt::format("Verdict: {}\n", verdict);
+  double rate = s.duration_s > 0 ? s.bytes_scanned / s.duration_s : 0;
+  out += fmt::format("Findings: {} alert, {} warning, {} notice\n", s.findings[3], s.findings[2], s.findings[1]);
+  out += fmt::format("Files: {} seen, {} scanned ({}), {} skipped, {} errors; {} directories\n",
+                     s.files_seen, s.files_scanned, FormatBytes(s.bytes_scanned), s.skipped_total(),
+                     s.errors, s.dirs_seen);
+  std::string skips, dskips;
+  for (size_t i = 0; i < kSkipReasonCount; ++i) {
+    if (s.skipped[i]) skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", s.skipped[i], SkipReasonName(static_cast<SkipReason>(i)));
+    if (s.skipped_dirs[i]) dskips += fmt::format("{}{} {}", dskips.empty() ? "" : ", ", s.skipped_dirs[i], SkipReasonName(static_cast<SkipReason>(i)));
+  }
+  if (!skips.empty()) out += fmt::format("Skipped files: {}\n", skips);
+  if (!dskips.empty()) out += fmt::format("Directories not entered: {}\n", dskips);
+  if (diag_suppressed_) out += fmt::format("Warnings not shown: {} (use --verbose)\n", diag_suppressed_);
+  out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),
+                     s.duration_s > 0 ? s.files_scanned / s.duration_s : 0.0);
+  out += fmt::format("Exit code: {}\n", ExitCodeFor(s));
+  console_.Out(out);
+}
+
+}  // namespace harrier

@@ -1,0 +1,36 @@
+// Human-readable report: findings as they arrive, then the verdict and a
+// summary. Colour only on a TTY (and never with NO_COLOR). Every byte taken
+// from the scanned machine is shown escaped (no terminal control sequences).
+#pragma once
+
+#include "report/console.h"
+#include "report/reporter.h"
+
+namespace harrier {
+
+struct TextOptions {
+  bool show_warnings = false;  // print warning diagnostics (errors always)
+  bool quiet = false;          // summary only
+};
+
+class TextReporter final : public Reporter {
+ public:
+  TextReporter(Console& console, TextOptions opts) : console_(console), opts_(opts) {}
+  void Begin(const ScanInfo& info) override;
+  void OnFinding(const Finding& f) override;
+  void OnDiagnostic(const Diagnostic& d) override;
+  void End(const ScanSummary& summary) override;
+
+ private:
+  std::string Paint(std::string_view text, const char* code) const;
+  Console& console_;
+  TextOptions opts_;
+  ScanInfo info_;
+  uint64_t diag_suppressed_ = 0;
+};
+
+// Terminal-safe text: valid UTF-8 printable characters pass, control
+// characters and invalid bytes become \xNN.
+std::string TerminalSafe(std::string_view bytes);
+
+}  // namespace harrier

@@ -1,0 +1,163 @@
+#include "scan/file_scanner.h"
+
+#include <fmt/format.h>
+
+#include "scan/filetype.h"
+
+namespace harrier {
+namespace {
+
+std::string BaseName(std::string_view p) {
+  auto s = p.rfind('/');
+  return std::string(s == std::string_view::npos ? p : p.substr(s + 1));
+}
+
+}  // namespace
+
+FileScanner::FileScanner(std::shared_ptr<const SignatureSet> sigs, const CheckRegistry* checks,
+                         const ScanConfig& config)
+    : sigs_(std::move(sigs)), checks_(checks), config_(config) {}
+
+Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const SignatureSet> sigs,
+                                                         const CheckRegistry* checks,
+                                                         const ScanConfig& config) {
+  std::unique_ptr<FileScanner> fs(new FileScanner(sigs, checks, config));
+  if (sigs && sigs->yara) {
+    auto y = YaraScanner::Create(sigs->yara, config.yara);
+    if (!y.ok()) return y.status();
+    fs->yara_ = std::move(*y);
+  }
+  return fs;
+}
+
+const std::vector<std::string>& FileScanner::last_yara_ids() const {
+  return yara_ ? yara_->last_rule_ids() : no_ids_;
+}
+
+FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
+                              Diagnostics& diag) {
+  FileOutcome out;
+  Finding f;
+  f.file.path = path;
+  f.file.size = st.size;
+  f.file.mtime = st.mtime;
+  f.file.ctime = st.ctime;
+  f.file.mode = st.mode;
+  f.file.uid = st.uid;
+  f.file.dev = st.dev;
+  f.file.inode = st.inode;
+  f.file.owner = platform::OwnerName(st.uid);
+  PathForms forms = MakePathForms(path, config_.roots);
+  f.file.display_path = forms.display;
+
+  // 1. Path IOCs: from metadata, for every file, read or not.
+  for (const FilenameIoc* ioc : sigs_->filenames.Match(forms.unix_form, forms.windows_form)) {
+    Reason r;
+    r.type = "filename";
+    r.name = ioc->pattern;
+    r.description = ioc->description;
+    r.score = ioc->score;
+    r.source = ioc->source;
+    f.reasons.push_back(std::move(r));
+  }
+
+  auto finish = [&](FileOutcome& o) -> FileOutcome& {
+    if (!f.reasons.empty()) {
+      ScoreFinding(f, config_.score);
+      if (f.level >= config_.report_level && f.level != Level::kNone) o.finding = std::move(f);
+    }
+    return o;
+  };
+
+  // 2. Filter from metadata.
+  if (st.size > config_.max_file_size) {
+    out.skipped = SkipReason::kSize;
+    return finish(out);
+  }
+
+  // 3. Read once (header first for the default selection).
+  std::string name = BaseName(path);
+  std::string ext = ExtensionOf(name);
+  FileReader::HeaderDecision decide;
+  if (!config_.all_files) {
+    bool ext_relevant = IsRelevantExtension(ext);
+    decide = [ext_relevant](std::span<const uint8_t> header) {
+      return ext_relevant || IsRelevantFileType(DetectFileType(header));
+    };
+  }
+  auto rr = reader_.Read(path, st.size, config_.max_file_size, config_.follow_symlinks, decide);
+  if (!rr.ok()) {
+    const Status& s = rr.status();
+    if (s.code() == Status::Code::kPermissionDenied) {
+      diag.Warning(path, s.ToString());
+      out.skipped = SkipReason::kPermission;
+    } else {
+      diag.Error(path, s.ToString());
+      out.skipped = SkipReason::kError;
+    }
+    return finish(out);
+  }
+  if (rr->outcome == FileReader::Outcome::kNotSelected) {
+    out.skipped = SkipReason::kType;
+    return finish(out);
+  }
+  std::span<const uint8_t> data = reader_.data();
+  out.bytes = data.size();
+  f.file.size = data.size();
+
+  // 4. Hashes and hash IOCs.
+  f.hashes = hasher_.Compute(data);
+  if (sigs_->fp_hashes.count(f.hashes.md5) || sigs_->fp_hashes.count(f.hashes.sha1) ||
+      sigs_->fp_hashes.count(f.hashes.sha256)) {
+    out.scanned = true;  // known good: no findings at all
+    reader_.Trim(config_.keep_buffer_bytes);
+    return out;
+  }
+  for (const std::string* h : {&f.hashes.md5, &f.hashes.sha1, &f.hashes.sha256}) {
+    if (const auto* iocs = sigs_->FindHash(*h)) {
+      for (const HashIoc& ioc : *iocs) {
+        Reason r;
+        r.type = "hash";
+        r.name = ioc.hex;
+        r.description = ioc.description;
+        r.score = ioc.score;
+        r.source = ioc.source;
+        f.reasons.push_back(std::move(r));
+      }
+    }
+  }
+
+  // 5. YARA with the externals signature-base expects.
+  f.filetype = std::string(DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes))));
+  bool timed_out = false;
+  if (yara_) {
+    YaraExternalValues ev;
+    ev.filename = name;
+    ev.filepath = forms.display;
+    ev.extension = ext.empty() ? "" : "." + ext;
+    ev.filetype = f.filetype;
+    ev.owner = f.file.owner;
+    ev.md5 = f.hashes.md5;
+    ev.filemode = st.mode;
+    Status s = yara_->Scan(data, ev, &f.reasons);
+    if (s.code() == Status::Code::kTimeout) {
+      timed_out = true;
+      diag.Warning(path, s.ToString());
+    } else if (!s.ok()) {
+      diag.Error(path, s.ToString());
+    }
+  }
+
+  // 6. Native checks.
+  if (checks_) {
+    FileContext ctx{f.file, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes};
+    for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
+  }
+
+  if (timed_out) out.skipped = SkipReason::kTimeout;
+  else out.scanned = true;
+  reader_.Trim(config_.keep_buffer_bytes);
+  return finish(out);
+}
+
+}  // namespace harrier

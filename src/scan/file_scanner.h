@@ -1,0 +1,65 @@
+// FileScanner: runs every check on one file from one read: filename IOCs
+// (from the path, before reading), then read-once, hashes, hash IOCs,
+// YARA, native checks, and the score. One instance per worker thread; the
+// SignatureSet and CheckRegistry are shared read-only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+#include "core/diagnostics.h"
+#include "core/finding.h"
+#include "platform/fs.h"
+#include "scan/hasher.h"
+#include "scan/path_forms.h"
+#include "scan/reader.h"
+#include "scan/yara_scanner.h"
+#include "score/score.h"
+#include "signatures/signature_set.h"
+
+namespace harrier {
+
+struct ScanConfig {
+  uint64_t max_file_size = 32ULL << 20;  // --max-file-size; larger: skipped "size"
+  bool all_files = false;                // --all-files: no type selection
+  bool follow_symlinks = false;
+  YaraLimits yara;                       // --yara-timeout etc.
+  ScoreOptions score;
+  Level report_level = Level::kNotice;   // findings below are not reported
+  std::vector<RootMapping> roots;        // mounted-image volume roots
+  size_t keep_buffer_bytes = 64ULL << 20;  // reader buffer kept between files
+};
+
+struct FileOutcome {
+  bool scanned = false;                 // content read and all checks ran
+  std::optional<SkipReason> skipped;    // exactly one of scanned / skipped
+  uint64_t bytes = 0;                   // bytes read
+  std::optional<Finding> finding;       // level >= report_level
+};
+
+class FileScanner {
+ public:
+  static Result<std::unique_ptr<FileScanner>> Create(std::shared_ptr<const SignatureSet> sigs,
+                                                     const CheckRegistry* checks,
+                                                     const ScanConfig& config);
+  FileOutcome Scan(const std::string& path, const platform::StatInfo& st, Diagnostics& diag);
+
+  // Rule ids matched by YARA in the last Scan (for differential tests).
+  const std::vector<std::string>& last_yara_ids() const;
+
+ private:
+  FileScanner(std::shared_ptr<const SignatureSet> sigs, const CheckRegistry* checks,
+              const ScanConfig& config);
+  std::shared_ptr<const SignatureSet> sigs_;
+  const CheckRegistry* checks_;
+  const ScanConfig& config_;
+  FileReader reader_;
+  Hasher hasher_;
+  std::unique_ptr<YaraScanner> yara_;
+  std::vector<std::string> no_ids_;
+};
+
+}  // namespace harrier

@@ -1,0 +1,115 @@
+#include "scan/yara_scanner.h"
+
+#include <yara.h>
+
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace harrier {
+namespace {
+
+struct ScanCtx {
+  std::vector<Reason>* out;
+  std::vector<std::string>* ids;
+  const YaraLimits* limits;
+};
+
+int ParseScore(const YR_META* meta, int fallback) {
+  if (meta->type == META_TYPE_INTEGER) return static_cast<int>(meta->integer);
+  if (meta->type == META_TYPE_STRING && meta->string) {
+    int v = 0;
+    const char* s = meta->string;
+    auto [p, ec] = std::from_chars(s, s + std::strlen(s), v);
+    if (ec == std::errc()) return v;
+  }
+  return fallback;
+}
+
+void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) {
+  Reason r;
+  r.type = "yara";
+  r.name = rule->identifier;
+  r.score = kDefaultYaraScore;
+  r.source = rule->ns && rule->ns->name ? rule->ns->name : "";
+  const YR_META* meta;
+  yr_rule_metas_foreach(rule, meta) {
+    if (meta->identifier == nullptr) continue;
+    std::string_view id = meta->identifier;
+    const char* sv = meta->type == META_TYPE_STRING ? meta->string : nullptr;
+    if (id == "score") r.score = ParseScore(meta, r.score);
+    else if (id == "description" && sv) r.description = sv;
+    else if (id == "remediation" && sv) r.remediation = sv;
+    else if (id == "harrier_type" && sv) r.type = sv;
+    else if (id == "indicator" && sv) r.name = sv;
+    else if (id == "source" && sv) r.source = sv;
+    else if ((id == "reference" || id == "author" || id == "date") && sv)
+      r.details.emplace_back(std::string(id), sv);
+  }
+  const YR_STRING* string;
+  yr_rule_strings_foreach(rule, string) {
+    const YR_MATCH* match;
+    yr_string_matches_foreach(context, string, match) {
+      if (r.strings.size() >= ctx->limits->max_strings) break;
+      StringHit h;
+      h.identifier = string->identifier ? string->identifier : "";
+      h.offset = static_cast<uint64_t>(match->base + match->offset);
+      size_t n = std::min<size_t>(static_cast<size_t>(match->data_length), ctx->limits->max_hit_bytes);
+      h.data.assign(reinterpret_cast<const char*>(match->data), n);
+      r.strings.push_back(std::move(h));
+    }
+  }
+  ctx->ids->push_back(fmt::format("{}:{}", r.source, rule->identifier));
+  ctx->out->push_back(std::move(r));
+}
+
+int Callback(YR_SCAN_CONTEXT* context, int message, void* message_data, void* user_data) {
+  if (message == CALLBACK_MSG_RULE_MATCHING) {
+    CollectReason(context, static_cast<const YR_RULE*>(message_data),
+                  static_cast<ScanCtx*>(user_data));
+  }
+  return CALLBACK_CONTINUE;
+}
+
+}  // namespace
+
+YaraScanner::YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCANNER* s, YaraLimits limits)
+    : rules_(std::move(rules)), scanner_(s), limits_(limits) {}
+
+YaraScanner::~YaraScanner() {
+  if (scanner_) yr_scanner_destroy(scanner_);
+}
+
+Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(std::shared_ptr<const YaraRules> rules,
+                                                         const YaraLimits& limits) {
+  YR_SCANNER* s = nullptr;
+  if (!rules || yr_scanner_create(rules->get(), &s) != ERROR_SUCCESS)
+    return Status::ResourceExhausted("yr_scanner_create failed");
+  yr_scanner_set_timeout(s, limits.timeout_s);
+  return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits));
+}
+
+Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
+                         std::vector<Reason>* out) {
+  last_ids_.clear();
+  yr_scanner_define_string_variable(scanner_, "filename", ext.filename.c_str());
+  yr_scanner_define_string_variable(scanner_, "filepath", ext.filepath.c_str());
+  yr_scanner_define_string_variable(scanner_, "extension", ext.extension.c_str());
+  yr_scanner_define_string_variable(scanner_, "filetype", ext.filetype.c_str());
+  yr_scanner_define_string_variable(scanner_, "owner", ext.owner.c_str());
+  yr_scanner_define_string_variable(scanner_, "md5", ext.md5.c_str());
+  yr_scanner_define_integer_variable(scanner_, "filemode", ext.filemode);
+  ScanCtx ctx{out, &last_ids_, &limits_};
+  yr_scanner_set_callback(scanner_, Callback, &ctx);
+  int rc = yr_scanner_scan_mem(scanner_, data.data(), data.size());
+  switch (rc) {
+    case ERROR_SUCCESS: return Status::Ok();
+    case ERROR_SCAN_TIMEOUT: return Status::Timeout("YARA scan timed out");
+    case ERROR_INSUFFICIENT_MEMORY: return Status::ResourceExhausted("YARA: out of memory");
+    case ERROR_TOO_MANY_MATCHES: return Status::ResourceExhausted("YARA: too many matches");
+    default: return Status::IoError(fmt::format("YARA scan error {}", rc));
+  }
+}
+
+}  // namespace harrier

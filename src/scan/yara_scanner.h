@@ -1,0 +1,58 @@
+// YaraScanner: one per worker, created from the shared frozen YaraRules and
+// reused across files (YARA-X model: Rules shared, Scanner per thread).
+// Thread-safety: not thread-safe; one instance per thread.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/finding.h"
+#include "core/status.h"
+#include "signatures/yara_rules.h"
+
+struct YR_SCAN_CONTEXT;
+
+namespace harrier {
+
+// External variable values for one file (see kYaraExternals).
+struct YaraExternalValues {
+  std::string filename, filepath, extension, filetype, owner, md5;
+  int64_t filemode = 0;
+};
+
+struct YaraLimits {
+  int timeout_s = 60;           // per file; 0 = none
+  size_t max_strings = 8;       // string hits kept per rule
+  size_t max_hit_bytes = 64;    // bytes kept per hit
+};
+
+class YaraScanner {
+ public:
+  static Result<std::unique_ptr<YaraScanner>> Create(std::shared_ptr<const YaraRules> rules,
+                                                     const YaraLimits& limits);
+  ~YaraScanner();
+
+  // Appends one Reason per matching rule: type "yara" (or "c2" for the
+  // generated C2 rules), score from meta `score` (default 75), description,
+  // matched strings with offsets. Returns Timeout when the per-file timeout
+  // hit (reasons found so far are kept) and other errors as Status.
+  Status Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
+              std::vector<Reason>* out);
+
+  // Rule identifiers that matched in the last Scan (namespace:rule), for
+  // differential tests against the yara CLI.
+  const std::vector<std::string>& last_rule_ids() const { return last_ids_; }
+
+ private:
+  YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits);
+  std::shared_ptr<const YaraRules> rules_;
+  YR_SCAN_CONTEXT* scanner_;
+  YaraLimits limits_;
+  std::vector<std::string> last_ids_;
+};
+
+constexpr int kDefaultYaraScore = 75;
+
+}  // namespace harrier

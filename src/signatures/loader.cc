@@ -1,0 +1,211 @@
+#include "signatures/loader.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <yara.h>
+
+#include "platform/fs.h"
+
+namespace harrier {
+namespace {
+
+bool EndsWithCI(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i])
+      return false;
+  }
+  return true;
+}
+
+bool IsYaraFile(std::string_view path) {
+  return EndsWithCI(path, ".yar") || EndsWithCI(path, ".yara");
+}
+
+std::string BaseName(const std::string& p) {
+  auto s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// Streaming SHA-256 over every loaded file, for cache keys.
+class Digest {
+ public:
+  Digest() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~Digest() { EVP_MD_CTX_free(ctx_); }
+  void Add(std::string_view s) {
+    uint64_t n = s.size();
+    EVP_DigestUpdate(ctx_, &n, sizeof n);
+    EVP_DigestUpdate(ctx_, s.data(), s.size());
+  }
+  std::string Hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_, md, &len);
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+}  // namespace
+
+Result<std::string> FindBuiltinRules() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("HARRIER_RULES"); env && *env) candidates.emplace_back(env);
+  std::string exe = platform::ExecutableDir();
+  if (!exe.empty()) {
+    candidates.push_back(exe + "/../" HARRIER_INSTALL_RULES_REL);
+    candidates.push_back(exe + "/../rules");
+  }
+  candidates.emplace_back(HARRIER_SOURCE_RULES_DIR);
+  for (const auto& c : candidates) {
+    auto st = platform::Stat(c);
+    if (st.ok() && st->type == platform::FileType::kDirectory) {
+      auto real = platform::RealPath(c);
+      if (real.ok()) return *real;
+    }
+  }
+  return Status::NotFound("built-in rules folder not found (set HARRIER_RULES)");
+}
+
+Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& opts,
+                                                           Diagnostics& diag,
+                                                           LoadReport* report) {
+  auto set = std::make_shared<SignatureSet>();
+  LoadReport local_report;
+  LoadReport& rep = report ? *report : local_report;
+  std::vector<YaraSource> yara_sources;
+  std::vector<FilenameIoc> filename_iocs;
+  Digest digest;
+  digest.Add(HARRIER_VERSION);
+  digest.Add(fmt::format("libyara {}", YR_VERSION));
+
+  for (const auto& folder : opts.folders) {
+    auto real = platform::RealPath(folder);
+    if (!real.ok()) return Status::NotFound(fmt::format("signature folder: {}", real.status().message()));
+    auto st = platform::Stat(*real);
+    if (!st.ok() || st->type != platform::FileType::kDirectory)
+      return Status::InvalidArgument(fmt::format("signature folder is not a directory: {}", folder));
+    set->folders.push_back(*real);
+    set->stats.sources.push_back(*real);
+
+    std::vector<std::pair<std::string, bool>> files;  // path, under yara/ (true) or iocs/
+    bool layered = false;
+    for (const char* sub : {"yara", "iocs"}) {
+      std::string p = platform::JoinPath(*real, sub);
+      auto sst = platform::Stat(p);
+      if (!sst.ok() || sst->type != platform::FileType::kDirectory) continue;
+      layered = true;
+      auto list = platform::ListFilesRecursive(p);
+      if (!list.ok()) {
+        diag.Error(p, list.status().ToString());
+        continue;
+      }
+      for (auto& f : *list) files.emplace_back(std::move(f), std::string_view(sub) == "yara");
+    }
+    if (!layered) {
+      auto list = platform::ListFilesRecursive(*real);
+      if (!list.ok()) return list.status();
+      for (auto& f : *list) files.emplace_back(f, IsYaraFile(f));
+    }
+
+    for (const auto& [path, in_yara] : files) {
+      LoadReport::FileResult fr;
+      fr.path = path;
+      std::string name = BaseName(path);
+      bool yara = IsYaraFile(path);
+      IocKind kind = in_yara || yara ? IocKind::kNone : IocKindForFileName(name);
+      if (in_yara && !yara) continue;  // READMEs etc. beside rules
+      if (!yara && kind == IocKind::kNone) {
+        fr.kind = "ignored";
+        rep.files.push_back(std::move(fr));
+        continue;
+      }
+      auto text = platform::ReadTextFile(path, opts.max_rule_file_bytes);
+      if (!text.ok()) {
+        diag.Error(path, text.status().ToString());
+        fr.kind = yara ? "yara" : "ioc";
+        fr.errors = 1;
+        if (yara) ++set->stats.yara_files_failed;
+        rep.files.push_back(std::move(fr));
+        continue;
+      }
+      digest.Add(path.substr(real->size()));
+      digest.Add(*text);
+      uint64_t errors_before = diag.error_count();
+      if (yara) {
+        fr.kind = "yara";
+        yara_sources.push_back({path, std::move(*text)});
+      } else if (kind == IocKind::kHash || kind == IocKind::kFalsePositiveHash) {
+        auto iocs = ParseHashIocs(*text, path, diag);
+        fr.entries = iocs.size();
+        if (kind == IocKind::kHash) {
+          fr.kind = "hash";
+          set->stats.hash_iocs += iocs.size();
+          for (auto& h : iocs) set->hashes[h.hex].push_back(std::move(h));
+        } else {
+          fr.kind = "fp-hash";
+          set->stats.fp_hashes += iocs.size();
+          for (auto& h : iocs) set->fp_hashes.insert(h.hex);
+        }
+      } else if (kind == IocKind::kFilename) {
+        fr.kind = "filename";
+        auto iocs = ParseFilenameIocs(*text, path, diag);
+        fr.entries = iocs.size();
+        for (auto& f : iocs) filename_iocs.push_back(std::move(f));
+      } else if (kind == IocKind::kC2) {
+        fr.kind = "c2";
+        auto iocs = ParseC2Iocs(*text, path, diag);
+        fr.entries = iocs.size();
+        set->stats.c2_iocs += iocs.size();
+        for (auto& c : iocs) set->c2.push_back(std::move(c));
+      }
+      fr.errors = diag.error_count() - errors_before;
+      if (!yara) set->stats.ioc_lines_failed += fr.errors;
+      rep.files.push_back(std::move(fr));
+    }
+  }
+
+  {
+    uint64_t before = diag.error_count();
+    set->filenames.Add(std::move(filename_iocs), diag);
+    set->stats.ioc_lines_failed += diag.error_count() - before;
+    Status s = set->filenames.Compile();
+    if (!s.ok()) return s;
+    set->stats.filename_iocs = set->filenames.size();
+  }
+
+  if (!set->c2.empty()) yara_sources.push_back({"harrier_c2", C2RulesSource(set->c2)});
+  if (!yara_sources.empty()) {
+    YaraCompileStats ys;
+    uint64_t c2_sources = set->c2.empty() ? 0 : 1;
+    auto rules = CompileYara(yara_sources, diag, &ys);
+    if (!rules.ok()) return rules.status();
+    set->yara = std::move(*rules);
+    set->stats.yara_files = ys.files - c2_sources;
+    set->stats.yara_files_failed += ys.files_failed;
+    set->stats.yara_rules = set->yara->rule_count() - set->c2.size();
+    // Per-file entry counts are not tracked by libyara; mark failures.
+    std::vector<Diagnostic> snapshot = diag.Snapshot();
+    for (auto& fr : rep.files) {
+      if (fr.kind != "yara") continue;
+      for (const auto& d : snapshot) {
+        if (d.severity == Diagnostic::Severity::kError &&
+            d.where.compare(0, fr.path.size(), fr.path) == 0 &&
+            (d.where.size() == fr.path.size() || d.where[fr.path.size()] == ':'))
+          ++fr.errors;
+      }
+    }
+  }
+  set->stats.digest = digest.Hex();
+  return std::shared_ptr<const SignatureSet>(std::move(set));
+}
+
+}  // namespace harrier

@@ -1,0 +1,48 @@
+// Loading signature folders in the signature-base / LOKI / THOR layout:
+//
+//   DIR/yara/**.yar|.yara      YARA rules (recursive)
+//   DIR/iocs/**                IOC files; the file name picks the parser:
+//                              "falsepositive" > "hash" > "filename" > "c2"
+//
+// A folder with neither yara/ nor iocs/ is read flat: its *.yar/*.yara files
+// are rules and its other files are IOC files by name. Files that match no
+// type (e.g. keywords.txt, README) are listed as ignored.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "signatures/signature_set.h"
+
+namespace harrier {
+
+struct LoadOptions {
+  std::vector<std::string> folders;   // in order; the built-in folder first if used
+  uint64_t max_rule_file_bytes = 64ULL << 20;  // larger rule/IOC files are refused
+};
+
+struct LoadReport {
+  struct FileResult {
+    std::string path;
+    std::string kind;     // "yara", "hash", "fp-hash", "filename", "c2", "ignored"
+    uint64_t entries = 0; // rules or IOC lines loaded (YARA: counted at the end)
+    uint64_t errors = 0;
+  };
+  std::vector<FileResult> files;
+};
+
+// Loads and freezes. Fails only when a folder does not exist or nothing
+// could be compiled at all; bad files/lines are diagnostics.
+Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& opts,
+                                                           Diagnostics& diag,
+                                                           LoadReport* report = nullptr);
+
+// The built-in rules folder: $HARRIER_RULES if set; else next to the
+// installed binary (<exe>/../share/harrier/rules); else the build tree
+// (<exe>/../rules); else the source tree this binary was built from.
+// Returns NotFound when none exists.
+Result<std::string> FindBuiltinRules();
+
+}  // namespace harrier

@@ -1,0 +1,199 @@
+#include "signatures/yara_rules.h"
+
+#include <yara.h>
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace harrier {
+namespace {
+
+struct CompileErrors {
+  const std::string* current = nullptr;
+  std::vector<std::pair<int, std::string>> errors;  // line, message
+  std::vector<std::pair<int, std::string>> warnings;
+};
+
+void OnCompileMessage(int level, const char* /*file_name*/, int line_number,
+                      const YR_RULE* /*rule*/, const char* message, void* user_data) {
+  auto* e = static_cast<CompileErrors*>(user_data);
+  if (level == YARA_ERROR_LEVEL_ERROR) e->errors.emplace_back(line_number, message);
+  else e->warnings.emplace_back(line_number, message);
+}
+
+struct CompilerDeleter {
+  void operator()(YR_COMPILER* c) const { yr_compiler_destroy(c); }
+};
+using CompilerPtr = std::unique_ptr<YR_COMPILER, CompilerDeleter>;
+
+CompilerPtr NewCompiler(const std::vector<std::string>& extra, CompileErrors* errs) {
+  YR_COMPILER* c = nullptr;
+  if (yr_compiler_create(&c) != ERROR_SUCCESS) return nullptr;
+  for (const auto& ext : kYaraExternals) {
+    if (ext.is_integer) yr_compiler_define_integer_variable(c, ext.name, 0);
+    else yr_compiler_define_string_variable(c, ext.name, "");
+  }
+  for (const auto& name : extra) yr_compiler_define_string_variable(c, name.c_str(), "");
+  yr_compiler_set_callback(c, OnCompileMessage, errs);
+  return CompilerPtr(c);
+}
+
+// 'undefined identifier "foo"' -> "foo"
+std::string UndefinedIdentifier(const std::string& msg) {
+  static const std::string kPrefix = "undefined identifier \"";
+  auto p = msg.find(kPrefix);
+  if (p == std::string::npos) return "";
+  auto start = p + kPrefix.size();
+  auto end = msg.find('"', start);
+  if (end == std::string::npos) return "";
+  std::string id = msg.substr(start, end - start);
+  // Only plain identifiers can be externals (not "pe.foo" or "$a").
+  if (id.empty() || !std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      }))
+    return "";
+  return id;
+}
+
+uint64_t CountRules(YR_RULES* rules) {
+  uint64_t n = 0;
+  YR_RULE* rule;
+  yr_rules_foreach(rules, rule) { ++n; }
+  return n;
+}
+
+// Compiles one source alone to find out whether it is good, defining
+// undefined identifiers as empty string externals (added to `extra`).
+bool TrialCompile(const YaraSource& src, std::vector<std::string>& extra, CompileErrors* errs) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    errs->errors.clear();
+    errs->warnings.clear();
+    CompilerPtr c = NewCompiler(extra, errs);
+    if (!c) return false;
+    if (yr_compiler_add_string(c.get(), src.text.c_str(), src.name.c_str()) == 0) return true;
+    bool retried = false;
+    for (const auto& [line, msg] : errs->errors) {
+      std::string id = UndefinedIdentifier(msg);
+      if (!id.empty() && std::find(extra.begin(), extra.end(), id) == extra.end()) {
+        extra.push_back(id);
+        retried = true;
+      }
+    }
+    if (!retried) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+YaraLibrary::YaraLibrary() { ok_ = yr_initialize() == ERROR_SUCCESS; }
+YaraLibrary::~YaraLibrary() {
+  if (ok_) yr_finalize();
+}
+
+YaraRules::YaraRules(YR_RULES* r, std::vector<std::string> extra)
+    : rules_(r), extra_(std::move(extra)) {
+  rule_count_ = r ? CountRules(r) : 0;
+}
+
+YaraRules::~YaraRules() {
+  if (rules_) yr_rules_destroy(rules_);
+}
+
+Status YaraRules::Save(const std::string& path) const {
+  if (!rules_) return Status::InvalidArgument("no rules");
+  if (yr_rules_save(rules_, path.c_str()) != ERROR_SUCCESS)
+    return Status::IoError(fmt::format("yr_rules_save: {}", path));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const YaraRules>> YaraRules::Load(const std::string& path,
+                                                         std::vector<std::string> extra) {
+  auto lib = std::make_shared<YaraLibrary>();
+  if (!lib->ok()) return Status::IoError("libyara failed to initialise");
+  YR_RULES* r = nullptr;
+  if (yr_rules_load(path.c_str(), &r) != ERROR_SUCCESS)
+    return Status::Corrupt(fmt::format("yr_rules_load: {}", path));
+  std::shared_ptr<YaraRules> rules(new YaraRules(r, std::move(extra)));
+  rules->lib_ = std::move(lib);
+  return std::shared_ptr<const YaraRules>(std::move(rules));
+}
+
+Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>& sources,
+                                                     Diagnostics& diag,
+                                                     YaraCompileStats* stats) {
+  auto lib = std::make_shared<YaraLibrary>();
+  if (!lib->ok()) return Status::IoError("libyara failed to initialise");
+  YaraCompileStats local;
+  YaraCompileStats& st = stats ? *stats : local;
+  st.files += sources.size();
+
+  // Fast path: everything in one compiler. libyara's compiler is unusable
+  // after an error, so on any error fall back to compiling each file alone
+  // (to find the bad ones and collect undefined externals), then build the
+  // final set from the good files.
+  std::vector<std::string> extra;
+  std::vector<const YaraSource*> good;
+  {
+    CompileErrors errs;
+    CompilerPtr c = NewCompiler(extra, &errs);
+    if (!c) return Status::ResourceExhausted("yr_compiler_create failed");
+    bool failed = false;
+    for (const auto& src : sources) {
+      if (yr_compiler_add_string(c.get(), src.text.c_str(), src.name.c_str()) != 0) {
+        failed = true;
+        break;
+      }
+    }
+    if (!failed) {
+      YR_RULES* r = nullptr;
+      if (yr_compiler_get_rules(c.get(), &r) != ERROR_SUCCESS)
+        return Status::ResourceExhausted("yr_compiler_get_rules failed");
+      std::shared_ptr<YaraRules> rules(new YaraRules(r, extra));
+      rules->lib_ = lib;
+      st.rules += rules->rule_count();
+      return std::shared_ptr<const YaraRules>(std::move(rules));
+    }
+  }
+  for (const auto& src : sources) {
+    CompileErrors errs;
+    if (TrialCompile(src, extra, &errs)) {
+      good.push_back(&src);
+      continue;
+    }
+    ++st.files_failed;
+    if (errs.errors.empty()) {
+      diag.Error(src.name, "YARA file failed to compile");
+    }
+    for (const auto& [line, msg] : errs.errors) {
+      diag.Error(fmt::format("{}:{}", src.name, line), fmt::format("YARA: {}", msg));
+    }
+  }
+  st.auto_externals = extra;
+  for (const auto& e : extra) {
+    diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
+  }
+  CompileErrors errs;
+  CompilerPtr c = NewCompiler(extra, &errs);
+  if (!c) return Status::ResourceExhausted("yr_compiler_create failed");
+  for (const YaraSource* src : good) {
+    if (yr_compiler_add_string(c.get(), src->text.c_str(), src->name.c_str()) != 0) {
+      // Cannot happen for files that compiled alone in their own namespace;
+      // if it does, report and give up on YARA rather than load half a set.
+      for (const auto& [line, msg] : errs.errors)
+        diag.Error(fmt::format("{}:{}", src->name, line), fmt::format("YARA: {}", msg));
+      return Status::Corrupt("YARA rules compiled alone but not together");
+    }
+  }
+  YR_RULES* r = nullptr;
+  if (yr_compiler_get_rules(c.get(), &r) != ERROR_SUCCESS)
+    return Status::ResourceExhausted("yr_compiler_get_rules failed");
+  std::shared_ptr<YaraRules> rules(new YaraRules(r, extra));
+  rules->lib_ = lib;
+  st.rules += rules->rule_count();
+  return std::shared_ptr<const YaraRules>(std::move(rules));
+}
+
+}  // namespace harrier

@@ -1,0 +1,94 @@
+// YaraRules: a frozen, compiled libyara rule set shared read-only by all
+// scan workers (each worker creates its own scanner from it).
+//
+// Compilation contract:
+//  * the externals signature-base rules use are defined before compiling:
+//    filename, filepath, extension, filetype, owner, md5 (strings) and
+//    filemode (integer); see kYaraExternals;
+//  * any other identifier a file reports as undefined is defined as an empty
+//    string external for that compilation, so an unknown external never
+//    fails a file;
+//  * each file gets its own namespace (the file's path), so rule names may
+//    repeat across files as they do across independent rule sets;
+//  * a file that does not compile is reported (file:line: message) and left
+//    out; every other file still loads.
+// Thread-safety: immutable after CompileYara returns.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/status.h"
+
+struct YR_RULES;
+
+namespace harrier {
+
+struct YaraExternal {
+  const char* name;
+  bool is_integer;
+};
+inline constexpr YaraExternal kYaraExternals[] = {
+    {"filename", false}, {"filepath", false}, {"extension", false}, {"filetype", false},
+    {"owner", false},    {"md5", false},      {"filemode", true},
+};
+
+// RAII for yr_initialize/yr_finalize (reference counted by libyara).
+class YaraLibrary {
+ public:
+  YaraLibrary();
+  ~YaraLibrary();
+  YaraLibrary(const YaraLibrary&) = delete;
+  YaraLibrary& operator=(const YaraLibrary&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  bool ok_ = false;
+};
+
+struct YaraSource {
+  std::string name;   // path for diagnostics; also the namespace
+  std::string text;   // rule source
+};
+
+struct YaraCompileStats {
+  uint64_t files = 0;
+  uint64_t files_failed = 0;
+  uint64_t rules = 0;
+  std::vector<std::string> auto_externals;  // undefined identifiers defined empty
+};
+
+class YaraRules {
+ public:
+  ~YaraRules();
+  YR_RULES* get() const { return rules_; }
+  uint64_t rule_count() const { return rule_count_; }
+  // Names of extra string externals defined while compiling (beyond
+  // kYaraExternals); scanners define them empty too.
+  const std::vector<std::string>& extra_externals() const { return extra_; }
+
+  // Serialised rules (yr_rules_save) for the compiled-rules cache.
+  Status Save(const std::string& path) const;
+  static Result<std::shared_ptr<const YaraRules>> Load(const std::string& path,
+                                                       std::vector<std::string> extra);
+
+ private:
+  friend Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>&,
+                                                              Diagnostics&, YaraCompileStats*);
+  YaraRules(YR_RULES* r, std::vector<std::string> extra);
+  std::shared_ptr<YaraLibrary> lib_;
+  YR_RULES* rules_ = nullptr;
+  uint64_t rule_count_ = 0;
+  std::vector<std::string> extra_;
+};
+
+// Compiles all sources. Returns an error Status only when nothing usable
+// could be built (e.g. libyara failed to initialise); bad files are
+// diagnostics. An empty source list yields an empty (valid) rule set.
+Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>& sources,
+                                                     Diagnostics& diag,
+                                                     YaraCompileStats* stats);
+
+}  // namespace harrier

@@ -1,0 +1,53 @@
+// Walker: parallel directory traversal that decides from metadata alone
+// (nothing is opened but directories). It emits regular files to a sink and
+// reports every other entry as a skip with its reason.
+//
+// Contracts:
+//  * symlinks are not followed unless follow_symlinks; when followed, each
+//    directory (dev, inode) is entered once, which breaks loops;
+//  * FIFOs, sockets and devices are never opened: SkipReason::kSpecialFile;
+//  * directories on pseudo file systems (proc, sysfs, cgroup, ...) and
+//    network file systems are not entered: kPseudoFs / kNetworkFs, one count
+//    per mount point; with one_file_system, other devices: kOtherFs;
+//  * excluded paths (patterns and exclude_paths) are pruned: kExcluded.
+// Thread-safety: the sink is called concurrently from `threads` threads.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/finding.h"
+#include "platform/fs.h"
+#include "walk/exclude.h"
+
+namespace harrier {
+
+struct WalkOptions {
+  std::vector<std::string> roots;
+  bool follow_symlinks = false;
+  bool one_file_system = false;
+  size_t threads = 2;                      // directory-listing threads
+  const ExcludeMatcher* excludes = nullptr;  // may be null
+  // Canonical paths never scanned: signature folders (and everything below)
+  // and report files.
+  std::vector<std::string> exclude_paths;
+};
+
+class WalkSink {
+ public:
+  virtual ~WalkSink() = default;
+  // A regular file to scan. May block (bounded queue).
+  virtual void OnFile(std::string path, const platform::StatInfo& st) = 0;
+  // An entry not scanned. `is_file` is false for directories/mount points.
+  virtual void OnSkip(const std::string& path, SkipReason reason, bool is_file) = 0;
+  virtual void OnDirectory(const std::string& path) = 0;
+};
+
+// Walks all roots; returns when done or when `cancel` becomes true. A root
+// that does not exist is an error diagnostic (and counted as an error skip).
+void Walk(const WalkOptions& opts, WalkSink& sink, Diagnostics& diag,
+          const std::atomic<bool>& cancel);
+
+}  // namespace harrier

@@ -1,0 +1,45 @@
+// Test helpers: temporary trees and running the built binary.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace harrier::testing {
+
+// A temporary directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/rel (creating parent directories); returns
+  // the full path.
+  std::string Write(std::string_view rel, std::string_view content) const;
+  std::string Mkdir(std::string_view rel) const;
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;     // -1 when killed by a signal
+  std::string out, err;
+};
+
+// Runs the built harrier binary with `args` (no shell), with a timeout in
+// seconds (killed after it: exit_code -1). Environment: NO_COLOR=1.
+RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
+
+// The ../shared folder next to the repository, or "" when absent (tests that
+// need it GTEST_SKIP with a message).
+std::string SharedDir();
+std::string SignatureBaseDir();  // "" when absent
+std::string HarrierBinary();
+std::string SourceDir();         // repository root
+
+// Splits text into lines (no trailing empty line).
+std::vector<std::string> Lines(std::string_view text);
+
+}  // namespace harrier::testing
