@@ -24,7 +24,11 @@ class BoundedQueue {
   // Blocks while full; returns false when closed/cancelled.
   bool Push(WorkItem item, const std::atomic<bool>& cancel) {
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return q_.size() < cap_ || closed_ || cancel.load(); });
+    // `cancel` is set from a signal handler, which cannot notify: poll it, or
+    // a walker blocked on a full queue would never see Ctrl-C (regression
+    // test CtrlC.InterruptsWhileQueueIsFull).
+    while (q_.size() >= cap_ && !closed_ && !cancel.load())
+      not_full_.wait_for(lock, std::chrono::milliseconds(50));
     if (closed_ || cancel.load()) return false;
     q_.push_back(std::move(item));
     not_empty_.notify_one();

@@ -28,6 +28,14 @@ struct StatInfo {
   uint64_t blocks_bytes = 0;  // allocated bytes (sparse files have less than size)
 };
 
+// Identity of a file system object: equal for every path that reaches it
+// (hard links, bind mounts, symlinks).
+struct FileId {
+  uint64_t dev = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
 // Classification of the file system a directory lives on.
 enum class FsClass { kNormal, kPseudo, kNetwork };
 struct FsInfo {

@@ -65,6 +65,13 @@ class WalkState {
     return opts.excludes != nullptr && opts.excludes->Matches(path);
   }
 
+  bool ExcludedId(const StatInfo& st) const {
+    for (const auto& id : opts.exclude_ids) {
+      if (id.dev == st.dev && id.inode == st.inode) return true;
+    }
+    return false;
+  }
+
   // Returns true when the directory should be entered (first visit).
   bool MarkVisited(const StatInfo& st) {
     if (!opts.follow_symlinks) return true;
@@ -89,7 +96,7 @@ class WalkState {
       }
       st = *target;
     }
-    if (Excluded(path)) {
+    if (Excluded(path) || ExcludedId(st)) {
       sink.OnSkip(path, SkipReason::kExcluded, st.type != FileType::kDirectory);
       return;
     }
@@ -171,6 +178,12 @@ class WalkState {
 };
 
 }  // namespace
+
+Result<platform::FileId> FileIdOf(const std::string& path) {
+  auto st = platform::Stat(path);
+  if (!st.ok()) return st.status();
+  return platform::FileId{st->dev, st->inode};
+}
 
 void Walk(const WalkOptions& opts, WalkSink& sink, Diagnostics& diag,
           const std::atomic<bool>& cancel) {

@@ -33,7 +33,15 @@ struct WalkOptions {
   // Canonical paths never scanned: signature folders (and everything below)
   // and report files.
   std::vector<std::string> exclude_paths;
+  // The same objects by identity (st_dev, st_ino), so they are skipped
+  // however they are reached: bind mounts, symlinks, non-canonical roots
+  // ("a/../a/sigs"). Matched on the followed stat of every entry; an
+  // excluded directory is not entered. Fill with FileIdOf().
+  std::vector<platform::FileId> exclude_ids;
 };
+
+// The (dev, inode) of `path` (following symlinks), for exclude_ids.
+Result<platform::FileId> FileIdOf(const std::string& path);
 
 class WalkSink {
  public:

@@ -1,0 +1,93 @@
+// SafeUtf8 and the JSON builders: any bytes from a hostile file system end
+// up as valid JSON (nlohmann's dump() throws on invalid UTF-8).
+#include "report/json_util.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace harrier {
+namespace {
+
+TEST(SafeUtf8, ValidPassesThrough) {
+  std::string s = "plain /a/b \xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80 \t\n";
+  EXPECT_TRUE(IsValidUtf8(s));
+  EXPECT_EQ(SafeUtf8(s), s);
+}
+
+TEST(SafeUtf8, InvalidBytesBecomeHexEscapes) {
+  EXPECT_EQ(SafeUtf8("a\xff" "b"), "a\\xffb");
+  EXPECT_EQ(SafeUtf8("\xc3"), "\\xc3");                       // truncated sequence
+  EXPECT_EQ(SafeUtf8("\xc0\xaf"), "\\xc0\\xaf");              // overlong '/'
+  EXPECT_EQ(SafeUtf8("\xed\xa0\x80"), "\\xed\\xa0\\x80");     // surrogate
+  EXPECT_EQ(SafeUtf8("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // > U+10FFFF
+  EXPECT_EQ(SafeUtf8("\x80\xc3\xa4"), "\\x80\xc3\xa4");       // stray continuation, then valid
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+}
+
+TEST(SafeUtf8, RandomBytesAlwaysGiveValidUtf8AndValidJson) {
+  std::mt19937 rng(1);
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    for (int k = std::uniform_int_distribution<int>(0, 40)(rng); k > 0; --k)
+      s += static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+    std::string safe = SafeUtf8(s);
+    ASSERT_TRUE(IsValidUtf8(safe));
+    nlohmann::json j = safe;
+    std::string dumped;
+    ASSERT_NO_THROW(dumped = j.dump());
+    EXPECT_EQ(nlohmann::json::parse(dumped).get<std::string>(), safe);
+  }
+}
+
+TEST(EscapeBytes, PrintableAsciiOnly) {
+  EXPECT_EQ(EscapeBytes(std::string("ab\\\x00\xff", 5)), "ab\\\\\\x00\\xff");
+  EXPECT_EQ(HexBytes("\x01\xab"), "01ab");
+}
+
+TEST(FindingToJson, InvalidUtf8EverywhereStillDumps) {
+  Finding f;
+  f.file.path = "/tmp/\xff\xfe/evil\x80.exe";
+  f.file.display_path = f.file.path;
+  f.file.owner = "own\xc3";
+  Reason r;
+  r.type = "yara";
+  r.name = "rule\xff";
+  r.description = "desc \xc0";
+  r.source = "/sig/\xfe.yar";
+  r.strings.push_back({"$a\xff", 12, std::string("\x00\xff\x80", 3)});
+  r.details.push_back({"reference", "http://x/\xff"});
+  f.reasons.push_back(r);
+  f.score = 75;
+  f.level = Level::kWarning;
+  auto j = FindingToJson(f, "host\xff");
+  std::string line;
+  ASSERT_NO_THROW(line = j.dump());
+  auto back = nlohmann::json::parse(line);
+  EXPECT_NE(line.find("\\\\xff\\\\xfe"), std::string::npos) << line;
+  EXPECT_TRUE(IsValidUtf8(line));
+  (void)back;
+}
+
+TEST(SummaryToJson, Dumps) {
+  ScanSummary s;
+  s.files_seen = 3;
+  s.files_scanned = 2;
+  s.skipped[static_cast<size_t>(SkipReason::kSize)] = 1;
+  ScanInfo info;
+  info.hostname = "h\xff";
+  info.paths = {"/p\xff"};
+  auto j = SummaryToJson(s, info);
+  std::string line;
+  ASSERT_NO_THROW(line = j.dump());
+  EXPECT_TRUE(IsValidUtf8(line));
+}
+
+TEST(DiagnosticToJson, Dumps) {
+  Diagnostic d{Diagnostic::Severity::kError, "/a/\xff:3", "bad \xfe"};
+  std::string line;
+  ASSERT_NO_THROW(line = DiagnosticToJson(d).dump());
+}
+
+}  // namespace
+}  // namespace harrier
