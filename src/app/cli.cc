@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/pipeline.h"
+#include "app/report_outputs.h"
 #include "core/units.h"
 #include "platform/fs.h"
 #include "report/jsonl_reporter.h"
@@ -56,6 +57,7 @@ struct ScanCli {
   bool verbose = false;
   bool quiet = false;
   bool nice = false;
+  ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
 };
 
 int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
@@ -106,6 +108,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     if (cli.jsonl != "-") {
       if (auto rp = platform::RealPath(cli.jsonl); rp.ok()) po.walk.exclude_paths.push_back(*rp);
     }
+  }
+
+  auto output_files = AddReportOutputs(cli.outputs, console, reporter);
+  if (!output_files.ok()) return die(output_files.status().message());
+  for (const auto& path : *output_files) {
+    if (auto rp = platform::RealPath(path); rp.ok()) po.walk.exclude_paths.push_back(*rp);
   }
 
   auto folders = SignatureFolders(cli.sig);
@@ -230,6 +238,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_flag("-v,--verbose", scan.verbose, "Also print warnings (unreadable files, ...)");
   sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
   sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
+  AddReportOutputFlags(sc, &scan.outputs);
+
+  ReportCommandOptions report_cmd;
+  auto* report = AddReportCommand(app, &report_cmd);
 
   auto* rules = app.add_subcommand("rules", "Signature management");
   rules->require_subcommand(1);
@@ -247,6 +259,7 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   }
   if (*sc) return RunScan(scan, cancel);
   if (*check) return RunRulesCheck(rc);
+  if (*report) return RunReportCommand(report_cmd);
   return kExitUsage;
 }
 

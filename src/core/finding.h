@@ -101,6 +101,14 @@ struct ScanSummary {
   double duration_s = 0;
   bool interrupted = false;
   RuleStats rules;
+  // Delivery of the live event stream (--syslog), filled in by its reporter
+  // just before End (Reporter::AddDeliveryStats). Drops do not make the scan
+  // incomplete: the scan itself is whole, only the forwarding lost events.
+  struct Forwarding {
+    bool enabled = false;
+    uint64_t sent = 0;      // messages handed to the socket
+    uint64_t dropped = 0;   // queue full, collector unreachable or too slow
+  } syslog;
 
   uint64_t skipped_total() const;
   // Incomplete: interrupted, errors, or files we could not check

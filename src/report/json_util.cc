@@ -141,28 +141,54 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
   return j;
 }
 
+nlohmann::ordered_json RuleStatsToJson(const RuleStats& r) {
+  using J = nlohmann::ordered_json;
+  J rules = {{"yara_files", r.yara_files},
+             {"yara_files_failed", r.yara_files_failed},
+             {"yara_rules", r.yara_rules},
+             {"hash_iocs", r.hash_iocs},
+             {"filename_iocs", r.filename_iocs},
+             {"c2_iocs", r.c2_iocs},
+             {"fp_hashes", r.fp_hashes},
+             {"ioc_lines_failed", r.ioc_lines_failed},
+             {"digest", r.digest}};
+  J sources = J::array();
+  for (const auto& src : r.sources) sources.push_back(SafeUtf8(src));
+  rules["sources"] = std::move(sources);
+  return rules;
+}
+
+nlohmann::ordered_json ScanStartToJson(const ScanInfo& info) {
+  using J = nlohmann::ordered_json;
+  J paths = J::array();
+  for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
+  J j;
+  j["@timestamp"] = IsoTime(info.start_time);
+  j["event"] = {{"kind", "event"}, {"category", "process"}, {"action", "scan_start"}};
+  j["host"] = {{"hostname", SafeUtf8(info.hostname)}};
+  j["harrier"] = {{"schema", kJsonlSchemaVersion},
+                  {"type", "scan_start"},
+                  {"version", info.version},
+                  {"paths", std::move(paths)},
+                  {"start", IsoTime(info.start_time)},
+                  {"rules", RuleStatsToJson(info.rules)}};
+  return j;
+}
+
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info) {
   using J = nlohmann::ordered_json;
-  J skipped = J::object();
-  for (size_t i = 0; i < kSkipReasonCount; ++i)
-    skipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = s.skipped[i];
+  J skipped = J::object(), skipped_dirs = J::object();
+  for (size_t i = 0; i < kSkipReasonCount; ++i) {
+    std::string name(SkipReasonName(static_cast<SkipReason>(i)));
+    skipped[name] = s.skipped[i];
+    if (s.skipped_dirs[i]) skipped_dirs[name] = s.skipped_dirs[i];
+  }
   J findings = {{"notice", s.findings[1]}, {"warning", s.findings[2]}, {"alert", s.findings[3]}};
   std::string verdict = s.findings[3] ? "alert"
                         : s.findings[2] ? "warning"
                         : s.incomplete() ? "incomplete"
                                          : "clean";
-  J rules = {{"yara_files", s.rules.yara_files},
-             {"yara_files_failed", s.rules.yara_files_failed},
-             {"yara_rules", s.rules.yara_rules},
-             {"hash_iocs", s.rules.hash_iocs},
-             {"filename_iocs", s.rules.filename_iocs},
-             {"c2_iocs", s.rules.c2_iocs},
-             {"fp_hashes", s.rules.fp_hashes},
-             {"ioc_lines_failed", s.rules.ioc_lines_failed},
-             {"digest", s.rules.digest}};
-  J sources = J::array();
-  for (const auto& src : s.rules.sources) sources.push_back(SafeUtf8(src));
-  rules["sources"] = std::move(sources);
+  J rules = RuleStatsToJson(s.rules);
   J paths = J::array();
   for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
   J j;
@@ -186,8 +212,11 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"bytes_scanned", s.bytes_scanned},
                   {"errors", s.errors},
                   {"skipped", std::move(skipped)},
+                  {"skipped_dirs", std::move(skipped_dirs)},
                   {"findings", std::move(findings)},
                   {"rules", std::move(rules)}};
+  if (s.syslog.enabled)
+    j["harrier"]["syslog"] = {{"sent", s.syslog.sent}, {"dropped", s.syslog.dropped}};
   return j;
 }
 

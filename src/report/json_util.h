@@ -24,6 +24,11 @@ std::string HexBytes(std::string_view bytes);
 
 constexpr int kJsonlSchemaVersion = 1;
 
+// The first object of a JSONL stream: who scanned what with which
+// signatures (harrier.type "scan_start"). Lets `harrier report` render a
+// stream whose summary is missing (scan killed).
+nlohmann::ordered_json ScanStartToJson(const ScanInfo& info);
+nlohmann::ordered_json RuleStatsToJson(const RuleStats& r);
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname);
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info);
 nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);

@@ -35,6 +35,11 @@ void JsonlReporter::Write(const std::string& line) {
   }
 }
 
+void JsonlReporter::Begin(const ScanInfo& info) {
+  info_ = info;
+  Write(ScanStartToJson(info).dump() + "\n");
+}
+
 void JsonlReporter::OnFinding(const Finding& f) {
   Write(FindingToJson(f, info_.hostname).dump() + "\n");
 }

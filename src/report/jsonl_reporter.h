@@ -22,7 +22,7 @@ class JsonlReporter final : public Reporter {
   static Result<std::unique_ptr<JsonlReporter>> Open(const std::string& path, Console& console,
                                                      bool with_diagnostics);
 
-  void Begin(const ScanInfo& info) override { info_ = info; }
+  void Begin(const ScanInfo& info) override;
   void OnFinding(const Finding& f) override;
   void OnDiagnostic(const Diagnostic& d) override;
   void End(const ScanSummary& summary) override;

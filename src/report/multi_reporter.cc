@@ -11,8 +11,13 @@ void MultiReporter::OnFinding(const Finding& f) {
 void MultiReporter::OnDiagnostic(const Diagnostic& d) {
   for (auto& r : reporters_) r->OnDiagnostic(d);
 }
+void MultiReporter::AddDeliveryStats(ScanSummary* s) {
+  for (auto& r : reporters_) r->AddDeliveryStats(s);
+}
 void MultiReporter::End(const ScanSummary& s) {
-  for (auto& r : reporters_) r->End(s);
+  ScanSummary full = s;
+  AddDeliveryStats(&full);
+  for (auto& r : reporters_) r->End(full);
 }
 
 }  // namespace harrier

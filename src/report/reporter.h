@@ -26,6 +26,10 @@ class Reporter {
   virtual void Begin(const ScanInfo& info) {}
   virtual void OnFinding(const Finding& f) = 0;
   virtual void OnDiagnostic(const Diagnostic& d) {}
+  // Called on every reporter before any End: a reporter that forwards events
+  // adds its own delivery counts (e.g. ScanSummary::syslog) so that every
+  // report's summary shows them. May block for a bounded time (flush).
+  virtual void AddDeliveryStats(ScanSummary* summary) {}
   virtual void End(const ScanSummary& summary) = 0;
 };
 
@@ -36,6 +40,8 @@ class MultiReporter final : public Reporter {
   void Begin(const ScanInfo& info) override;
   void OnFinding(const Finding& f) override;
   void OnDiagnostic(const Diagnostic& d) override;
+  void AddDeliveryStats(ScanSummary* summary) override;
+  // Collects every reporter's delivery stats first, then calls End on each.
   void End(const ScanSummary& summary) override;
 
  private:

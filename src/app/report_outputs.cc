@@ -1,0 +1,146 @@
+#include "app/report_outputs.h"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "core/finding.h"
+#include "platform/net.h"
+#include "report/csv_reporter.h"
+#include "report/html_report.h"
+#include "report/html_reporter.h"
+#include "report/report_doc.h"
+#include "report/syslog_reporter.h"
+#include "report/text_reporter.h"
+
+namespace harrier {
+
+void AddReportOutputFlags(CLI::App* sc, ReportOutputOptions* o) {
+  sc->add_option("--html", o->html,
+                 "Write a self-contained HTML report to FILE (written when the scan ends)");
+  sc->add_option("--html-max-findings", o->html_max_findings,
+                 "Findings kept for the HTML report, highest score first (the rest are counted)")
+      ->default_val(10000);
+  sc->add_option("--csv", o->csv, "Write one CSV line per finding to FILE");
+  sc->add_option("--syslog", o->syslog,
+                 "Send one message per finding plus the summary to HOST:PORT");
+  sc->add_option("--syslog-proto", o->syslog_proto, "Syslog transport")
+      ->check(CLI::IsMember({"udp", "tcp"}))
+      ->default_val("udp");
+  sc->add_option("--syslog-format", o->syslog_format, "Syslog message format")
+      ->check(CLI::IsMember({"rfc5424", "cef", "json"}))
+      ->default_val("rfc5424");
+  sc->add_option("--syslog-queue", o->syslog_queue,
+                 "Messages buffered for a slow collector before dropping (counted)")
+      ->default_val(10000);
+  sc->add_option("--syslog-timeout", o->syslog_timeout,
+                 "Seconds per connect/send and per end-of-scan flush")
+      ->default_val(5);
+}
+
+Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, Console& console,
+                                                  MultiReporter& reporter) {
+  std::vector<std::string> files;
+  if (!o.html.empty()) {
+    auto h = HtmlReporter::Open(o.html, o.html_max_findings, console);
+    if (!h.ok()) return h.status();
+    reporter.Add(std::move(*h));
+    files.push_back(o.html);
+  }
+  if (!o.csv.empty()) {
+    auto c = CsvReporter::Open(o.csv);
+    if (!c.ok()) return c.status();
+    reporter.Add(std::move(*c));
+    files.push_back(o.csv);
+  }
+  if (!o.syslog.empty()) {
+    auto ep = platform::ParseEndpoint(o.syslog);
+    if (!ep.ok()) return Status::InvalidArgument("--syslog: " + ep.status().message());
+    if (o.syslog_queue == 0 || !(o.syslog_timeout > 0))
+      return Status::InvalidArgument("--syslog-queue and --syslog-timeout must be positive");
+    SyslogOptions so;
+    so.endpoint = *ep;
+    so.transport = o.syslog_proto == "tcp" ? platform::Transport::kTcp : platform::Transport::kUdp;
+    so.format = o.syslog_format == "cef"    ? SyslogFormat::kCef
+                : o.syslog_format == "json" ? SyslogFormat::kJson
+                                            : SyslogFormat::kRfc5424;
+    so.queue_capacity = o.syslog_queue;
+    so.timeout_s = o.syslog_timeout;
+    reporter.Add(std::make_unique<SyslogReporter>(so, console));
+  }
+  return files;
+}
+
+CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
+  auto* rep = app.add_subcommand(
+      "report", "Render a saved JSONL scan (harrier scan --jsonl) as HTML and/or CSV");
+  rep->add_option("input", o->input, "JSONL file written by harrier scan --jsonl ('-' = stdin)")
+      ->required();
+  rep->add_option("--html", o->html, "Write the HTML report to FILE ('-' = stdout)");
+  rep->add_option("--csv", o->csv, "Write the CSV report to FILE ('-' = stdout)");
+  rep->add_option("--html-max-findings", o->html_max_findings,
+                  "Findings kept for the HTML report, highest score first")
+      ->default_val(10000);
+  return rep;
+}
+
+int RunReportCommand(const ReportCommandOptions& o) {
+  if (o.html.empty() && o.csv.empty()) {
+    std::cerr << "harrier report: nothing to write: give --html FILE and/or --csv FILE\n";
+    return kExitUsage;
+  }
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (o.input != "-") {
+    file.open(o.input, std::ios::binary);
+    if (!file) {
+      std::cerr << "harrier report: cannot read " << TerminalSafe(o.input) << "\n";
+      return kExitUsage;
+    }
+    in = &file;
+  }
+  // CSV rows stream out in input order (like a live scan's); the HTML keeps
+  // the bounded top N.
+  std::FILE* csv = nullptr;
+  if (!o.csv.empty()) {
+    csv = o.csv == "-" ? stdout : std::fopen(o.csv.c_str(), "w");
+    if (!csv) {
+      std::cerr << "harrier report: cannot write " << TerminalSafe(o.csv) << "\n";
+      return kExitUsage;
+    }
+    std::string h = CsvHeader();
+    std::fwrite(h.data(), 1, h.size(), csv);
+  }
+  ReportCollector collector(o.html.empty() ? 0 : o.html_max_findings);
+  if (csv)
+    collector.set_finding_observer([csv](const OJson& f) {
+      std::string row = CsvRow(f);
+      std::fwrite(row.data(), 1, row.size(), csv);
+    });
+  Diagnostics diag;
+  diag.SetListener([](const Diagnostic& d) {
+    std::cerr << fmt::format("harrier report: {}: {}\n", TerminalSafe(d.where),
+                             TerminalSafe(d.message));
+  });
+  Status st = ReadJsonl(*in, o.input == "-" ? "<stdin>" : o.input, collector, diag);
+  bool write_failed = false;
+  if (csv) write_failed = (csv == stdout ? std::fflush(csv) : std::fclose(csv)) != 0;
+  if (!st.ok() || write_failed) {
+    std::cerr << "harrier report: " << (st.ok() ? "writing " + o.csv + " failed" : st.message())
+              << "\n";
+    return kExitUsage;
+  }
+  ReportDoc doc = collector.Finish();
+  if (!o.html.empty()) {
+    if (Status w = WriteTextFile(o.html, RenderHtml(doc)); !w.ok()) {
+      std::cerr << "harrier report: " << w.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  if (doc.summary.is_null())
+    std::cerr << "harrier report: the input has no summary object: the scan did not finish\n";
+  return doc.input_problems > 0 || doc.summary.is_null() ? kExitIncomplete : kExitClean;
+}
+
+}  // namespace harrier

@@ -1,0 +1,49 @@
+// The report outputs beyond text and JSONL: --html, --csv, --syslog for
+// `harrier scan`, and the `harrier report SCAN.jsonl` command that renders
+// HTML/CSV from a saved JSONL stream. Kept apart from cli.cc so that each
+// output format's flags live with their wiring.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/status.h"
+#include "report/console.h"
+#include "report/reporter.h"
+
+namespace harrier {
+
+struct ReportOutputOptions {
+  std::string html;                 // --html FILE
+  size_t html_max_findings = 10000; // --html-max-findings N
+  std::string csv;                  // --csv FILE
+  std::string syslog;               // --syslog HOST:PORT
+  std::string syslog_proto = "udp"; // --syslog-proto udp|tcp
+  std::string syslog_format = "rfc5424";  // --syslog-format rfc5424|cef|json
+  size_t syslog_queue = 10000;      // --syslog-queue N
+  double syslog_timeout = 5;        // --syslog-timeout SECONDS
+};
+
+void AddReportOutputFlags(CLI::App* scan, ReportOutputOptions* o);
+
+// Opens the requested outputs and adds their reporters. Returns the paths of
+// the files it will write (the walker must not scan them).
+Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, Console& console,
+                                                  MultiReporter& reporter);
+
+struct ReportCommandOptions {
+  std::string input;  // SCAN.jsonl or "-"
+  std::string html;
+  std::string csv;
+  size_t html_max_findings = 10000;
+};
+
+CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o);
+
+// Exit codes: 0 rendered; 2 usage or I/O error; 3 rendered, but the input
+// had malformed lines or no summary (scan did not finish).
+int RunReportCommand(const ReportCommandOptions& o);
+
+}  // namespace harrier

@@ -1,0 +1,46 @@
+// Outgoing network connections for event forwarding (--syslog). The
+// interface is portable; net_posix.cc implements it with BSD sockets (a
+// Windows port adds net_win.cc with Winsock). Every call is bounded in time
+// and can be interrupted, so a dead or slow collector never stalls a caller
+// for longer than the deadline it passed.
+// Thread-safety: a Connection is used by one thread at a time.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace harrier::platform {
+
+enum class Transport { kUdp, kTcp };
+
+struct Endpoint {
+  std::string host;  // name or address ("[::1]" brackets removed)
+  uint16_t port = 0;
+};
+
+// Parses "HOST:PORT", "[V6ADDR]:PORT". Fails on a missing or bad port.
+Result<Endpoint> ParseEndpoint(std::string_view text);
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+class Connection {
+ public:
+  // Resolves and connects (UDP: sets the default peer). Gives up at
+  // `deadline` or when `abort` becomes true.
+  static Result<std::unique_ptr<Connection>> Open(const Endpoint& ep, Transport t,
+                                                  Deadline deadline,
+                                                  const std::atomic<bool>* abort);
+  virtual ~Connection() = default;
+  // Sends all of `data` (TCP) or one datagram (UDP). On timeout or abort a
+  // TCP stream may hold part of `data`: the caller must close the
+  // connection, since the framing is then broken.
+  virtual Status Send(std::string_view data, Deadline deadline,
+                      const std::atomic<bool>* abort) = 0;
+};
+
+}  // namespace harrier::platform

@@ -1,0 +1,126 @@
+#include "platform/net.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace harrier::platform {
+namespace {
+
+// Waits for `events` on fd in short slices so `abort` is noticed quickly.
+Status WaitFd(int fd, short events, Deadline deadline, const std::atomic<bool>* abort,
+              const std::string& what) {
+  for (;;) {
+    if (abort && abort->load()) return Status::Cancelled(what + ": cancelled");
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Status::Timeout(what + ": timed out");
+    pollfd p{fd, events, 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 100)));
+    if (n > 0) return Status::Ok();
+    if (n < 0 && errno != EINTR) return Status::IoError(what + ": " + std::strerror(errno));
+  }
+}
+
+class PosixConnection final : public Connection {
+ public:
+  PosixConnection(int fd, Transport t, std::string name) : fd_(fd), t_(t), name_(std::move(name)) {}
+  ~PosixConnection() override { ::close(fd_); }
+
+  Status Send(std::string_view data, Deadline deadline, const std::atomic<bool>* abort) override {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) {
+        if (t_ == Transport::kUdp) return Status::Ok();
+        data.remove_prefix(static_cast<size_t>(n));
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return Status::IoError(fmt::format("send to {}: {}", name_, std::strerror(errno)));
+      if (Status s = WaitFd(fd_, POLLOUT, deadline, abort, "send to " + name_); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int fd_;
+  Transport t_;
+  std::string name_;
+};
+
+}  // namespace
+
+Result<Endpoint> ParseEndpoint(std::string_view text) {
+  Endpoint ep;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return Status::InvalidArgument(fmt::format("'{}': expected [ADDRESS]:PORT", text));
+    ep.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || text.find(':') != colon)
+      return Status::InvalidArgument(fmt::format("'{}': expected HOST:PORT", text));
+    ep.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+  }
+  unsigned v = 0;
+  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
+  if (ep.host.empty() || ec != std::errc() || p != port.data() + port.size() || v == 0 || v > 65535)
+    return Status::InvalidArgument(fmt::format("'{}': expected HOST:PORT with port 1-65535", text));
+  ep.port = static_cast<uint16_t>(v);
+  return ep;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep, Transport t,
+                                                     Deadline deadline,
+                                                     const std::atomic<bool>* abort) {
+  std::string name = fmt::format("{}:{}", ep.host, ep.port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = t == Transport::kTcp ? SOCK_STREAM : SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  // getaddrinfo cannot be bounded portably; numeric addresses (the usual
+  // case for a collector) resolve without the network.
+  int rc = ::getaddrinfo(ep.host.c_str(), std::to_string(ep.port).c_str(), &hints, &res);
+  if (rc != 0) return Status::NotFound(fmt::format("resolve {}: {}", name, gai_strerror(rc)));
+  Status last = Status::IoError(fmt::format("connect {}: no address", name));
+  for (addrinfo* ai = res; ai; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) {
+      last = Status::IoError(fmt::format("socket for {}: {}", name, std::strerror(errno)));
+      continue;
+    }
+    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+      ::freeaddrinfo(res);
+      return std::unique_ptr<Connection>(std::make_unique<PosixConnection>(fd, t, name));
+    }
+    if (errno == EINPROGRESS) {
+      Status w = WaitFd(fd, POLLOUT, deadline, abort, "connect " + name);
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (w.ok() && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) {
+        ::freeaddrinfo(res);
+        return std::unique_ptr<Connection>(std::make_unique<PosixConnection>(fd, t, name));
+      }
+      last = w.ok() ? Status::IoError(fmt::format("connect {}: {}", name, std::strerror(err))) : w;
+    } else {
+      last = Status::IoError(fmt::format("connect {}: {}", name, std::strerror(errno)));
+    }
+    ::close(fd);
+  }
+  ::freeaddrinfo(res);
+  return last;
+}
+
+}  // namespace harrier::platform
