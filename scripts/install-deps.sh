@@ -17,6 +17,7 @@ PKGS=(
   libgtest-dev libgmock-dev        # unit tests
   libbenchmark-dev                 # micro benchmarks
   openssl                          # tests build PKCS#7 blobs at test time
+  chromium                         # headless browser test of the HTML report (tests/e2e/report_test.cc)
 )
 if [[ -n "${HARRIER_EXTRA_PKGS:-}" ]]; then
   read -r -a extra <<<"$HARRIER_EXTRA_PKGS"

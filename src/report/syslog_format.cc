@@ -78,7 +78,13 @@ std::string CefRecord(std::string_view sig_id, std::string_view name, int severi
   bool first = true;
   for (const auto& [k, v] : ext) {
     if (v.empty()) continue;
-    out += fmt::format("{}{}={}", first ? "" : " ", k, CefExtensionEscape(SafeUtf8(v)));
+    // CR/LF are escaped by the CEF rules; other controls become "\xNN" text.
+    std::string clean;
+    for (unsigned char c : SafeUtf8(v)) {
+      if ((c < 0x20 && c != '\n' && c != '\r') || c == 0x7f) clean += fmt::format("\\x{:02x}", c);
+      else clean += static_cast<char>(c);
+    }
+    out += fmt::format("{}{}={}", first ? "" : " ", k, CefExtensionEscape(clean));
     first = false;
   }
   return out;

@@ -1,0 +1,141 @@
+// HTML escaping: every byte from the scanned machine is inert in the page.
+// The browser-level twin is ReportE2E.BrowserRunsNoInjectedScript.
+#include "report/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include "report/html_assets.h"
+#include "report/json_util.h"
+
+namespace harrier {
+namespace {
+
+OJson HostileFinding() {
+  Finding f;
+  f.file.path = "/tmp/<img src=x onerror=alert(1)>.dll";
+  f.file.display_path = f.file.path;
+  f.score = 90;
+  f.level = Level::kAlert;
+  Reason r;
+  r.type = "yara";
+  r.name = "Rule</script><script>alert(1)</script>";
+  r.description = "desc \xe2\x80\xa8 line sep & <b>bold</b> \x1b[31m";
+  r.strings.push_back({"$a", 16, std::string("</script><!--\x00\xff", 15)});
+  r.remediation = "Remove <it>";
+  f.reasons.push_back(r);
+  return FindingToJson(f, "host<x>");
+}
+
+TEST(HtmlEscape, EscapesMarkupQuotesControlsAndInvalidUtf8) {
+  EXPECT_EQ(HtmlEscape("<img src=x onerror=alert(1)>.dll"), "&lt;img src=x onerror=alert(1)&gt;.dll");
+  EXPECT_EQ(HtmlEscape("a&b\"c'd"), "a&amp;b&quot;c&#39;d");
+  EXPECT_EQ(HtmlEscape("bad\xff\x1b" "x"), "bad\\xff\\x1bx");
+  EXPECT_EQ(HtmlEscape("caf\xc3\xa9"), "caf\xc3\xa9");
+}
+
+TEST(JsonForScript, CannotEndTheScriptElement) {
+  OJson j = {{"s", "</script><!-- & \xe2\x80\xa8\xe2\x80\xa9 >"}};
+  std::string out = JsonForScript(j);
+  EXPECT_EQ(out.find('<'), std::string::npos);
+  EXPECT_EQ(out.find('>'), std::string::npos);
+  EXPECT_EQ(out.find('&'), std::string::npos);
+  EXPECT_EQ(out.find("\xe2\x80\xa8"), std::string::npos);
+  EXPECT_EQ(out.find("\xe2\x80\xa9"), std::string::npos);
+  // Still the same JSON value.
+  EXPECT_EQ(OJson::parse(out), j);
+}
+
+TEST(CspHash, MatchesKnownSha256Base64) {
+  // printf 'abc' | openssl dgst -sha256 -binary | base64
+  EXPECT_EQ(CspHash("abc"), "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+}
+
+TEST(RenderHtml, HostileFindingStaysInsideTheDataBlock) {
+  ReportCollector c;
+  ScanInfo info;
+  info.hostname = "host<script>alert(1)</script>";
+  info.paths = {"/tmp/<svg onload=alert(1)>"};
+  info.version = "0.1.0";
+  c.SetStart(ScanStartToJson(info));
+  c.AddFinding(HostileFinding());
+  ScanSummary s;
+  s.findings[3] = 1;
+  c.SetSummary(SummaryToJson(s, info));
+  std::string html = RenderHtml(c.Finish());
+  // Exactly our two script elements, and exactly two closing tags.
+  size_t scripts = 0, closes = 0;
+  for (size_t p = 0; (p = html.find("<script", p)) != std::string::npos; ++p) ++scripts;
+  for (size_t p = 0; (p = html.find("</script", p)) != std::string::npos; ++p) ++closes;
+  EXPECT_EQ(scripts, 2u);
+  EXPECT_EQ(closes, 2u);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("<svg onload"), std::string::npos);
+  EXPECT_NE(html.find("host&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  // The CSP carries the hash of the inline script and style, and no 'unsafe-inline'.
+  EXPECT_NE(html.find(CspHash(html_assets::kScript)), std::string::npos);
+  EXPECT_NE(html.find(CspHash(html_assets::kStyle)), std::string::npos);
+  EXPECT_EQ(html.find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_NE(html.find("ALERT: indicators of compromise found"), std::string::npos);
+}
+
+TEST(FindingView, ControlCharactersAndInvalidBytesAreVisibleEscapes) {
+  OJson v = FindingView(HostileFinding());
+  std::string desc = v["reasons"][0]["description"];
+  EXPECT_NE(desc.find("\\x1b"), std::string::npos);
+  std::string text = v["reasons"][0]["strings"][0]["text"];
+  EXPECT_NE(text.find("\\x00\\xff"), std::string::npos);
+  EXPECT_EQ(v["level"], "alert");
+}
+
+TEST(FindingView, SurvivesArbitraryJsonShapes) {
+  for (const char* s : {"{}", "{\"harrier\":5}", "{\"harrier\":{\"reasons\":[1,{\"strings\":7}]}}",
+                        "{\"file\":{\"path\":[1]},\"harrier\":{\"score\":\"x\",\"level\":\"<b>\"}}"}) {
+    OJson v = FindingView(OJson::parse(s));
+    EXPECT_TRUE(v["reasons"].is_array()) << s;
+    EXPECT_EQ(v["level"], "none") << s;
+  }
+}
+
+TEST(ReportCollector, KeepsTopNByScoreAndCountsTheRest) {
+  ReportCollector c(3);
+  for (int score : {10, 50, 30, 90, 20, 70}) {
+    OJson j = {{"file", {{"path", "/p" + std::to_string(score)}}},
+               {"harrier", {{"type", "finding"}, {"score", score}}}};
+    c.AddFinding(j);
+  }
+  ReportDoc d = c.Finish();
+  ASSERT_EQ(d.findings.size(), 3u);
+  EXPECT_EQ(JsonNum(d.findings[0], {"harrier", "score"}), 90);
+  EXPECT_EQ(JsonNum(d.findings[1], {"harrier", "score"}), 70);
+  EXPECT_EQ(JsonNum(d.findings[2], {"harrier", "score"}), 50);
+  EXPECT_EQ(d.findings_total, 6u);
+  EXPECT_EQ(d.findings_dropped, 3u);
+}
+
+TEST(ReadJsonl, MalformedLinesAreDiagnosticsWithLineNumbers) {
+  std::istringstream in(
+      "{\"harrier\":{\"type\":\"scan_start\"}}\n"
+      "not json\n"
+      "\n"
+      "[1,2]\n"
+      "{\"harrier\":{\"type\":\"finding\",\"score\":5},\"file\":{\"path\":\"/a\"}}\n"
+      "{\"harrier\":{\"type\":\"bogus\"}}\n");
+  ReportCollector c;
+  Diagnostics diag;
+  ASSERT_TRUE(ReadJsonl(in, "scan.jsonl", c, diag).ok());
+  auto items = diag.Snapshot();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].where, "scan.jsonl:2");
+  EXPECT_EQ(items[1].where, "scan.jsonl:4");
+  EXPECT_EQ(items[2].where, "scan.jsonl:6");
+  ReportDoc d = c.Finish();
+  EXPECT_EQ(d.findings.size(), 1u);
+  EXPECT_EQ(d.input_problems, 3u);
+  EXPECT_FALSE(d.start.is_null());
+  EXPECT_TRUE(d.summary.is_null());
+}
+
+}  // namespace
+}  // namespace harrier
