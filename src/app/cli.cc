@@ -100,13 +100,14 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   // Reporters first: their files must exist so the walker can skip them.
   MultiReporter reporter;
   reporter.Add(std::make_unique<TextReporter>(
-      console, TextOptions{cli.verbose, cli.quiet || cli.jsonl == "-"}));
+      console, TextOptions{cli.verbose, cli.quiet || cli.jsonl == "-", cli.jsonl == "-"}));
   if (!cli.jsonl.empty()) {
     auto j = JsonlReporter::Open(cli.jsonl, console, cli.jsonl_diagnostics);
     if (!j.ok()) return die(j.status().message());
     reporter.Add(std::move(*j));
     if (cli.jsonl != "-") {
       if (auto rp = platform::RealPath(cli.jsonl); rp.ok()) po.walk.exclude_paths.push_back(*rp);
+      if (auto id = FileIdOf(cli.jsonl); id.ok()) po.walk.exclude_ids.push_back(*id);
     }
   }
 
@@ -130,7 +131,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   console.ClearProgress();
   diag.SetListener(nullptr);
   if (!sigs.ok()) return die(sigs.status().ToString());
-  for (const auto& f : (*sigs)->folders) po.walk.exclude_paths.push_back(f);
+  for (const auto& f : (*sigs)->folders) {
+    po.walk.exclude_paths.push_back(f);
+    if (auto id = FileIdOf(f); id.ok()) po.walk.exclude_ids.push_back(*id);
+  }
 
   ScanInfo info;
   info.version = HARRIER_VERSION;

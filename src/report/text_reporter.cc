@@ -32,12 +32,17 @@ std::string TextReporter::Paint(std::string_view text, const char* code) const {
   return fmt::format("\033[{}m{}\033[0m", code, text);
 }
 
+void TextReporter::Write(std::string_view text) {
+  if (opts_.to_stderr) console_.Err(text);
+  else console_.Out(text);
+}
+
 void TextReporter::Begin(const ScanInfo& info) {
   info_ = info;
   if (opts_.quiet) return;
   std::string roots;
   for (const auto& p : info.paths) roots += (roots.empty() ? "" : " ") + TerminalSafe(p);
-  console_.Out(fmt::format(
+  Write(fmt::format(
       "Harrier {} on {}: scanning {}\nSignatures: {} YARA rules ({} files, {} failed), "
       "{} hash IOCs, {} filename IOCs, {} C2 IOCs\n\n",
       info.version, TerminalSafe(info.hostname), roots, info.rules.yara_rules,
@@ -66,7 +71,7 @@ void TextReporter::OnFinding(const Finding& f) {
     if (!r.remediation.empty())
       out += fmt::format("              {} {}\n", Paint("what to do:", "1"), TerminalSafe(r.remediation));
   }
-  console_.Out(out);
+  Write(out);
 }
 
 void TextReporter::OnDiagnostic(const Diagnostic& d) {
@@ -106,7 +111,7 @@ void TextReporter::End(const ScanSummary& s) {
   out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),
                      s.duration_s > 0 ? s.files_scanned / s.duration_s : 0.0);
   out += fmt::format("Exit code: {}\n", ExitCodeFor(s));
-  console_.Out(out);
+  Write(out);
 }
 
 }  // namespace harrier

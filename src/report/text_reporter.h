@@ -11,6 +11,9 @@ namespace harrier {
 struct TextOptions {
   bool show_warnings = false;  // print warning diagnostics (errors always)
   bool quiet = false;          // summary only
+  // Write the report (summary included) to stderr: stdout carries another
+  // format (`--jsonl -`), which must stay parseable line by line.
+  bool to_stderr = false;
 };
 
 class TextReporter final : public Reporter {
@@ -23,6 +26,7 @@ class TextReporter final : public Reporter {
 
  private:
   std::string Paint(std::string_view text, const char* code) const;
+  void Write(std::string_view text);
   Console& console_;
   TextOptions opts_;
   ScanInfo info_;

@@ -78,7 +78,28 @@ std::vector<std::string> Lines(std::string_view text) {
   return out;
 }
 
+namespace {
+struct SignalPlan {
+  std::string_view trigger;
+  int delay_ms = 0;
+  int sig = 0;
+};
+RunResult Run(const std::vector<std::string>& args, int timeout_s, const SignalPlan* plan);
+}  // namespace
+
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
+  return Run(args, timeout_s, nullptr);
+}
+
+RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
+                              std::string_view when_stdout_has, int delay_ms, int sig,
+                              int timeout_s) {
+  SignalPlan plan{when_stdout_has, delay_ms, sig};
+  return Run(args, timeout_s, &plan);
+}
+
+namespace {
+RunResult Run(const std::vector<std::string>& args, int timeout_s, const SignalPlan* plan) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
@@ -110,9 +131,22 @@ RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
   struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   bool killed = false;
+  bool signalled = false;
+  std::chrono::steady_clock::time_point signal_at = std::chrono::steady_clock::time_point::max();
   while (open_fds > 0) {
+    auto now = std::chrono::steady_clock::now();
+    if (plan && !signalled && signal_at == std::chrono::steady_clock::time_point::max() &&
+        (plan->trigger.empty() || r.out.find(plan->trigger) != std::string::npos))
+      signal_at = now + std::chrono::milliseconds(plan->delay_ms);
+    if (plan && !signalled && now >= signal_at) {
+      kill(pid, plan->sig);
+      signalled = true;
+    }
+    auto until = deadline;
+    if (plan && !signalled && signal_at < until) until = signal_at;
     int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  deadline - std::chrono::steady_clock::now()).count());
+                                  until - now).count());
+    if (until != deadline && ms <= 0) continue;
     if (ms <= 0) {
       kill(pid, SIGKILL);
       killed = true;
@@ -139,5 +173,6 @@ RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
   r.exit_code = (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   return r;
 }
+}  // namespace
 
 }  // namespace harrier::testing

@@ -32,6 +32,13 @@ struct RunResult {
 // seconds (killed after it: exit_code -1). Environment: NO_COLOR=1.
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
 
+// Like RunHarrier, but sends `sig` to the process `delay_ms` after its
+// stdout first contains `when_stdout_has` (e.g. the JSONL scan_start line),
+// to test Ctrl-C handling. The signal is sent at most once.
+RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
+                              std::string_view when_stdout_has, int delay_ms, int sig,
+                              int timeout_s = 120);
+
 // The ../shared folder next to the repository, or "" when absent (tests that
 // need it GTEST_SKIP with a message).
 std::string SharedDir();

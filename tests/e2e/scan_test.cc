@@ -1,0 +1,333 @@
+// End-to-end: the built binary on generated trees with a generated
+// signature folder (signature-base layout). Exact findings, scores, levels
+// and summary counts from `--jsonl -`; bad input; Ctrl-C.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "e2e/jsonl.h"
+#include "scan/hasher.h"
+#include "testutil/testutil.h"
+
+namespace harrier::testing {
+namespace {
+
+Hashes HashOf(std::string_view s) {
+  Hasher h;
+  return h.Compute({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+}
+
+const char* kYara = R"(
+rule Harrier_Test_Scored {
+  meta:
+    description = "scored marker"
+    score = 60
+  strings:
+    $a = "HARRIER_YARA_MARKER_ONE"
+  condition:
+    $a
+}
+rule Harrier_Test_Default {
+  meta:
+    description = "default-score marker"
+  strings:
+    $b = "HARRIER_YARA_MARKER_TWO"
+  condition:
+    $b
+}
+)";
+
+// A signature folder in signature-base layout and a tree with one planted
+// hit per indicator type.
+struct Planted {
+  TempDir sig, tree;
+  std::string md5_content = "planted for md5\n", sha1_content = "planted for sha1\n",
+              sha256_content = "planted for sha256\n";
+  Planted() {
+    sig.Write("iocs/hash-iocs.txt",
+              "# Test hashes\n" + HashOf(md5_content).md5 + ";Planted MD5\n" +
+                  HashOf(sha1_content).sha1 + ";70;Planted SHA1\n" +
+                  HashOf(sha256_content).sha256 + ";90;Planted; SHA256\n");
+    sig.Write("iocs/filename-iocs.txt",
+              "# Windows-style tool name\n\\\\evil_tool\\.exe;80\n"
+              "# Unix staging path\n/stage/\\.hidden_x;65\n");
+    sig.Write("yara/test.yar", kYara);
+    tree.Write("a_md5.bin", md5_content);
+    tree.Write("b_sha1.bin", sha1_content);
+    tree.Write("c_sha256.bin", sha256_content);
+    tree.Write("tools/evil_tool.exe", "nothing inside\n");
+    tree.Write("tools/not_evil_tool.exe", "nothing inside\n");
+    tree.Write("stage/.hidden_x", "nothing inside\n");
+    tree.Write("y1.txt", "xx HARRIER_YARA_MARKER_ONE xx\n");
+    tree.Write("y2.txt", "xx HARRIER_YARA_MARKER_TWO xx\n");
+    tree.Write("both.txt", "HARRIER_YARA_MARKER_ONE HARRIER_YARA_MARKER_TWO\n");
+    tree.Write("clean.txt", "clean\n");
+    tree.Write("empty.txt", "");
+  }
+  std::vector<std::string> Args(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> a = {"scan", "--no-builtin", "--no-progress", "--signatures",
+                                  sig.path(), "--jsonl", "-"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+};
+
+struct Expect {
+  std::string rel;
+  std::string level;
+  double score;
+  std::vector<std::pair<std::string, int>> reasons;  // type, sub-score (sorted desc)
+};
+
+TEST(ScanE2E, PlantedHashFilenameAndYaraHitsExactly) {
+  Planted p;
+  auto r = RunHarrier(p.Args({"--all-files", p.tree.path()}));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  ASSERT_TRUE(j.all_parsed);
+  const std::vector<Expect> expected = {
+      {"a_md5.bin", "alert", 100, {{"hash", 100}}},
+      {"b_sha1.bin", "warning", 70, {{"hash", 70}}},
+      {"c_sha256.bin", "alert", 90, {{"hash", 90}}},
+      {"tools/evil_tool.exe", "alert", 80, {{"filename", 80}}},
+      {"stage/.hidden_x", "warning", 65, {{"filename", 65}}},
+      {"y1.txt", "warning", 60, {{"yara", 60}}},
+      {"y2.txt", "warning", 75, {{"yara", 75}}},
+      // 100*(1-(1-.75)*(1-.60/2)) = 82.5 >= 80, but no sub-score > 75: warning.
+      {"both.txt", "warning", 82.5, {{"yara", 75}, {"yara", 60}}},
+  };
+  EXPECT_EQ(j.findings.size(), expected.size());
+  for (const auto& e : expected) {
+    std::string path = p.tree.path() + "/" + e.rel;
+    ASSERT_EQ(j.findings.count(path), 1u) << "missing finding for " << e.rel;
+    const auto& f = j.findings[path];
+    EXPECT_EQ(f["harrier"]["level"], e.level) << e.rel;
+    EXPECT_NEAR(f["harrier"]["score"].get<double>(), e.score, 1e-9) << e.rel;
+    const auto& rs = f["harrier"]["reasons"];
+    ASSERT_EQ(rs.size(), e.reasons.size()) << e.rel << ": " << rs.dump();
+    for (size_t i = 0; i < rs.size(); ++i) {
+      EXPECT_EQ(rs[i]["type"], e.reasons[i].first) << e.rel;
+      EXPECT_EQ(rs[i]["score"], e.reasons[i].second) << e.rel;
+    }
+  }
+  // Reason details.
+  auto& sha = j.findings[p.tree.path() + "/c_sha256.bin"];
+  EXPECT_EQ(sha["harrier"]["reasons"][0]["description"], "Planted; SHA256");
+  EXPECT_EQ(sha["harrier"]["reasons"][0]["source"], p.sig.path() + "/iocs/hash-iocs.txt:4");
+  EXPECT_EQ(sha["file"]["hash"]["sha256"], HashOf(p.sha256_content).sha256);
+  auto& fn = j.findings[p.tree.path() + "/tools/evil_tool.exe"];
+  EXPECT_EQ(fn["harrier"]["reasons"][0]["name"], "\\\\evil_tool\\.exe");
+  EXPECT_EQ(fn["harrier"]["reasons"][0]["description"], "Windows-style tool name");
+  auto& y1 = j.findings[p.tree.path() + "/y1.txt"];
+  EXPECT_EQ(y1["harrier"]["reasons"][0]["name"], "Harrier_Test_Scored");
+  EXPECT_EQ(y1["harrier"]["reasons"][0]["strings"][0]["offset"], 3);
+  EXPECT_EQ(y1["harrier"]["reasons"][0]["strings"][0]["text"], "HARRIER_YARA_MARKER_ONE");
+  // Summary.
+  ExpectAccounted(j.summary);
+  EXPECT_EQ(j.summary["files_seen"], 11);
+  EXPECT_EQ(j.summary["files_scanned"], 11);
+  EXPECT_EQ(j.summary["errors"], 0);
+  EXPECT_EQ(j.summary["findings"]["alert"], 3);
+  EXPECT_EQ(j.summary["findings"]["warning"], 5);
+  EXPECT_EQ(j.summary["findings"]["notice"], 0);
+  EXPECT_EQ(j.summary["verdict"], "alert");
+  EXPECT_EQ(j.summary["exit_code"], 1);
+  EXPECT_EQ(j.summary["interrupted"], false);
+  EXPECT_EQ(j.summary["rules"]["hash_iocs"], 3);
+  EXPECT_EQ(j.summary["rules"]["filename_iocs"], 2);
+  EXPECT_EQ(j.summary["rules"]["yara_rules"], 2);
+  // The text report goes to stderr when stdout carries JSONL.
+  EXPECT_NE(r.err.find("Verdict: ALERT"), std::string::npos) << r.err;
+}
+
+TEST(ScanE2E, DefaultSelectionSkipsByTypeButFilenameIocsStillApply) {
+  Planted p;
+  auto r = RunHarrier(p.Args({p.tree.path()}));
+  Jsonl j = ParseJsonl(r.out);
+  ExpectAccounted(j.summary);
+  EXPECT_EQ(j.summary["files_seen"], 11);
+  // Filename IOCs are decided from the path, scanned or not.
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/stage/.hidden_x"), 1u);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/tools/evil_tool.exe"), 1u);
+}
+
+TEST(ScanE2E, FileGivenDirectly) {
+  Planted p;
+  auto r = RunHarrier(p.Args({p.tree.path() + "/c_sha256.bin"}));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.findings.size(), 1u);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/c_sha256.bin"), 1u);
+  EXPECT_EQ(j.summary["files_seen"], 1);
+  EXPECT_EQ(j.summary["files_scanned"], 1);
+}
+
+TEST(ScanE2E, CleanTreeExitsZero) {
+  Planted p;
+  auto r = RunHarrier(p.Args({"--all-files", p.tree.path() + "/clean.txt", p.tree.path() + "/empty.txt"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_TRUE(j.findings.empty());
+  EXPECT_EQ(j.summary["files_scanned"], 2);
+  EXPECT_EQ(j.summary["verdict"], "clean");
+}
+
+// Regression (issue 2 hardening 5c): a huge sparse file is skipped by size
+// from metadata, without reading 10 GB.
+TEST(ScanE2E, SparseHugeFileSkippedBySizeWithoutReading) {
+  Planted p;
+  std::string big = p.tree.path() + "/sparse.bin";
+  ASSERT_EQ(truncate(p.tree.Write("sparse.bin", "").c_str(), 10LL << 30), 0);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = RunHarrier(p.Args({"--all-files", big}), 30);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.summary["skipped"]["size"], 1);
+  EXPECT_EQ(j.summary["bytes_scanned"], 0);
+  EXPECT_LT(secs, 10);
+}
+
+// Regression (issue 2 hardening 5a): signature folders and the JSONL report
+// are never scanned, even when reached through another path.
+TEST(ScanE2E, OwnSignatureFolderAndReportNeverScanned) {
+  Planted p;
+  // The YARA file contains its own marker strings: scanning it would match.
+  ASSERT_EQ(symlink(p.sig.path().c_str(), (p.tree.path() + "/sig-link").c_str()), 0);
+  std::string report = p.tree.path() + "/report.jsonl";
+  std::vector<std::string> args = {"scan", "--no-builtin", "--no-progress", "--signatures",
+                                   p.sig.path(), "--jsonl", report, "--all-files",
+                                   "--follow-symlinks", p.tree.path() + "/../" +
+                                   std::filesystem::path(p.tree.path()).filename().string()};
+  auto r = RunHarrier(args);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  std::ifstream in(report);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  Jsonl j = ParseJsonl(text);
+  for (const auto& [path, f] : j.findings) {
+    EXPECT_EQ(path.find("sig-link"), std::string::npos) << "scanned own signatures: " << path;
+    EXPECT_EQ(path.find("report.jsonl"), std::string::npos) << "scanned own report";
+  }
+  EXPECT_EQ(j.findings.size(), 8u);
+  EXPECT_EQ(j.summary["skipped"]["excluded"], 1);        // report.jsonl
+  EXPECT_EQ(j.summary["skipped_dirs"]["excluded"], 1);   // sig-link
+}
+
+TEST(ScanE2E, FifoInTreeDoesNotHang) {
+  Planted p;
+  ASSERT_EQ(mkfifo((p.tree.path() + "/pipe").c_str(), 0644), 0);
+  auto r = RunHarrier(p.Args({"--all-files", p.tree.path()}), 60);
+  ASSERT_NE(r.exit_code, -1) << "timed out: the FIFO was opened";
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.summary["skipped"]["special_file"], 1);
+  ExpectAccounted(j.summary);
+}
+
+TEST(ScanE2E, SymlinkLoop) {
+  Planted p;
+  ASSERT_EQ(symlink("..", (p.tree.path() + "/tools/up").c_str()), 0);
+  ASSERT_EQ(symlink("loop", (p.tree.path() + "/loop").c_str()), 0);
+  auto d = RunHarrier(p.Args({"--all-files", p.tree.path()}), 60);
+  Jsonl jd = ParseJsonl(d.out);
+  EXPECT_EQ(jd.summary["skipped"]["symlink"], 2);
+  EXPECT_EQ(jd.findings.size(), 8u);
+  ExpectAccounted(jd.summary);
+  auto f = RunHarrier(p.Args({"--all-files", "--follow-symlinks", p.tree.path()}), 60);
+  ASSERT_NE(f.exit_code, -1) << "symlink loop did not terminate";
+  Jsonl jf = ParseJsonl(f.out);
+  EXPECT_EQ(jf.findings.size(), 8u);  // each directory entered once
+  EXPECT_EQ(jf.summary["files_scanned"], 11);
+  ExpectAccounted(jf.summary);
+}
+
+TEST(ScanE2E, InvalidUtf8FileNamesKeepJsonlValid) {
+  Planted p;
+  p.tree.Write("tools/bad\xff\xfe/evil_tool.exe", "x");
+  p.tree.Write("y1-\xc3\x28.txt", "HARRIER_YARA_MARKER_ONE");
+  auto r = RunHarrier(p.Args({"--all-files", "--jsonl-diagnostics", p.tree.path()}));
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_TRUE(j.all_parsed);
+  EXPECT_EQ(j.findings.size(), 10u);
+  std::string escaped = p.tree.path() + "/tools/bad\\xff\\xfe/evil_tool.exe";
+  ASSERT_EQ(j.findings.count(escaped), 1u) << r.out;
+  EXPECT_EQ(j.findings[escaped]["harrier"]["path_hex"].get<std::string>().size() % 2, 0u);
+}
+
+TEST(ScanE2E, ProcFileGivenDirectlyDoesNotHang) {
+  auto r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--jsonl", "-",
+                       "/proc/self/status", "/proc/self"},
+                      30);
+  ASSERT_NE(r.exit_code, -1);
+  Jsonl j = ParseJsonl(r.out);
+  ExpectAccounted(j.summary);
+  EXPECT_EQ(j.summary["skipped_dirs"]["pseudo_fs"], 1);
+}
+
+TEST(ScanE2E, BadSignatureInputStillScans) {
+  Planted p;
+  p.sig.Write("iocs/hash-iocs.txt",
+              "not-a-hash;x\n" + HashOf(p.sha256_content).sha256 + ";90;Planted SHA256\n");
+  p.sig.Write("iocs/filename-iocs.txt", "(unclosed;50\nnoscore\n\\\\evil_tool\\.exe;80\n");
+  // libyara reports an undefined string at the rule's closing brace (line 4).
+  p.sig.Write("yara/broken.yar", "rule broken {\n  condition:\n    $nope\n}\n");
+  auto r = RunHarrier(p.Args({"--all-files", p.tree.path()}));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/c_sha256.bin"), 1u);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/tools/evil_tool.exe"), 1u);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/y1.txt"), 1u);  // good YARA file still loaded
+  EXPECT_EQ(j.summary["rules"]["yara_files_failed"], 1);
+  EXPECT_EQ(j.summary["rules"]["ioc_lines_failed"], 3);
+  for (const char* where : {"/iocs/hash-iocs.txt:1", "/iocs/filename-iocs.txt:1",
+                            "/iocs/filename-iocs.txt:2", "/yara/broken.yar:4"})
+    EXPECT_NE(r.err.find(p.sig.path() + where), std::string::npos) << where << "\n" << r.err;
+
+  auto c = RunHarrier({"rules", "check", "--no-builtin", p.sig.path()});
+  EXPECT_NE(c.exit_code, 0);
+  EXPECT_NE(c.out.find(p.sig.path() + "/yara/broken.yar:4"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(p.sig.path() + "/iocs/hash-iocs.txt:1"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("Result: FAILED"), std::string::npos);
+
+  TempDir good;
+  good.Write("yara/ok.yar", kYara);
+  auto ok = RunHarrier({"rules", "check", "--no-builtin", good.path()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+}
+
+// Ctrl-C: a scan of a slow tree is interrupted; the report is flushed with
+// a summary saying so, exit code 3. Regression: the walker used to block
+// forever on the full queue (CtrlC.InterruptsWhileQueueIsFull).
+TEST(CtrlC, InterruptsWhileQueueIsFull) {
+  TempDir sig, tree;
+  // ~8M loop iterations per 4 KiB file: each file takes a while.
+  sig.Write("yara/slow.yar",
+            "rule slow { condition: for all i in (0..filesize) : "
+            "( for all k in (0..2000) : ( k >= 0 ) ) and false }\n");
+  std::string content(4096, 'a');
+  for (int d = 0; d < 50; ++d)
+    for (int f = 0; f < 100; ++f) tree.Write("d" + std::to_string(d) + "/f" + std::to_string(f), content);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = RunHarrierAndSignal({"scan", "--no-builtin", "--no-progress", "--all-files",
+                                "--threads", "1", "--signatures", sig.path(), "--jsonl", "-",
+                                tree.path()},
+                               "", 1500, SIGINT, 60);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_NE(r.exit_code, -1) << "did not stop after SIGINT";
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_LT(secs, 20);
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.summary["interrupted"], true);
+  EXPECT_EQ(j.summary["incomplete"], true);
+  EXPECT_LT(j.summary["files_scanned"].get<int>(), 5000);
+  ExpectAccounted(j.summary);
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace harrier::testing

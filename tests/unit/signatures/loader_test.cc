@@ -1,0 +1,175 @@
+// LoadSignatures: the signature-base layout on a generated folder (exact
+// counts, file:line diagnostics, the rest still loads), and ALL of
+// ../shared/signature-base loaded once for the suite (counts asserted).
+#include "signatures/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "testutil/testutil.h"
+
+namespace harrier {
+namespace {
+
+using testing::TempDir;
+
+TEST(LoadSignatures, GeneratedFolderCountsAndDiagnostics) {
+  TempDir t;
+  t.Write("yara/good.yar", "rule g1 { condition: false }\nrule g2 { condition: false }\n");
+  t.Write("yara/sub/more.yara", "rule g3 { condition: false }\n");
+  t.Write("yara/broken.yar", "rule ok { condition: true }\nrule bad { condition: $x }\n");
+  t.Write("yara/README.md", "not a rule");
+  t.Write("iocs/hash-iocs.txt",
+          "# c\nd41d8cd98f00b204e9800998ecf8427e;empty\nzz;bad\n"
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855;90;empty256\n");
+  t.Write("iocs/falsepositive-hashes.txt", "da39a3ee5e6b4b0d3255bfef95601890afd80709;known\n");
+  t.Write("iocs/filename-iocs.txt", "# d\n\\\\evil\\.exe;80\n(bad;50\nnoscore\n");
+  t.Write("iocs/c2-iocs.txt", "evil.example.com\nbad entry\n");
+  t.Write("iocs/keywords.txt", "ignored\n");
+  Diagnostics d;
+  LoadReport rep;
+  auto s = LoadSignatures({.folders = {t.path()}}, d, &rep);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const RuleStats& st = (*s)->stats;
+  EXPECT_EQ(st.yara_files, 3u);
+  EXPECT_EQ(st.yara_files_failed, 1u);
+  EXPECT_EQ(st.yara_rules, 3u);
+  EXPECT_EQ(st.hash_iocs, 2u);
+  EXPECT_EQ(st.fp_hashes, 1u);
+  EXPECT_EQ(st.filename_iocs, 1u);
+  EXPECT_EQ(st.c2_iocs, 1u);
+  EXPECT_EQ(st.ioc_lines_failed, 4u);  // hash:3, filename:3 (regex), filename:4, c2:2
+  std::vector<std::string> wheres;
+  for (const auto& x : d.Snapshot())
+    if (x.severity == Diagnostic::Severity::kError) wheres.push_back(x.where);
+  std::sort(wheres.begin(), wheres.end());
+  EXPECT_EQ(wheres, (std::vector<std::string>{
+                        t.path() + "/iocs/c2-iocs.txt:2", t.path() + "/iocs/filename-iocs.txt:3",
+                        t.path() + "/iocs/filename-iocs.txt:4", t.path() + "/iocs/hash-iocs.txt:3",
+                        t.path() + "/yara/broken.yar:2"}));
+  ASSERT_NE((*s)->FindHash("d41d8cd98f00b204e9800998ecf8427e"), nullptr);
+  EXPECT_EQ((*s)->FindHash("d41d8cd98f00b204e9800998ecf8427e")->front().description, "empty");
+  EXPECT_EQ((*s)->folders, std::vector<std::string>{t.path()});
+  size_t ignored = 0, failed_yara = 0;
+  for (const auto& f : rep.files) {
+    ignored += f.kind == "ignored";
+    failed_yara += f.kind == "yara" && f.errors > 0;
+  }
+  EXPECT_EQ(ignored, 1u);  // keywords.txt
+  EXPECT_EQ(failed_yara, 1u);
+}
+
+TEST(LoadSignatures, FlatFolder) {
+  TempDir t;
+  t.Write("r.yar", "rule flat { condition: false }\n");
+  t.Write("my-hashes.txt", "d41d8cd98f00b204e9800998ecf8427e\n");
+  Diagnostics d;
+  auto s = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->stats.yara_rules, 1u);
+  EXPECT_EQ((*s)->stats.hash_iocs, 1u);
+}
+
+TEST(LoadSignatures, MissingFolderFails) {
+  Diagnostics d;
+  auto s = LoadSignatures({.folders = {"/nonexistent/harrier-sigs"}}, d);
+  EXPECT_FALSE(s.ok());
+}
+
+TEST(LoadSignatures, DigestChangesWithContent) {
+  TempDir t;
+  t.Write("iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;a\n");
+  Diagnostics d;
+  auto a = LoadSignatures({.folders = {t.path()}}, d);
+  t.Write("iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;b\n");
+  auto b = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
+}
+
+// One load of the full signature-base for the whole suite.
+class SignatureBase : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(testing::SignatureBaseDir());
+    if (dir_->empty()) return;
+    diag_ = new Diagnostics();
+    report_ = new LoadReport();
+    auto s = LoadSignatures({.folders = {*dir_}}, *diag_, report_);
+    if (s.ok()) sigs_ = new std::shared_ptr<const SignatureSet>(*s);
+  }
+  static void TearDownTestSuite() {
+    delete sigs_;
+    delete report_;
+    delete diag_;
+    delete dir_;
+    sigs_ = nullptr;
+  }
+  void SetUp() override {
+    if (dir_->empty())
+      GTEST_SKIP() << "../shared/signature-base not found next to the repository "
+                      "(set HARRIER_SHARED_DIR); skipping the full signature-base load";
+    ASSERT_NE(sigs_, nullptr) << "LoadSignatures failed on " << *dir_;
+  }
+  static std::string* dir_;
+  static Diagnostics* diag_;
+  static LoadReport* report_;
+  static std::shared_ptr<const SignatureSet>* sigs_;
+};
+std::string* SignatureBase::dir_ = nullptr;
+Diagnostics* SignatureBase::diag_ = nullptr;
+LoadReport* SignatureBase::report_ = nullptr;
+std::shared_ptr<const SignatureSet>* SignatureBase::sigs_ = nullptr;
+
+TEST_F(SignatureBase, LoadsEverythingWithoutErrors) {
+  const RuleStats& st = (*sigs_)->stats;
+  EXPECT_EQ(st.yara_files, 741u);
+  EXPECT_EQ(st.yara_files_failed, 0u);
+  EXPECT_EQ(st.yara_rules, 5883u);
+  EXPECT_EQ(st.hash_iocs, 3224u);
+  EXPECT_EQ(st.filename_iocs, 3828u);
+  EXPECT_EQ(st.c2_iocs, 1844u);
+  EXPECT_EQ(st.fp_hashes, 0u);
+  EXPECT_EQ(st.ioc_lines_failed, 0u);
+  EXPECT_EQ(diag_->error_count(), 0u);
+  for (const auto& d : diag_->Snapshot())
+    EXPECT_NE(d.severity, Diagnostic::Severity::kError) << d.where << ": " << d.message;
+}
+
+TEST_F(SignatureBase, EveryIocFileHasAType) {
+  std::map<std::string, size_t> kinds;
+  for (const auto& f : report_->files) ++kinds[f.kind];
+  EXPECT_EQ(kinds["yara"], 741u);
+  EXPECT_EQ(kinds["hash"], 1u);
+  EXPECT_EQ(kinds["filename"], 1u);
+  EXPECT_EQ(kinds["c2"], 1u);
+  EXPECT_EQ(kinds["ignored"], 2u);  // README.txt, keywords.txt
+}
+
+TEST_F(SignatureBase, WindowsFilenamePatternMatchesOnLinux) {
+  // signature-base writes `\\usbclass\.sys`-style Windows patterns.
+  const PathMatcher& m = (*sigs_)->filenames;
+  auto hits = m.Match("/tmp/x/usbclass.sys", "\\tmp\\x\\usbclass.sys");
+  auto slow = m.MatchSlow("/tmp/x/usbclass.sys", "\\tmp\\x\\usbclass.sys");
+  EXPECT_EQ(hits, slow);
+  bool found = false;
+  for (const auto* i : hits) found |= i->pattern.find("usbclass") != std::string::npos;
+  EXPECT_TRUE(found) << "expected the usbclass.sys IOC of filename-iocs.txt to match";
+}
+
+TEST_F(SignatureBase, FastAndSlowFilenameMatchingAgreeOnManyPaths) {
+  const PathMatcher& m = (*sigs_)->filenames;
+  const char* paths[] = {"/usr/bin/ls", "/tmp/a.exe", "/tmp/usbclass.sys", "/root/.bash_history",
+                         "/var/tmp/x/svchost.exe", "/home/u/Desktop/payload.ps1",
+                         "/mnt/c/Windows/System32/svchost.exe", "/tmp/\xff\xfe.dll"};
+  for (const char* p : paths) {
+    std::string w(p);
+    std::replace(w.begin(), w.end(), '/', '\\');
+    EXPECT_EQ(m.Match(p, w), m.MatchSlow(p, w)) << p;
+  }
+}
+
+}  // namespace
+}  // namespace harrier
