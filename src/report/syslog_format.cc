@@ -56,6 +56,7 @@ std::string Reasons(const OJson& f) {
       if (!out.empty()) out += "; ";
       out += fmt::format("[{}] {} {}", JsonStr(r, {"score"}), JsonStr(r, {"type"}),
                          JsonStr(r, {"name"}));
+      if (std::string d = JsonStr(r, {"description"}); !d.empty()) out += " (" + d + ")";
     }
   }
   return out;
@@ -138,6 +139,7 @@ std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogConte
     case SyslogFormat::kJson:
       return head + "- " + f.dump(-1, ' ', false, OJson::error_handler_t::replace);
     case SyslogFormat::kCef: {
+      std::string path_hex = JsonStr(f, {"harrier", "path_hex"});
       std::string top_desc;
       if (const OJson* rs = JsonAt(f, {"harrier", "reasons"}); rs && rs->is_array() && !rs->empty())
         top_desc = JsonStr((*rs)[0], {"description"});
@@ -161,8 +163,8 @@ std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogConte
                         {"cs1", OneLine(Reasons(f))},
                         {"cs2Label", "md5"},
                         {"cs2", JsonStr(f, {"file", "hash", "md5"})},
-                        {"cs3Label", "path_hex"},
-                        {"cs3", JsonStr(f, {"harrier", "path_hex"})}});
+                        {"cs3Label", path_hex.empty() ? "" : "path_hex"},
+                        {"cs3", path_hex}});
     }
     case SyslogFormat::kRfc5424:
       break;
