@@ -115,6 +115,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   if (!output_files.ok()) return die(output_files.status().message());
   for (const auto& path : *output_files) {
     if (auto rp = platform::RealPath(path); rp.ok()) po.walk.exclude_paths.push_back(*rp);
+    if (auto id = FileIdOf(path); id.ok()) po.walk.exclude_ids.push_back(*id);
   }
 
   auto folders = SignatureFolders(cli.sig);
