@@ -108,7 +108,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
   if (!f.reasons.empty()) j["rule"] = {{"name", SafeUtf8(f.reasons.front().name)}};
   J reasons = J::array();
   for (const auto& r : f.reasons) {
-    J jr = {{"type", r.type},
+    J jr = {{"type", SafeUtf8(r.type)},  // from rule meta harrier_type: untrusted bytes
             {"name", SafeUtf8(r.name)},
             {"score", r.score},
             {"description", SafeUtf8(r.description)},

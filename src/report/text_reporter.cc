@@ -59,7 +59,7 @@ void TextReporter::OnFinding(const Finding& f) {
   if (!f.hashes.sha256.empty())
     out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.file.size, f.hashes.sha256, f.hashes.md5);
   for (const auto& r : f.reasons) {
-    out += fmt::format("        [{:>3}] {:<8} {}", r.score, r.type, TerminalSafe(r.name));
+    out += fmt::format("        [{:>3}] {:<8} {}", r.score, TerminalSafe(r.type), TerminalSafe(r.name));
     if (!r.description.empty()) out += fmt::format(" - {}", TerminalSafe(r.description));
     out += "\n";
     if (!r.source.empty()) out += fmt::format("              from {}\n", TerminalSafe(r.source));

@@ -51,7 +51,7 @@ TEST(FindingToJson, InvalidUtf8EverywhereStillDumps) {
   f.file.display_path = f.file.path;
   f.file.owner = "own\xc3";
   Reason r;
-  r.type = "yara";
+  r.type = "ya\xffra";  // regression: meta harrier_type reached dump() unescaped
   r.name = "rule\xff";
   r.description = "desc \xc0";
   r.source = "/sig/\xfe.yar";
