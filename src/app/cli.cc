@@ -15,6 +15,8 @@
 #include "platform/fs.h"
 #include "report/jsonl_reporter.h"
 #include "report/text_reporter.h"
+#include "app/root_mapping.h"
+#include "checks/check_data.h"
 #include "signatures/loader.h"
 
 namespace harrier {
@@ -57,6 +59,8 @@ struct ScanCli {
   bool verbose = false;
   bool quiet = false;
   bool nice = false;
+  std::vector<std::string> root_as;  // --root-as (app/root_mapping.h)
+  int root_detect_depth = 2;
   ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
 };
 
@@ -92,6 +96,9 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   if (Status s = excludes.Compile(); !s.ok()) return die(s.ToString());
 
   po.walk.roots = cli.paths.empty() ? std::vector<std::string>{"/"} : cli.paths;
+  auto root_maps = BuildRootMappings(po.walk.roots, cli.root_as, cli.root_detect_depth);
+  if (!root_maps.ok()) return die(root_maps.status().message());
+  po.scan.roots = std::move(*root_maps);
   po.walk.follow_symlinks = cli.follow_symlinks;
   po.walk.one_file_system = cli.one_file_system;
   po.walk.threads = cli.walk_threads;
@@ -147,7 +154,19 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   // Signature-load problems are reported above; the scan's own error count
   // starts from here.
   Diagnostics scan_diag;
-  CheckRegistry checks = DefaultChecks();
+  // Native-check data ships with the built-in rules (rules/checks/); without
+  // them (--no-builtin) the native checks are off.
+  std::shared_ptr<const CheckData> check_data;
+  if (!cli.sig.no_builtin) {
+    if (auto b = FindBuiltinRules(); b.ok()) {
+      Diagnostics cd_diag;
+      auto cd = LoadCheckData(platform::JoinPath(*b, "checks"), cd_diag);
+      for (const auto& d : cd_diag.Snapshot())
+        console.Err(fmt::format("check data: {}: {}\n", TerminalSafe(d.where), TerminalSafe(d.message)));
+      if (cd.ok()) check_data = std::make_shared<const CheckData>(std::move(*cd));
+    }
+  }
+  CheckRegistry checks = DefaultChecks(check_data);
   ScanSummary s = RunPipeline(po, *sigs, checks, reporter, info, console, scan_diag, cancel);
   return ExitCodeFor(s);
 }
@@ -243,6 +262,13 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_flag("-v,--verbose", scan.verbose, "Also print warnings (unreadable files, ...)");
   sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
   sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
+  sc->add_option("--root-as", scan.root_as,
+                 "Treat the scan path(s) as a system volume root: C: (all paths), PATH=C:, PATH=/ "
+                 "(macOS), or none (no auto-detection); repeatable")
+      ->allow_extra_args(false);
+  sc->add_option("--root-detect-depth", scan.root_detect_depth,
+                 "Directory levels below each path searched for Windows/macOS volume roots")
+      ->default_val(2);
   AddReportOutputFlags(sc, &scan.outputs);
 
   ReportCommandOptions report_cmd;

@@ -29,16 +29,23 @@ class Check {
   virtual void Run(const FileContext& ctx, std::vector<Reason>* out) const = 0;
 };
 
+struct CheckData;  // checks/check_data.h
+
 class CheckRegistry {
  public:
   void Add(std::unique_ptr<Check> c) { checks_.push_back(std::move(c)); }
   const std::vector<std::unique_ptr<Check>>& checks() const { return checks_; }
+  // Keeps the data the checks point into alive as long as the registry.
+  void Hold(std::shared_ptr<const CheckData> d) { data_ = std::move(d); }
 
  private:
   std::vector<std::unique_ptr<Check>> checks_;
+  std::shared_ptr<const CheckData> data_;
 };
 
-// The checks Harrier runs by default (see docs/checks.md).
-CheckRegistry DefaultChecks();
+// The checks Harrier runs by default (see docs/checks.md), built on `data`
+// (loaded from rules/checks/, see check_data.h). Null data: no native checks
+// (e.g. --no-builtin).
+CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data);
 
 }  // namespace harrier

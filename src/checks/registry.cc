@@ -1,11 +1,16 @@
 #include "checks/check.h"
+#include "checks/check_data.h"
+#include "checks/native.h"
 
 namespace harrier {
 
-CheckRegistry DefaultChecks() {
+CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data) {
   CheckRegistry r;
-  // Native checks register here (issue 3: Authenticode padding, ICONIC icons,
-  // 3CX / X_Trader inventory).
+  if (!data) return r;
+  r.Add(MakeAuthenticodeCheck(data.get()));
+  r.Add(MakeDeadDropIconCheck(data.get()));
+  r.Add(MakeInventoryCheck(data.get()));
+  r.Hold(std::move(data));
   return r;
 }
 

@@ -6,6 +6,10 @@
 
 namespace harrier {
 
+std::string PathMatcher::WindowsForm(std::string_view pattern) {
+  return "(?i)" + std::string(pattern);
+}
+
 unsigned PathMatcher::FormsFor(std::string_view pattern) {
   bool win = pattern.find("\\\\") != std::string_view::npos;
   bool unix_sep = pattern.find('/') != std::string_view::npos;
@@ -28,8 +32,13 @@ void PathMatcher::Add(std::vector<FilenameIoc> iocs, Diagnostics& diag) {
     unsigned forms = FormsFor(ioc.pattern);
     int id = static_cast<int>(iocs_.size());
     bool ok = true;
+    std::unique_ptr<Regex> fp_win;
+    if ((forms & kWindows) && !ioc.fp_pattern.empty()) {
+      auto r = Regex::Compile(WindowsForm(ioc.fp_pattern));
+      if (r.ok()) fp_win = std::move(*r);
+    }
     if (forms & kWindows) {
-      auto r = win_set_.Add(ioc.pattern);
+      auto r = win_set_.Add(WindowsForm(ioc.pattern));
       if (r.ok()) win_ids_.push_back(id);
       else ok = false, diag.Error(ioc.source, fmt::format("bad regex: {}", r.status().message()));
     }
@@ -46,6 +55,7 @@ void PathMatcher::Add(std::vector<FilenameIoc> iocs, Diagnostics& diag) {
     }
     iocs_.push_back(std::move(ioc));
     fp_.push_back(std::move(fp));
+    fp_win_.push_back(std::move(fp_win));
   }
 }
 
@@ -67,7 +77,7 @@ std::vector<const FilenameIoc*> PathMatcher::Resolve(const std::vector<int>& win
   int last = -1;
   for (auto [id, on_win] : ids) {
     if (id == last) continue;
-    const Regex* fp = fp_[id].get();
+    const Regex* fp = on_win && fp_win_[id] ? fp_win_[id].get() : fp_[id].get();
     if (fp != nullptr && fp->PartialMatch(on_win ? windows_form : unix_form)) continue;
     last = id;
     out.push_back(&iocs_[id]);

@@ -7,12 +7,19 @@
 //    is matched against the Windows form of the path (every '/' -> '\');
 //  * otherwise it is matched against the Unix form (the native path on Linux);
 //  * a pattern with both `\\` and '/' is tried against both forms.
+//  * Windows paths are case-insensitive, so every pattern is matched
+//    against the Windows form case-insensitively (compiled with (?i)), and
+//    so is its false-positive pattern; the Unix form keeps the pattern's own
+//    case rule. `C:\\Windows\\system32\\x` thus matches the image path
+//    Windows/System32/x mapped to C:\Windows\System32\x, and
+//    `\\System32\\` matches windows/system32 (see docs/scanning.md).
 // The forms themselves (and volume-root mapping such as "C:\" for a mounted
 // Windows image) are computed by the caller (scan/path_forms.h).
 // Thread-safety: Match() is const and safe from many threads.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +46,8 @@ class PathMatcher {
 
   enum Form : unsigned { kUnix = 1, kWindows = 2 };
   static unsigned FormsFor(std::string_view pattern);
+  // The pattern as compiled for the Windows form (case-insensitive).
+  static std::string WindowsForm(std::string_view pattern);
 
  private:
   std::vector<const FilenameIoc*> Resolve(const std::vector<int>& win_hits,
@@ -47,6 +56,7 @@ class PathMatcher {
                                           std::string_view windows_form) const;
   std::vector<FilenameIoc> iocs_;
   std::vector<std::unique_ptr<Regex>> fp_;   // per IOC, may be null
+  std::vector<std::unique_ptr<Regex>> fp_win_;  // per IOC: fp_ compiled for the Windows form
   RegexSet win_set_, unix_set_;
   std::vector<int> win_ids_, unix_ids_;      // set index -> IOC index
 };

@@ -1,0 +1,249 @@
+#include "checks/check_data.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "checks/authenticode.h"
+#include "platform/fs.h"
+
+namespace harrier {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr uint64_t kMaxCheckDataBytes = 4 << 20;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+template <typename T>
+T Num(const json& j, const char* key, T def) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<T>() : def;
+}
+std::vector<std::string> Strs(const json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::optional<std::string> HexBytes(std::string_view hex) {
+  std::string out;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string clean;
+  for (char c : hex)
+    if (c != ' ') clean.push_back(c);
+  if (clean.empty() || clean.size() % 2) return std::nullopt;
+  for (size_t i = 0; i < clean.size(); i += 2) {
+    int a = nib(clean[i]), b = nib(clean[i + 1]);
+    if (a < 0 || b < 0) return std::nullopt;
+    out.push_back(static_cast<char>(a * 16 + b));
+  }
+  return out;
+}
+
+std::string NormSerial(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' || c == ':') continue;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  size_t nz = out.find_first_not_of('0');
+  return nz == std::string::npos ? "00" : out.substr(nz);
+}
+
+std::optional<int64_t> Date(const json& j, const char* key, const std::string& where,
+                            Diagnostics& diag) {
+  std::string s = Str(j, key);
+  if (s.empty()) return std::nullopt;
+  auto t = authenticode::ParseDate(s);
+  if (!t) diag.Error(where, fmt::format("{}: bad date '{}' (want YYYY-MM-DD)", key, s));
+  return t;
+}
+
+}  // namespace
+
+const ProductData* CheckData::FindProduct(std::string_view id) const {
+  for (const auto& p : products)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+Status ParseCheckData(std::string_view text, const std::string& where, CheckData* data,
+                      Diagnostics& diag) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (j.is_discarded() || !j.is_object()) return Status::Corrupt(fmt::format("{}: not valid JSON", where));
+  if (Num<int>(j, "format", 0) != 1)
+    return Status::Unsupported(fmt::format("{}: unknown format (want \"format\": 1)", where));
+
+  if (auto it = j.find("authenticode_padding"); it != j.end() && it->is_object()) {
+    PaddingData p;
+    p.enabled = true;
+    p.source = Str(*it, "source");
+    p.remediation = Str(*it, "remediation");
+    p.alignment = std::max<uint32_t>(1, Num<uint32_t>(*it, "alignment", 8));
+    p.score_padding = Num<int>(*it, "score_padding", p.score_padding);
+    p.score_high_entropy = Num<int>(*it, "score_high_entropy", p.score_high_entropy);
+    p.score_tag = Num<int>(*it, "score_tag", p.score_tag);
+    p.high_entropy_bits = Num<double>(*it, "high_entropy_bits", p.high_entropy_bits);
+    p.high_entropy_min_bytes = Num<uint64_t>(*it, "high_entropy_min_bytes", p.high_entropy_min_bytes);
+    if (auto t = it->find("tags"); t != it->end() && t->is_array()) {
+      for (const auto& tj : *t) {
+        auto bytes = HexBytes(Str(tj, "hex"));
+        if (!bytes) {
+          diag.Error(where, fmt::format("authenticode_padding.tags: bad hex '{}'", Str(tj, "hex")));
+          continue;
+        }
+        p.tags.push_back({Str(tj, "name"), *bytes, Str(tj, "source")});
+      }
+    }
+    data->padding = std::move(p);
+  }
+
+  if (auto it = j.find("signers"); it != j.end() && it->is_array()) {
+    for (const auto& sj : *it) {
+      SignerData s;
+      s.id = Str(sj, "id");
+      s.name = Str(sj, "name");
+      s.source = Str(sj, "source");
+      s.remediation = Str(sj, "remediation");
+      s.subject_contains = Str(sj, "subject_contains");
+      s.issuer_contains = Str(sj, "issuer_contains");
+      s.serial = NormSerial(Str(sj, "serial"));
+      s.affected_product = Str(sj, "affected_product");
+      s.score_affected_build = Num<int>(sj, "score_affected_build", 0);
+      s.window_start = Date(sj, "window_start", where, diag);
+      s.window_end = Date(sj, "window_end", where, diag);
+      s.score_in_window = Num<int>(sj, "score_in_window", 0);
+      s.signed_after = Date(sj, "signed_after", where, diag);
+      s.score_after = Num<int>(sj, "score_after", 0);
+      if (s.id.empty() || (Str(sj, "serial").empty() && s.subject_contains.empty())) {
+        diag.Error(where, "signers: an entry needs an id and a serial or subject_contains");
+        continue;
+      }
+      data->signers.push_back(std::move(s));
+    }
+  }
+
+  if (auto it = j.find("deaddrop_icon"); it != j.end() && it->is_object()) {
+    IconData d;
+    d.enabled = true;
+    d.source = Str(*it, "source");
+    d.remediation = Str(*it, "remediation");
+    d.marker = Str(*it, "marker");
+    d.min_base64_chars = std::max<uint64_t>(1, Num<uint64_t>(*it, "min_base64_chars", 16));
+    d.layout_prefix_bytes = Num<uint64_t>(*it, "layout_prefix_bytes", 20);
+    d.score = Num<int>(*it, "score", d.score);
+    if (d.marker.empty()) {
+      diag.Error(where, "deaddrop_icon: empty marker; check disabled");
+    } else {
+      data->icon = std::move(d);
+    }
+  }
+
+  if (auto it = j.find("products"); it != j.end() && it->is_array()) {
+    for (const auto& pj : *it) {
+      ProductData p;
+      p.id = Str(pj, "id");
+      p.name = Str(pj, "name");
+      p.source = Str(pj, "source");
+      p.remediation = Str(pj, "remediation");
+      p.windows_product_names = Strs(pj, "windows_product_names");
+      p.windows_exe_names = Strs(pj, "windows_exe_names");
+      p.affected_windows = Strs(pj, "affected_windows");
+      p.macos_bundle_names = Strs(pj, "macos_bundle_names");
+      p.macos_bundle_ids = Strs(pj, "macos_bundle_ids");
+      p.affected_macos = Strs(pj, "affected_macos");
+      p.fixed = Strs(pj, "fixed");
+      p.score_affected = Num<int>(pj, "score_affected", p.score_affected);
+      p.score_clean = Num<int>(pj, "score_clean", p.score_clean);
+      if (p.id.empty()) {
+        diag.Error(where, "products: an entry needs an id");
+        continue;
+      }
+      data->products.push_back(std::move(p));
+    }
+  }
+
+  if (auto it = j.find("retired_products"); it != j.end() && it->is_array()) {
+    for (const auto& rj : *it) {
+      RetiredProductData r;
+      r.id = Str(rj, "id");
+      r.name = Str(rj, "name");
+      r.source = Str(rj, "source");
+      r.remediation = Str(rj, "remediation");
+      r.product_names = Strs(rj, "product_names");
+      r.installer_prefixes = Strs(rj, "installer_prefixes");
+      r.install_dirs = Strs(rj, "install_dirs");
+      r.score = Num<int>(rj, "score", r.score);
+      if (r.id.empty()) {
+        diag.Error(where, "retired_products: an entry needs an id");
+        continue;
+      }
+      data->retired.push_back(std::move(r));
+    }
+  }
+  data->files.push_back(where);
+  return Status::Ok();
+}
+
+Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag) {
+  auto files = platform::ListFilesRecursive(dir);
+  if (!files.ok()) return files.status();
+  CheckData data;
+  for (const auto& f : *files) {
+    if (f.size() < 5 || f.compare(f.size() - 5, 5, ".json") != 0) continue;
+    auto text = platform::ReadTextFile(f, kMaxCheckDataBytes);
+    if (!text.ok()) {
+      diag.Error(f, text.status().ToString());
+      continue;
+    }
+    if (Status s = ParseCheckData(*text, f, &data, diag); !s.ok()) diag.Error(f, s.message());
+  }
+  return data;
+}
+
+std::string NormalizeVersion(std::string_view v) {
+  std::string out;
+  int parts = 0;
+  size_t i = 0;
+  while (i < v.size() && v[i] == ' ') ++i;
+  while (parts < 3 && i < v.size()) {
+    size_t start = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+    if (i == start) break;
+    std::string_view num = v.substr(start, i - start);
+    while (num.size() > 1 && num[0] == '0') num.remove_prefix(1);
+    if (parts) out.push_back('.');
+    out.append(num);
+    ++parts;
+    if (i < v.size() && (v[i] == '.' || v[i] == ',')) {
+      ++i;
+      while (i < v.size() && v[i] == ' ') ++i;  // "18, 12, 416, 0" style
+    } else {
+      break;
+    }
+  }
+  return out;
+}
+
+bool VersionIn(std::string_view version, const std::vector<std::string>& list) {
+  std::string n = NormalizeVersion(version);
+  if (n.empty()) return false;
+  for (const auto& v : list)
+    if (NormalizeVersion(v) == n) return true;
+  return false;
+}
+
+}  // namespace harrier

@@ -1,0 +1,100 @@
+// CheckData: the indicators and thresholds the native checks use, loaded
+// once at startup from the built-in rules folder (rules/checks/*.json) and
+// shared read-only by all workers. Code holds no indicator (STYLE rule 10):
+// serials, versions, names, dates, tags and scores come from here.
+//
+// Format: JSON with // comments, documented in rules/checks/README.md and
+// docs/checks.md. Several files merge (lists append, scalar sections: the
+// last file wins). Errors carry the file name and are diagnostics; a bad
+// entry is skipped and the rest still loads.
+// Thread-safety: immutable after Load().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "core/status.h"
+
+namespace harrier {
+
+struct PaddingTag {
+  std::string name;
+  std::string bytes;   // raw bytes decoded from "hex"
+  std::string source;
+};
+
+struct PaddingData {
+  bool enabled = false;
+  std::string source, remediation;
+  uint32_t alignment = 8;
+  int score_padding = 50, score_high_entropy = 75, score_tag = 95;
+  double high_entropy_bits = 7.0;
+  uint64_t high_entropy_min_bytes = 64;
+  std::vector<PaddingTag> tags;
+};
+
+struct SignerData {
+  std::string id, name, source, remediation;
+  std::string subject_contains, issuer_contains;  // case-insensitive; may be empty
+  std::string serial;                             // lower-case hex, no leading zeros
+  // 3CX style: Alert when the PE's version names an affected build of this product.
+  std::string affected_product;
+  int score_affected_build = 0;
+  std::optional<int64_t> window_start, window_end;  // [start, end)
+  int score_in_window = 0;
+  // Trading Technologies style: Alert when signed after this time.
+  std::optional<int64_t> signed_after;
+  int score_after = 0;
+};
+
+struct IconData {
+  bool enabled = false;
+  std::string source, remediation;
+  std::string marker = "$";
+  uint64_t min_base64_chars = 16;
+  uint64_t layout_prefix_bytes = 20;
+  int score = 85;
+};
+
+struct ProductData {
+  std::string id, name, source, remediation;
+  std::vector<std::string> windows_product_names, windows_exe_names, affected_windows;
+  std::vector<std::string> macos_bundle_names, macos_bundle_ids, affected_macos;
+  std::vector<std::string> fixed;
+  int score_affected = 95, score_clean = 0;
+};
+
+struct RetiredProductData {
+  std::string id, name, source, remediation;
+  std::vector<std::string> product_names, installer_prefixes, install_dirs;
+  int score = 85;
+};
+
+struct CheckData {
+  PaddingData padding;
+  std::vector<SignerData> signers;
+  IconData icon;
+  std::vector<ProductData> products;
+  std::vector<RetiredProductData> retired;
+  std::vector<std::string> files;  // loaded files, for reports and tests
+
+  const ProductData* FindProduct(std::string_view id) const;
+};
+
+// Parses one JSON document into `data` (appending). `where` names it in
+// diagnostics.
+Status ParseCheckData(std::string_view json, const std::string& where, CheckData* data,
+                      Diagnostics& diag);
+
+// Loads every *.json under `dir` (sorted). A missing dir is NotFound.
+Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag);
+
+// "18.12.416.0" -> "18.12.416": the first three dot-separated numeric parts
+// (fewer if absent), leading zeros and spaces dropped; "" if not numeric.
+std::string NormalizeVersion(std::string_view v);
+bool VersionIn(std::string_view version, const std::vector<std::string>& list);
+
+}  // namespace harrier
