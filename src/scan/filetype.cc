@@ -123,7 +123,9 @@ bool IsRelevantExtension(std::string_view lower_ext) {
 }
 
 bool IsRelevantFileType(std::string_view t) {
-  static constexpr std::string_view kIrrelevant[] = {"PNG", "GIF", "JPEG", "SQLITE", "XML", ""};
+  // PNG stays relevant: the 3CX ICONIC dead drops are PNG data with a
+  // trailer (icon.iconic_deaddrop, docs/checks.md), renamed or not.
+  static constexpr std::string_view kIrrelevant[] = {"GIF", "JPEG", "SQLITE", "XML", ""};
   for (auto x : kIrrelevant) {
     if (t == x) return false;
   }

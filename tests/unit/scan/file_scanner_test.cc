@@ -58,7 +58,7 @@ TEST(FileScanner, SizeLimitFromMetadata) {
 
 TEST(FileScanner, DefaultSelectionSkipsIrrelevantType) {
   TempDir t;
-  auto data = t.Write("photo.png", "\x89PNG\r\n\x1a\n rest");
+  auto data = t.Write("photo.jpg", "\xff\xd8\xff\xe0 rest");  // PNG is relevant (dead drops)
   auto exe = t.Write("renamed.png", std::string("MZ\x90\x00", 4) + std::string(100, 'x'));
   ScanConfig cfg;
   auto fs = FileScanner::Create(EmptySigs(), nullptr, cfg);
