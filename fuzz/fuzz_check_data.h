@@ -1,0 +1,18 @@
+// The shipped check data for fuzz targets, loaded once from the source tree
+// (HARRIER_SOURCE_RULES_DIR); empty (checks inert) when absent.
+#pragma once
+
+#include "checks/check_data.h"
+
+namespace harrier::fuzz {
+
+inline const CheckData& Data() {
+  static const CheckData* d = [] {
+    Diagnostics diag;
+    auto r = LoadCheckData(std::string(HARRIER_SOURCE_RULES_DIR) + "/checks", diag);
+    return new CheckData(r.ok() ? std::move(*r) : CheckData{});
+  }();
+  return *d;
+}
+
+}  // namespace harrier::fuzz

@@ -1,0 +1,21 @@
+// Fuzz targets are plain functions so they build everywhere:
+//  * in a fuzz executable (HARRIER_FUZZ_MAIN defined) the target is
+//    LLVMFuzzerTestOneInput, driven by libFuzzer (clang, HARRIER_BUILD_FUZZ)
+//    or by standalone_main.cc (replays files; the normal gcc build);
+//  * in the harrier_fuzz_targets library it is HarrierFuzz_<name>, which the
+//    unit test tests/unit/fuzz/fuzz_targets_test.cc runs over generated
+//    seeds so the targets cannot rot.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(HARRIER_FUZZ_MAIN)
+#define HARRIER_FUZZ_TARGET(name) extern "C" int LLVMFuzzerTestOneInput
+#else
+#define HARRIER_FUZZ_TARGET(name) extern "C" int HarrierFuzz_##name
+#endif
+
+extern "C" int HarrierFuzz_pe(const uint8_t* data, size_t size);
+extern "C" int HarrierFuzz_ico(const uint8_t* data, size_t size);
+extern "C" int HarrierFuzz_plist(const uint8_t* data, size_t size);
