@@ -11,7 +11,8 @@ HARRIER_FUZZ_TARGET(ico)(const uint8_t* data, size_t size) {
   auto l = ico::Parse(in);
   if (l.ok()) {
     for (const auto& t : l->trailers) {
-      if (t.offset > size || t.size > size - t.offset) __builtin_trap();  // invariant: inside the input
+      if (t.offset > size || t.size > size - t.offset)
+        __builtin_trap();  // invariant: inside the input
       auto run = ico::Base64Run(in.subspan(t.offset, t.size));
       (void)ico::Base64DecodedSize(in.subspan(t.offset, run));
     }

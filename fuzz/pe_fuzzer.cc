@@ -15,7 +15,8 @@ HARRIER_FUZZ_TARGET(pe)(const uint8_t* data, size_t size) {
   auto pe = pe::Parse(in);
   if (pe.ok()) {
     (void)pe::ReadVersionInfo(*pe, in);
-    for (uint64_t i = 0; i < 4 && i < pe->dirs.size(); ++i) (void)pe->RvaToOffset(pe->dirs[i].address, 16, size);
+    for (uint64_t i = 0; i < 4 && i < pe->dirs.size(); ++i)
+      (void)pe->RvaToOffset(pe->dirs[i].address, 16, size);
     if (pe->security) {
       for (const auto& c : pe->security->certs) {
         if (c.der_length == 0 || c.offset + 8 > size) continue;
@@ -28,7 +29,8 @@ HARRIER_FUZZ_TARGET(pe)(const uint8_t* data, size_t size) {
   (void)authenticode::DecodeSigner(in);
   static const auto auth = MakeAuthenticodeCheck(&fuzz::Data());
   static const auto inv = MakeInventoryCheck(&fuzz::Data());
-  fuzz::RunCheck(*auth, data, size, "/mnt/win/Users/u/AppData/Local/Programs/3CXDesktopApp/app/3CXDesktopApp.exe");
+  fuzz::RunCheck(*auth, data, size,
+                 "/mnt/win/Users/u/AppData/Local/Programs/3CXDesktopApp/app/3CXDesktopApp.exe");
   fuzz::RunCheck(*inv, data, size, "/mnt/win/tt/x_trader/bin/X_TRADER_setup.exe", "EXE");
   return 0;
 }

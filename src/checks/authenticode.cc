@@ -1,5 +1,6 @@
 #include "checks/authenticode.h"
 
+#include <fmt/format.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -11,8 +12,6 @@
 #include <climits>
 #include <ctime>
 #include <memory>
-
-#include <fmt/format.h>
 
 namespace harrier::authenticode {
 namespace {
@@ -37,7 +36,8 @@ std::string NameToString(const X509_NAME* name) {
   if (name == nullptr) return "";
   std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
   if (!bio) return "";
-  if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) return "";
+  if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
+    return "";
   char* p = nullptr;
   long n = BIO_get_mem_data(bio.get(), &p);
   return n > 0 && p ? std::string(p, static_cast<size_t>(n)) : "";
@@ -73,7 +73,8 @@ std::optional<int64_t> SigningTimeAttr(PKCS7_SIGNER_INFO* si) {
 
 std::optional<int64_t> CounterSignatureTime(PKCS7_SIGNER_INFO* si) {
   ASN1_TYPE* t = PKCS7_get_attribute(si, NID_pkcs9_countersignature);
-  if (t == nullptr || t->type != V_ASN1_SEQUENCE || t->value.sequence == nullptr) return std::nullopt;
+  if (t == nullptr || t->type != V_ASN1_SEQUENCE || t->value.sequence == nullptr)
+    return std::nullopt;
   const unsigned char* p = t->value.sequence->data;
   std::unique_ptr<PKCS7_SIGNER_INFO, SignerInfoFree> csi(
       d2i_PKCS7_SIGNER_INFO(nullptr, &p, t->value.sequence->length));
@@ -107,11 +108,14 @@ Result<SignerInfo> DecodeSigner(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
   std::unique_ptr<PKCS7, Pkcs7Free> p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
   if (!p7) return Status::Corrupt("PKCS#7 blob does not decode");
-  if (!PKCS7_type_is_signed(p7.get()) || p7->d.sign == nullptr) return Status::Corrupt("PKCS#7 is not SignedData");
+  if (!PKCS7_type_is_signed(p7.get()) || p7->d.sign == nullptr)
+    return Status::Corrupt("PKCS#7 is not SignedData");
   STACK_OF(PKCS7_SIGNER_INFO)* sis = PKCS7_get_signer_info(p7.get());
-  if (sis == nullptr || sk_PKCS7_SIGNER_INFO_num(sis) < 1) return Status::Corrupt("PKCS#7 has no signer");
+  if (sis == nullptr || sk_PKCS7_SIGNER_INFO_num(sis) < 1)
+    return Status::Corrupt("PKCS#7 has no signer");
   PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(sis, 0);
-  if (si == nullptr || si->issuer_and_serial == nullptr) return Status::Corrupt("PKCS#7 signer has no issuer/serial");
+  if (si == nullptr || si->issuer_and_serial == nullptr)
+    return Status::Corrupt("PKCS#7 signer has no issuer/serial");
   SignerInfo out;
   out.serial = SerialHex(si->issuer_and_serial->serial);
   out.issuer = NameToString(si->issuer_and_serial->issuer);

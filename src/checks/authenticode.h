@@ -16,9 +16,9 @@
 namespace harrier::authenticode {
 
 struct SignerInfo {
-  std::string subject;   // one-line RFC 2253 form, e.g. "CN=3CX Ltd,O=3CX Ltd,C=GB"
+  std::string subject;  // one-line RFC 2253 form, e.g. "CN=3CX Ltd,O=3CX Ltd,C=GB"
   std::string issuer;
-  std::string serial;    // lower-case hex of the integer value, no sign byte
+  std::string serial;  // lower-case hex of the integer value, no sign byte
   // Signing time, seconds since the epoch (UTC), from the first source found:
   // the signer's signingTime attribute, a PKCS#9 countersignature's
   // signingTime, or an RFC 3161 timestamp token (Microsoft's

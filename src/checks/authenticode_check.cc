@@ -1,9 +1,9 @@
 // "pe.authenticode": see native.h and docs/checks.md.
-#include <algorithm>
-#include <cmath>
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 
 #include "checks/authenticode.h"
 #include "checks/native.h"
@@ -15,7 +15,8 @@ namespace {
 bool ContainsNoCase(std::string_view hay, std::string_view needle) {
   if (needle.empty()) return true;
   auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
   return it != hay.end();
 }
@@ -67,7 +68,8 @@ class AuthenticodeCheck final : public Check {
   }
 
   void Padding(const FileContext& ctx, const pe::PeFile& pe,
-               const std::optional<authenticode::SignerInfo>& signer, std::vector<Reason>* out) const {
+               const std::optional<authenticode::SignerInfo>& signer,
+               std::vector<Reason>* out) const {
     const PaddingData& p = d_->padding;
     const pe::SecurityDirectory& sec = *pe.security;
     // Regions inside the table that are not PKCS#7 DER: per-entry slack and
@@ -78,8 +80,10 @@ class AuthenticodeCheck final : public Check {
     };
     std::vector<Region> regions;
     for (const auto& c : sec.certs)
-      if (c.slack_size > 0) regions.push_back({c.slack_offset, c.slack_size, "after the PKCS#7 blob"});
-    if (sec.tail_size > 0) regions.push_back({sec.tail_offset, sec.tail_size, "after the last WIN_CERTIFICATE"});
+      if (c.slack_size > 0)
+        regions.push_back({c.slack_offset, c.slack_size, "after the PKCS#7 blob"});
+    if (sec.tail_size > 0)
+      regions.push_back({sec.tail_offset, sec.tail_size, "after the last WIN_CERTIFICATE"});
 
     for (const auto& reg : regions) {
       auto bytes = ctx.data.subspan(reg.off, reg.size);
@@ -101,7 +105,8 @@ class AuthenticodeCheck final : public Check {
       r.name = "pe.authenticode_padding";
       r.score = tag ? p.score_tag : high ? p.score_high_entropy : p.score_padding;
       r.description = fmt::format(
-          "Authenticode certificate table carries {} extra bytes {} (CVE-2013-3900 padding{}{}); the "
+          "Authenticode certificate table carries {} extra bytes {} (CVE-2013-3900 padding{}{}); "
+          "the "
           "signature still verifies on hosts without EnableCertPaddingCheck",
           reg.size, reg.what, tag ? fmt::format(", {} at +{}", tag->name, tag_at) : "",
           high ? ", high entropy" : "");
@@ -117,7 +122,8 @@ class AuthenticodeCheck final : public Check {
         r.details.emplace_back("tag_offset", fmt::format("{:#x}", reg.off + tag_at));
         r.source += "; tag: " + tag->source;
       }
-      if (sec.overlay_after > 0) r.details.emplace_back("overlay_after_table", std::to_string(sec.overlay_after));
+      if (sec.overlay_after > 0)
+        r.details.emplace_back("overlay_after_table", std::to_string(sec.overlay_after));
       AddSignerDetails(signer, &r);
       out->push_back(std::move(r));
       return;  // one reason per file; the details name the first region
@@ -130,7 +136,8 @@ class AuthenticodeCheck final : public Check {
       if (!sd.serial.empty() && sd.serial != s.serial) continue;
       if (sd.serial.empty() && s.subject.empty()) continue;  // nothing to compare
       if (!s.subject.empty() && !ContainsNoCase(s.subject, sd.subject_contains)) continue;
-      if (!sd.issuer_contains.empty() && !s.issuer.empty() && !ContainsNoCase(s.issuer, sd.issuer_contains))
+      if (!sd.issuer_contains.empty() && !s.issuer.empty() &&
+          !ContainsNoCase(s.issuer, sd.issuer_contains))
         continue;
       Reason r;
       r.type = "check";
@@ -155,13 +162,15 @@ class AuthenticodeCheck final : public Check {
           r.score = sd.score_affected_build;
           r.description = fmt::format("Signed with the {} and version {} is an affected {} build",
                                       sd.name, version, prod->name);
-        } else if (sd.window_start && sd.window_end && when >= *sd.window_start && when < *sd.window_end &&
-                   sd.score_in_window > 0) {
+        } else if (sd.window_start && sd.window_end && when >= *sd.window_start &&
+                   when < *sd.window_end && sd.score_in_window > 0) {
           r.score = sd.score_in_window;
           r.description = fmt::format(
-              "Signed with the {} at {} ({}), inside the window in which the trojanized builds were "
+              "Signed with the {} at {} ({}), inside the window in which the trojanized builds "
+              "were "
               "signed; version {}",
-              sd.name, authenticode::FormatTime(when), s.signing_time ? "signing time" : "PE timestamp",
+              sd.name, authenticode::FormatTime(when),
+              s.signing_time ? "signing time" : "PE timestamp",
               version.empty() ? "unknown" : version);
         } else {
           continue;  // the certificate also signed clean builds

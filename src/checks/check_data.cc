@@ -1,8 +1,8 @@
 #include "checks/check_data.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "checks/authenticode.h"
@@ -59,6 +59,7 @@ std::string NormSerial(std::string s) {
     if (c == ' ' || c == ':') continue;
     out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
+  if (out.empty()) return out;  // no serial: match on names only
   size_t nz = out.find_first_not_of('0');
   return nz == std::string::npos ? "00" : out.substr(nz);
 }
@@ -83,7 +84,8 @@ const ProductData* CheckData::FindProduct(std::string_view id) const {
 Status ParseCheckData(std::string_view text, const std::string& where, CheckData* data,
                       Diagnostics& diag) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
-  if (j.is_discarded() || !j.is_object()) return Status::Corrupt(fmt::format("{}: not valid JSON", where));
+  if (j.is_discarded() || !j.is_object())
+    return Status::Corrupt(fmt::format("{}: not valid JSON", where));
   if (Num<int>(j, "format", 0) != 1)
     return Status::Unsupported(fmt::format("{}: unknown format (want \"format\": 1)", where));
 
@@ -97,7 +99,8 @@ Status ParseCheckData(std::string_view text, const std::string& where, CheckData
     p.score_high_entropy = Num<int>(*it, "score_high_entropy", p.score_high_entropy);
     p.score_tag = Num<int>(*it, "score_tag", p.score_tag);
     p.high_entropy_bits = Num<double>(*it, "high_entropy_bits", p.high_entropy_bits);
-    p.high_entropy_min_bytes = Num<uint64_t>(*it, "high_entropy_min_bytes", p.high_entropy_min_bytes);
+    p.high_entropy_min_bytes =
+        Num<uint64_t>(*it, "high_entropy_min_bytes", p.high_entropy_min_bytes);
     if (auto t = it->find("tags"); t != it->end() && t->is_array()) {
       for (const auto& tj : *t) {
         auto bytes = HexBytes(Str(tj, "hex"));

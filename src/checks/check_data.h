@@ -22,7 +22,7 @@ namespace harrier {
 
 struct PaddingTag {
   std::string name;
-  std::string bytes;   // raw bytes decoded from "hex"
+  std::string bytes;  // raw bytes decoded from "hex"
   std::string source;
 };
 

@@ -16,15 +16,18 @@ class DeadDropIconCheck final : public Check {
     const IconData& ic = d_->icon;
     if (!ic.enabled || ctx.data.size() < 6) return;
     // Cheap pre-filter on the magic before parsing: ICO/CUR or PNG.
-    bool ico = ctx.data[0] == 0 && ctx.data[1] == 0 && (ctx.data[2] == 1 || ctx.data[2] == 2) && ctx.data[3] == 0;
-    bool png = ctx.data[0] == 0x89 && ctx.data[1] == 'P' && ctx.data[2] == 'N' && ctx.data[3] == 'G';
+    bool ico = ctx.data[0] == 0 && ctx.data[1] == 0 && (ctx.data[2] == 1 || ctx.data[2] == 2) &&
+               ctx.data[3] == 0;
+    bool png =
+        ctx.data[0] == 0x89 && ctx.data[1] == 'P' && ctx.data[2] == 'N' && ctx.data[3] == 'G';
     if (!ico && !png) return;
     auto layout = ico::Parse(ctx.data);
     if (!layout.ok()) return;
     for (const auto& t : layout->trailers) {
       auto tail = ctx.data.subspan(t.offset, t.size);
       // The marker may follow a few bytes of slack; look in the first 16.
-      std::string_view hay(reinterpret_cast<const char*>(tail.data()), std::min<size_t>(tail.size(), 16 + ic.marker.size()));
+      std::string_view hay(reinterpret_cast<const char*>(tail.data()),
+                           std::min<size_t>(tail.size(), 16 + ic.marker.size()));
       size_t m = hay.find(ic.marker);
       if (m == std::string_view::npos) continue;
       auto after = tail.subspan(m + ic.marker.size());
@@ -38,11 +41,12 @@ class DeadDropIconCheck final : public Check {
       r.score = ic.score;
       bool layout_ok = *decoded > ic.layout_prefix_bytes;
       r.description = fmt::format(
-          "{} file carries '{}' + {} base64 characters ({} bytes decoded) after its image data: the "
+          "{} file carries '{}' + {} base64 characters ({} bytes decoded) after its image data: "
+          "the "
           "3CX ICONIC dead-drop format (encrypted C2 URL){}",
           layout->kind == ico::ImageLayout::Kind::kPng ? "PNG" : "ICO", ic.marker, run, *decoded,
-          layout_ok ? fmt::format("; {} bytes of ciphertext after the {}-byte header", *decoded - ic.layout_prefix_bytes,
-                                  ic.layout_prefix_bytes)
+          layout_ok ? fmt::format("; {} bytes of ciphertext after the {}-byte header",
+                                  *decoded - ic.layout_prefix_bytes, ic.layout_prefix_bytes)
                     : "");
       r.source = ic.source;
       r.remediation = ic.remediation;
@@ -50,8 +54,9 @@ class DeadDropIconCheck final : public Check {
       r.details.emplace_back("marker_offset", fmt::format("{:#x}", t.offset + m));
       r.details.emplace_back("base64_chars", std::to_string(run));
       r.details.emplace_back("decoded_bytes", std::to_string(*decoded));
-      r.details.emplace_back("base64_prefix",
-                             std::string(reinterpret_cast<const char*>(after.data()), std::min<size_t>(run, 24)));
+      r.details.emplace_back(
+          "base64_prefix",
+          std::string(reinterpret_cast<const char*>(after.data()), std::min<size_t>(run, 24)));
       out->push_back(std::move(r));
       return;
     }

@@ -14,7 +14,8 @@ uint32_t Be32(std::span<const uint8_t> d, uint64_t o) {
   return (uint32_t(d[o]) << 24) | (uint32_t(d[o + 1]) << 16) | (uint32_t(d[o + 2]) << 8) | d[o + 3];
 }
 uint32_t Le32(std::span<const uint8_t> d, uint64_t o) {
-  return uint32_t(d[o]) | (uint32_t(d[o + 1]) << 8) | (uint32_t(d[o + 2]) << 16) | (uint32_t(d[o + 3]) << 24);
+  return uint32_t(d[o]) | (uint32_t(d[o + 1]) << 8) | (uint32_t(d[o + 2]) << 16) |
+         (uint32_t(d[o + 3]) << 24);
 }
 uint16_t Le16(std::span<const uint8_t> d, uint64_t o) { return uint16_t(d[o] | (d[o + 1] << 8)); }
 
@@ -30,7 +31,8 @@ std::optional<uint64_t> PngEnd(std::span<const uint8_t> png) {
   for (size_t i = 0; i < kMaxPngChunks; ++i) {
     if (pos > png.size() || png.size() - pos < 12) return std::nullopt;
     uint64_t len = Be32(png, pos);
-    bool iend = png[pos + 4] == 'I' && png[pos + 5] == 'E' && png[pos + 6] == 'N' && png[pos + 7] == 'D';
+    bool iend =
+        png[pos + 4] == 'I' && png[pos + 5] == 'E' && png[pos + 6] == 'N' && png[pos + 7] == 'D';
     uint64_t next = pos + 12 + len;  // length, type, data, CRC
     if (next > png.size()) return std::nullopt;
     if (iend) return next;
@@ -85,8 +87,8 @@ size_t Base64Run(std::span<const uint8_t> s) {
   size_t n = 0;
   while (n < s.size()) {
     uint8_t c = s[n];
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-              c == '/' || c == '-' || c == '_';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '-' || c == '_';
     if (!ok) break;
     ++n;
   }

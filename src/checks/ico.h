@@ -31,9 +31,9 @@ struct Trailer {
 
 struct ImageLayout {
   enum class Kind { kIco, kPng } kind = Kind::kIco;
-  size_t entries = 0;           // ICO entries parsed (1 for PNG)
-  uint64_t image_end = 0;       // end of the last image's data
-  bool truncated = false;       // some declared data lies beyond the buffer
+  size_t entries = 0;      // ICO entries parsed (1 for PNG)
+  uint64_t image_end = 0;  // end of the last image's data
+  bool truncated = false;  // some declared data lies beyond the buffer
   // Regions after image data: after IEND inside a PNG entry, and after the
   // last image to the end of the file. Sorted by offset, non-empty.
   std::vector<Trailer> trailers;

@@ -1,8 +1,8 @@
 // "inventory": see native.h and docs/checks.md.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "checks/native.h"
 #include "checks/pe.h"
@@ -13,8 +13,9 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string o(s);
-  std::transform(o.begin(), o.end(), o.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(o.begin(), o.end(), o.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return o;
 }
 bool EqNoCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
@@ -22,7 +23,8 @@ bool ContainsNoCase(std::string_view hay, std::string_view needle) {
   return !needle.empty() && Lower(hay).find(Lower(needle)) != std::string::npos;
 }
 bool StartsNoCase(std::string_view s, std::string_view prefix) {
-  return !prefix.empty() && s.size() >= prefix.size() && EqNoCase(s.substr(0, prefix.size()), prefix);
+  return !prefix.empty() && s.size() >= prefix.size() &&
+         EqNoCase(s.substr(0, prefix.size()), prefix);
 }
 std::string_view BaseName(std::string_view p) {
   auto s = p.find_last_of("/\\");
@@ -40,7 +42,8 @@ std::vector<std::string_view> Components(std::string_view p) {
   return out;
 }
 bool AnyEqNoCase(std::string_view s, const std::vector<std::string>& list) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return EqNoCase(s, x); });
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& x) { return EqNoCase(s, x); });
 }
 
 class InventoryCheck final : public Check {
@@ -59,7 +62,8 @@ class InventoryCheck final : public Check {
   }
 
  private:
-  Reason Base(const std::string& name, int score, const std::string& source, const std::string& remediation) const {
+  Reason Base(const std::string& name, int score, const std::string& source,
+              const std::string& remediation) const {
     Reason r;
     r.type = "check";
     r.name = name;
@@ -71,15 +75,19 @@ class InventoryCheck final : public Check {
 
   void Product(const ProductData& p, const std::string& platform, const std::string& version,
                const std::vector<std::string>& affected, const char* version_from,
-               std::vector<std::pair<std::string, std::string>> details, std::vector<Reason>* out) const {
+               std::vector<std::pair<std::string, std::string>> details,
+               std::vector<Reason>* out) const {
     bool bad = VersionIn(version, affected);
     Reason r = Base("inventory." + p.id, bad ? p.score_affected : p.score_clean, p.source,
                     bad ? p.remediation : "");
     if (bad) {
-      r.description = fmt::format("{} {} {} installed: an affected (trojanized) build", p.name, platform, version);
+      r.description = fmt::format("{} {} {} installed: an affected (trojanized) build", p.name,
+                                  platform, version);
     } else {
-      r.description = fmt::format("{} {} {} installed: {}", p.name, platform, version.empty() ? "(version unknown)" : version,
-                                  VersionIn(version, p.fixed) ? "a fixed build" : "not in the affected list");
+      r.description =
+          fmt::format("{} {} {} installed: {}", p.name, platform,
+                      version.empty() ? "(version unknown)" : version,
+                      VersionIn(version, p.fixed) ? "a fixed build" : "not in the affected list");
     }
     r.details.emplace_back("product", p.name);
     r.details.emplace_back("platform", platform);
@@ -104,9 +112,12 @@ class InventoryCheck final : public Check {
       std::string version;
       const char* from = "";
       if (vi) {
-        if (!vi->product_version.empty()) version = vi->product_version, from = "PE version resource ProductVersion";
-        else if (!vi->file_version.empty()) version = vi->file_version, from = "PE version resource FileVersion";
-        else if (!vi->fixed_file_version.empty()) version = vi->fixed_file_version, from = "PE VS_FIXEDFILEINFO";
+        if (!vi->product_version.empty())
+          version = vi->product_version, from = "PE version resource ProductVersion";
+        else if (!vi->file_version.empty())
+          version = vi->file_version, from = "PE version resource FileVersion";
+        else if (!vi->fixed_file_version.empty())
+          version = vi->fixed_file_version, from = "PE VS_FIXEDFILEINFO";
       }
       // A file named like the app without a version resource naming it is
       // not an install we can date (e.g. a renamed tool): nothing to report.
@@ -120,7 +131,8 @@ class InventoryCheck final : public Check {
     for (const RetiredProductData& rp : d_->retired) {
       std::string why;
       if (vi) {
-        for (const std::string* f : {&vi->product_name, &vi->file_description, &vi->internal_name, &vi->original_filename}) {
+        for (const std::string* f : {&vi->product_name, &vi->file_description, &vi->internal_name,
+                                     &vi->original_filename}) {
           for (const auto& n : rp.product_names) {
             if (ContainsNoCase(*f, n)) {
               why = fmt::format("version resource names the product ('{}')", *f);
@@ -138,11 +150,14 @@ class InventoryCheck final : public Check {
         auto comps = Components(ctx.windows_form);
         if (!comps.empty()) comps.pop_back();  // the file itself
         for (auto c : comps)
-          if (AnyEqNoCase(c, rp.install_dirs)) why = fmt::format("executable inside an '{}' folder", c);
+          if (AnyEqNoCase(c, rp.install_dirs))
+            why = fmt::format("executable inside an '{}' folder", c);
       }
       if (why.empty()) continue;
       Reason r = Base("inventory.retired." + rp.id, rp.score, rp.source, rp.remediation);
-      r.description = fmt::format("{} found ({}): retired product, the entry point of the 3CX / UNC4736 attack", rp.name, why);
+      r.description =
+          fmt::format("{} found ({}): retired product, the entry point of the 3CX / UNC4736 attack",
+                      rp.name, why);
       if (vi) {
         if (!vi->product_name.empty()) r.details.emplace_back("product_name", vi->product_name);
         if (!vi->company_name.empty()) r.details.emplace_back("company_name", vi->company_name);
@@ -160,8 +175,10 @@ class InventoryCheck final : public Check {
       for (const auto& pre : rp.installer_prefixes) {
         if (!StartsNoCase(name, pre)) continue;
         Reason r = Base("inventory.retired." + rp.id, rp.score, rp.source, rp.remediation);
-        r.description = fmt::format("{} installer found ({} file '{}'): retired product, the entry point of the 3CX / UNC4736 attack",
-                                    rp.name, kind, name);
+        r.description = fmt::format(
+            "{} installer found ({} file '{}'): retired product, the entry point of the 3CX / "
+            "UNC4736 attack",
+            rp.name, kind, name);
         out->push_back(std::move(r));
         return;
       }
@@ -171,7 +188,9 @@ class InventoryCheck final : public Check {
   void RunPlist(const FileContext& ctx, std::vector<Reason>* out) const {
     auto comps = Components(ctx.unix_form);
     // .../<Bundle>.app/Contents/Info.plist
-    std::string_view bundle = comps.size() >= 3 && EqNoCase(comps[comps.size() - 2], "Contents") ? comps[comps.size() - 3] : "";
+    std::string_view bundle = comps.size() >= 3 && EqNoCase(comps[comps.size() - 2], "Contents")
+                                  ? comps[comps.size() - 3]
+                                  : "";
     std::optional<std::vector<std::pair<std::string, std::string>>> kv;
     for (const ProductData& p : d_->products) {
       if (p.affected_macos.empty()) continue;

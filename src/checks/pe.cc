@@ -1,9 +1,9 @@
 #include "checks/pe.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace harrier::pe {
 namespace {
@@ -64,7 +64,8 @@ void ParseSecurity(Reader& r, std::span<const uint8_t> data, const DataDirectory
     c.type = r.U16(pos + 6);
     // Not a WIN_CERTIFICATE header (short dwLength, unknown revision or
     // type): the walk ends and everything from here is the directory tail.
-    if (c.length < 8 || (c.revision != 0x0100 && c.revision != 0x0200) || c.type < 1 || c.type > 4) break;
+    if (c.length < 8 || (c.revision != 0x0100 && c.revision != 0x0200) || c.type < 1 || c.type > 4)
+      break;
     uint64_t cend = pos + c.length;
     if (cend > end) {
       c.truncated = true;
@@ -143,11 +144,13 @@ std::optional<uint64_t> PeFile::RvaToOffset(uint64_t rva, uint64_t len, uint64_t
 
 Result<PeFile> Parse(std::span<const uint8_t> data) {
   Reader r(data);
-  if (data.size() < 0x40 || data[0] != 'M' || data[1] != 'Z') return Status::InvalidArgument("not an MZ file");
+  if (data.size() < 0x40 || data[0] != 'M' || data[1] != 'Z')
+    return Status::InvalidArgument("not an MZ file");
   PeFile pe;
   pe.nt_offset = r.U32(0x3C);
   const uint64_t nt = pe.nt_offset;
-  if (!r.Has(nt, 24) || r.U32(nt) != 0x00004550) return Status::Corrupt("no PE signature at e_lfanew");
+  if (!r.Has(nt, 24) || r.U32(nt) != 0x00004550)
+    return Status::Corrupt("no PE signature at e_lfanew");
   pe.machine = r.U16(nt + 4);
   uint16_t nsec = r.U16(nt + 6);
   pe.timestamp = r.U32(nt + 8);
@@ -186,7 +189,8 @@ Result<PeFile> Parse(std::span<const uint8_t> data) {
       break;
     }
     Section s;
-    for (size_t k = 0; k < 8 && data[o + k] != 0; ++k) s.name.push_back(static_cast<char>(data[o + k]));
+    for (size_t k = 0; k < 8 && data[o + k] != 0; ++k)
+      s.name.push_back(static_cast<char>(data[o + k]));
     s.virtual_size = r.U32(o + 8);
     s.virtual_address = r.U32(o + 12);
     s.raw_size = r.U32(o + 16);
@@ -276,13 +280,20 @@ struct VersionWalker {
       uint64_t ignored;
       std::string value = value_off < vend ? ReadWide(r, value_off, vend, &ignored) : "";
       vi->all.emplace_back(key, value);
-      if (key == "FileVersion") vi->file_version = value;
-      else if (key == "ProductVersion") vi->product_version = value;
-      else if (key == "ProductName") vi->product_name = value;
-      else if (key == "CompanyName") vi->company_name = value;
-      else if (key == "FileDescription") vi->file_description = value;
-      else if (key == "InternalName") vi->internal_name = value;
-      else if (key == "OriginalFilename") vi->original_filename = value;
+      if (key == "FileVersion")
+        vi->file_version = value;
+      else if (key == "ProductVersion")
+        vi->product_version = value;
+      else if (key == "ProductName")
+        vi->product_name = value;
+      else if (key == "CompanyName")
+        vi->company_name = value;
+      else if (key == "FileDescription")
+        vi->file_description = value;
+      else if (key == "InternalName")
+        vi->internal_name = value;
+      else if (key == "OriginalFilename")
+        vi->original_filename = value;
       return;
     }
     uint64_t child = value_off;
@@ -290,7 +301,8 @@ struct VersionWalker {
       if (key != "VS_VERSION_INFO") return;
       if (vlen >= 52 && r.Has(value_off, 52) && r.U32(value_off) == 0xFEEF04BD) {
         uint32_t ms = r.U32(value_off + 8), ls = r.U32(value_off + 12);
-        vi->fixed_file_version = fmt::format("{}.{}.{}.{}", ms >> 16, ms & 0xFFFF, ls >> 16, ls & 0xFFFF);
+        vi->fixed_file_version =
+            fmt::format("{}.{}.{}.{}", ms >> 16, ms & 0xFFFF, ls >> 16, ls & 0xFFFF);
       }
       child = base + AlignUp(value_off + vlen - base, 4);
     } else if (kind == 1) {

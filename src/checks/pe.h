@@ -24,10 +24,10 @@
 namespace harrier::pe {
 
 // Limits (documented in docs/checks.md). Real files stay far below them.
-constexpr size_t kMaxSections = 96;         // the PE loader's own limit
-constexpr size_t kMaxCertificates = 32;     // WIN_CERTIFICATE entries walked
+constexpr size_t kMaxSections = 96;           // the PE loader's own limit
+constexpr size_t kMaxCertificates = 32;       // WIN_CERTIFICATE entries walked
 constexpr size_t kMaxResourceEntries = 4096;  // directory entries visited while locating RT_VERSION
-constexpr size_t kMaxVersionNodes = 512;    // VS_VERSIONINFO nodes parsed
+constexpr size_t kMaxVersionNodes = 512;      // VS_VERSIONINFO nodes parsed
 constexpr size_t kMaxVersionDepth = 6;
 
 constexpr uint16_t kMagicPe32 = 0x10B;
@@ -48,11 +48,11 @@ struct DataDirectory {
 };
 
 struct Certificate {
-  uint64_t offset = 0;       // file offset of the WIN_CERTIFICATE header
-  uint32_t length = 0;       // dwLength (header + bCertificate)
-  uint16_t revision = 0;     // wRevision (0x0200 normally)
-  uint16_t type = 0;         // wCertificateType (2 = PKCS#7 SignedData)
-  bool truncated = false;    // dwLength runs past the directory or the file
+  uint64_t offset = 0;     // file offset of the WIN_CERTIFICATE header
+  uint32_t length = 0;     // dwLength (header + bCertificate)
+  uint16_t revision = 0;   // wRevision (0x0200 normally)
+  uint16_t type = 0;       // wCertificateType (2 = PKCS#7 SignedData)
+  bool truncated = false;  // dwLength runs past the directory or the file
   // Entries are only listed when their header is plausible (dwLength >= 8,
   // revision 0x0100/0x0200, type 1..4); the walk stops at the first that is
   // not, and the bytes from there are the directory tail.
@@ -64,26 +64,26 @@ struct Certificate {
 };
 
 struct SecurityDirectory {
-  uint64_t offset = 0, size = 0;    // as declared
-  bool out_of_bounds = false;       // offset + size > file size (table clipped)
-  bool misaligned = false;          // offset not 8-byte aligned
+  uint64_t offset = 0, size = 0;  // as declared
+  bool out_of_bounds = false;     // offset + size > file size (table clipped)
+  bool misaligned = false;        // offset not 8-byte aligned
   std::vector<Certificate> certs;
-  bool too_many = false;            // kMaxCertificates reached
+  bool too_many = false;  // kMaxCertificates reached
   // Bytes inside the directory after the last entry (rounded up to the
   // alignment): [tail_offset, offset + size) clipped to the file.
   uint64_t tail_offset = 0, tail_size = 0;
-  uint64_t overlay_after = 0;       // file bytes after offset + size
+  uint64_t overlay_after = 0;  // file bytes after offset + size
 };
 
 struct PeFile {
-  uint64_t nt_offset = 0;           // e_lfanew
+  uint64_t nt_offset = 0;  // e_lfanew
   uint16_t machine = 0;
   uint16_t characteristics = 0;
-  uint32_t timestamp = 0;           // COFF TimeDateStamp
-  uint16_t magic = 0;               // kMagicPe32 / kMagicPe32Plus
+  uint32_t timestamp = 0;  // COFF TimeDateStamp
+  uint16_t magic = 0;      // kMagicPe32 / kMagicPe32Plus
   std::vector<Section> sections;
-  bool sections_truncated = false;  // declared more than fit / kMaxSections
-  std::vector<DataDirectory> dirs;  // NumberOfRvaAndSizes entries, clipped to 16
+  bool sections_truncated = false;            // declared more than fit / kMaxSections
+  std::vector<DataDirectory> dirs;            // NumberOfRvaAndSizes entries, clipped to 16
   std::optional<SecurityDirectory> security;  // present when dir 4 is non-empty
 
   bool is_dll() const { return (characteristics & 0x2000) != 0; }
@@ -101,10 +101,10 @@ Result<PeFile> Parse(std::span<const uint8_t> data);
 // file version. Fields are UTF-8 (converted from UTF-16LE; invalid
 // surrogates become U+FFFD).
 struct VersionInfo {
-  std::string file_version, product_version;      // StringFileInfo values
+  std::string file_version, product_version;  // StringFileInfo values
   std::string product_name, company_name;
   std::string file_description, internal_name, original_filename;
-  std::string fixed_file_version;                 // "a.b.c.d" from VS_FIXEDFILEINFO, "" if none
+  std::string fixed_file_version;  // "a.b.c.d" from VS_FIXEDFILEINFO, "" if none
   std::vector<std::pair<std::string, std::string>> all;  // every key/value seen, in order
 };
 

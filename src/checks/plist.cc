@@ -57,10 +57,12 @@ Tag NextTag(std::string_view s, size_t pos) {
 
 }  // namespace
 
-Result<std::vector<std::pair<std::string, std::string>>> TopLevelStrings(std::span<const uint8_t> data) {
+Result<std::vector<std::pair<std::string, std::string>>> TopLevelStrings(
+    std::span<const uint8_t> data) {
   std::string_view s(reinterpret_cast<const char*>(data.data()), data.size());
   if (s.substr(0, 8) == "bplist00") return Status::Unsupported("binary plist");
-  if (s.find("<plist") == std::string_view::npos) return Status::InvalidArgument("not an XML plist");
+  if (s.find("<plist") == std::string_view::npos)
+    return Status::InvalidArgument("not an XML plist");
   std::vector<std::pair<std::string, std::string>> out;
   int depth = 0;  // dict/array nesting; the top-level dict is depth 1
   std::string pending_key;

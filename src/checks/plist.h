@@ -20,7 +20,8 @@ namespace harrier::plist {
 // Top-level <key>K</key><string>V</string> pairs of an XML plist, in order
 // (entities &amp; &lt; &gt; &quot; &apos; decoded). Keys whose value is not a
 // <string> are skipped. InvalidArgument when `data` is not an XML plist.
-Result<std::vector<std::pair<std::string, std::string>>> TopLevelStrings(std::span<const uint8_t> data);
+Result<std::vector<std::pair<std::string, std::string>>> TopLevelStrings(
+    std::span<const uint8_t> data);
 
 // Convenience: the value of `key`, if present.
 std::optional<std::string> Find(const std::vector<std::pair<std::string, std::string>>& kv,

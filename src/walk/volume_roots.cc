@@ -11,8 +11,9 @@ namespace harrier {
 namespace {
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -40,13 +41,15 @@ std::optional<VolumeRoot::Kind> Classify(const std::string& dir,
     auto w = SubDirs(platform::JoinPath(dir, subs.at("windows")), o);
     if (w.count("system32")) return VolumeRoot::Kind::kWindows;
   }
-  if (has("users") && (has("program files") || has("programdata"))) return VolumeRoot::Kind::kWindows;
+  if (has("users") && (has("program files") || has("programdata")))
+    return VolumeRoot::Kind::kWindows;
   if (has("applications") && has("users")) return VolumeRoot::Kind::kMacOS;
   if (has("library") && has("system")) return VolumeRoot::Kind::kMacOS;
   return std::nullopt;
 }
 
-void Descend(const std::string& dir, int depth, const VolumeRootOptions& o, std::vector<VolumeRoot>* out) {
+void Descend(const std::string& dir, int depth, const VolumeRootOptions& o,
+             std::vector<VolumeRoot>* out) {
   auto subs = SubDirs(dir, o);
   if (subs.empty()) return;
   if (auto k = Classify(dir, subs, o)) {
@@ -94,7 +97,8 @@ std::vector<VolumeRoot> DetectVolumeRoots(const std::vector<std::string>& scan_p
     if (x.path.size() != y.path.size()) return x.path.size() > y.path.size();
     return x.path < y.path;
   });
-  out.erase(std::unique(out.begin(), out.end(), [](const VolumeRoot& x, const VolumeRoot& y) { return x.path == y.path; }),
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const VolumeRoot& x, const VolumeRoot& y) { return x.path == y.path; }),
             out.end());
   return out;
 }

@@ -29,9 +29,9 @@ struct VolumeRoot {
 };
 
 struct VolumeRootOptions {
-  int max_depth = 2;               // subdirectory levels below each scan path (0 = the path only)
+  int max_depth = 2;  // subdirectory levels below each scan path (0 = the path only)
   size_t max_entries_per_dir = 100000;  // listing stops after this many entries (huge dirs)
-  bool ancestors = true;           // also test the scan path's parent directories
+  bool ancestors = true;                // also test the scan path's parent directories
 };
 
 // Sorted longest path first, each path once.

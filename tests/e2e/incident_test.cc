@@ -39,11 +39,12 @@ std::string AppExe(const std::string& version, std::optional<synth::SignSpec> si
                    uint32_t pe_ts = 0x64000000) {
   synth::PeSpec s;
   s.timestamp = pe_ts;
-  s.version_blob = synth::VersionInfoBlob({{"CompanyName", "3CX"},
-                                           {"FileDescription", ThreeCx().windows_product_names.at(0)},
-                                           {"FileVersion", version + ".0"},
-                                           {"ProductName", ThreeCx().windows_product_names.at(0)},
-                                           {"ProductVersion", version}});
+  s.version_blob =
+      synth::VersionInfoBlob({{"CompanyName", "3CX"},
+                              {"FileDescription", ThreeCx().windows_product_names.at(0)},
+                              {"FileVersion", version + ".0"},
+                              {"ProductName", ThreeCx().windows_product_names.at(0)},
+                              {"ProductVersion", version}});
   if (sign) s.cert_table = synth::WinCertificate(synth::MakePkcs7(*sign));
   return synth::BuildPe(s);
 }
@@ -90,8 +91,9 @@ void BuildWindows(Tree& t) {
   t.Clean("win/Windows/System32/notepad.exe", synth::BuildPe({}));
   // Names signature-base dropped as false positives: real Windows files.
   t.Clean("win/Windows/System32/wlbsctrl.dll", synth::BuildPe({}));
-  t.Clean("win/Windows/System32/config/TxR/{016888cd-6c6f-11de-8d1d-001e0bcde3ec}.TxR.0.regtrans-ms",
-          synth::Utf16("REGISTRY") + std::string(4096, '\0'));
+  t.Clean(
+      "win/Windows/System32/config/TxR/{016888cd-6c6f-11de-8d1d-001e0bcde3ec}.TxR.0.regtrans-ms",
+      synth::Utf16("REGISTRY") + std::string(4096, '\0'));
 
   // The affected 3CX install: launcher, app exe signed with the 3CX cert,
   // the ffmpeg.dll loader, the d3dcompiler_47.dll carrier, the delay file.
@@ -99,7 +101,8 @@ void BuildWindows(Tree& t) {
   t.Alert(app + "app/3CXDesktopApp.exe", AppExe(affected, ThreeCxSigner()));
   synth::PeSpec ffmpeg;
   ffmpeg.dll = true;
-  ffmpeg.text = std::string(32, '\0') + "3jB(2bsG#@c7" + std::string(16, '\0') + synth::Utf16("d3dcompiler_47.dll");
+  ffmpeg.text = std::string(32, '\0') + "3jB(2bsG#@c7" + std::string(16, '\0') +
+                synth::Utf16("d3dcompiler_47.dll");
   t.Alert(app + "app/ffmpeg.dll", synth::BuildPe(ffmpeg));
   synth::SignSpec ms;
   ms.common_name = "Microsoft Corporation";
@@ -107,7 +110,8 @@ void BuildWindows(Tree& t) {
   synth::PeSpec d3d;
   d3d.dll = true;
   d3d.text = std::string(64, '\0') + "D3DCompiler_47.pdb";
-  d3d.cert_table = synth::WinCertificate(synth::MakePkcs7(ms), Data().padding.tags.at(0).bytes + synth::RandomBytes(4000));
+  d3d.cert_table = synth::WinCertificate(
+      synth::MakePkcs7(ms), Data().padding.tags.at(0).bytes + synth::RandomBytes(4000));
   t.Alert(app + "app/d3dcompiler_47.dll", synth::BuildPe(d3d));
   t.dir.Write(app + "app/manifest", "1681136171");  // Warning-level trace, asserted below
 
@@ -143,23 +147,29 @@ void BuildWindows(Tree& t) {
   d3d_clean.text = std::string(64, '\0');
   t.Clean("win/Program Files/Game/d3dcompiler_47.dll", synth::BuildPe(d3d_clean));
   t.Clean("win/Users/alice/Pictures/app.ico", synth::IcoWithPng());
-  t.Clean("win/Users/alice/AppData/Local/app.log", "2023-03-22 started; connected to www.3cx.com\n");
+  t.Clean("win/Users/alice/AppData/Local/app.log",
+          "2023-03-22 started; connected to www.3cx.com\n");
 }
 
 // A macOS system volume: Applications, Users, Library, System.
 void BuildMac(Tree& t) {
   t.dir.Mkdir("mac/System/Library");
-  const std::string bundle = "mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/";
-  t.Alert(bundle + "Info.plist", InfoPlist(ThreeCx().affected_macos.at(0), ThreeCx().macos_bundle_ids.at(0)));
+  const std::string bundle =
+      "mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/";
+  t.Alert(bundle + "Info.plist",
+          InfoPlist(ThreeCx().affected_macos.at(0), ThreeCx().macos_bundle_ids.at(0)));
   const std::string support = "mac/Users/bob/Library/Application Support/3CX Desktop App/";
-  t.Alert(support + "UpdateAgent", std::string("\xcf\xfa\xed\xfe\x07\x00\x00\x01", 8) + std::string(64, '\0'));
+  t.Alert(support + "UpdateAgent",
+          std::string("\xcf\xfa\xed\xfe\x07\x00\x00\x01", 8) + std::string(64, '\0'));
   t.Alert(support + ".main_storage", std::string(0x38, 'z'));
   t.Clean(support + "config.json", "{\"ProvisioningUrl\": \"https://pbx.example.com\"}\n");
-  t.Alert("mac/Library/Graphics/Quartz", std::string("\xcf\xfa\xed\xfe", 4) + std::string(60, '\0'));
+  t.Alert("mac/Library/Graphics/Quartz",
+          std::string("\xcf\xfa\xed\xfe", 4) + std::string(60, '\0'));
 
   // Clean decoys: a fixed build for another user, another app's Info.plist.
-  t.Clean("mac/Users/alice/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist",
-          InfoPlist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)));
+  t.Clean(
+      "mac/Users/alice/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist",
+      InfoPlist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)));
   t.Clean("mac/Applications/Other.app/Contents/Info.plist",
           InfoPlist(ThreeCx().affected_macos.at(0), "com.example.other"));
 }
@@ -187,10 +197,13 @@ void ExpectVerdicts(const Tree& t, const Jsonl& j) {
     // Every alert tells the admin what it means; native ones what to do.
     for (const auto& r : it->second["harrier"]["reasons"]) {
       EXPECT_FALSE(r["description"].get<std::string>().empty()) << p;
-      if (r["type"] == "check" && r["score"].get<int>() > 0) EXPECT_TRUE(r.contains("remediation")) << p;
+      if (r["type"] == "check" && r["score"].get<int>() > 0)
+        EXPECT_TRUE(r.contains("remediation")) << p;
     }
   }
-  for (const auto& p : t.clean) EXPECT_EQ(j.findings.count(p), 0u) << "decoy reported: " << p << "\n" << j.findings.at(p).dump(1);
+  for (const auto& p : t.clean)
+    EXPECT_EQ(j.findings.count(p), 0u) << "decoy reported: " << p << "\n"
+                                       << j.findings.at(p).dump(1);
 }
 
 TEST(IncidentE2E, MountedWindowsVolume) {
@@ -209,12 +222,14 @@ TEST(IncidentE2E, MountedWindowsVolume) {
             "C:\\Users\\bob\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe");
   EXPECT_TRUE(HasReason(j.findings[app + "app/3CXDesktopApp.exe"], "pe.signer.3cx-ltd"));
   EXPECT_TRUE(HasReason(j.findings[app + "app/d3dcompiler_47.dll"], "pe.authenticode_padding"));
-  EXPECT_TRUE(HasReason(j.findings[t.dir.path() + "/win/Users/bob/AppData/Local/Temp/icon13.ico"], "icon.iconic_deaddrop"));
+  EXPECT_TRUE(HasReason(j.findings[t.dir.path() + "/win/Users/bob/AppData/Local/Temp/icon13.ico"],
+                        "icon.iconic_deaddrop"));
   auto& xt = j.findings[t.dir.path() + "/win/Users/bob/Downloads/X_TRADER_r7.17.90p608.exe"];
   EXPECT_TRUE(HasReason(xt, "pe.signer.trading-technologies"));
   EXPECT_TRUE(HasReason(xt, "inventory.retired.x_trader"));
   // A Windows path IOC (\\ProgramData\\TPM\\winscard.dll) matched in the image.
-  EXPECT_TRUE(HasReason(j.findings[t.dir.path() + "/win/ProgramData/TPM/winscard.dll"], "(?i)\\\\ProgramData"));
+  EXPECT_TRUE(HasReason(j.findings[t.dir.path() + "/win/ProgramData/TPM/winscard.dll"],
+                        "(?i)\\\\ProgramData"));
   // The delay file is a Warning-level trace (name only).
   auto m = j.findings.find(app + "app/manifest");
   ASSERT_NE(m, j.findings.end());
@@ -229,7 +244,8 @@ TEST(IncidentE2E, MacOsVolume) {
   EXPECT_EQ(rc, 1);
   ExpectAccounted(j.summary);
   ExpectVerdicts(t, j);
-  auto& plist = j.findings[t.dir.path() + "/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist"];
+  auto& plist = j.findings[t.dir.path() + "/mac/Applications/" +
+                           ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist"];
   EXPECT_TRUE(HasReason(plist, "inventory.3cx-desktopapp"));
 }
 

@@ -101,10 +101,10 @@ inline std::string VersionResourceSection(const std::string& blob, uint32_t rva)
     App32(r, id);
     App32(r, target);
   };
-  dir(16, 0x80000000u | 24);   // type RT_VERSION -> name dir at 24
-  dir(1, 0x80000000u | 48);    // name 1 -> language dir at 48
-  dir(0x409, 72);              // language -> data entry at 72
-  App32(r, rva + 88);          // IMAGE_RESOURCE_DATA_ENTRY
+  dir(16, 0x80000000u | 24);  // type RT_VERSION -> name dir at 24
+  dir(1, 0x80000000u | 48);   // name 1 -> language dir at 48
+  dir(0x409, 72);             // language -> data entry at 72
+  App32(r, rva + 88);         // IMAGE_RESOURCE_DATA_ENTRY
   App32(r, static_cast<uint32_t>(blob.size()));
   App32(r, 0);
   App32(r, 0);
@@ -117,7 +117,7 @@ inline std::string VersionResourceSection(const std::string& blob, uint32_t rva)
 struct PeSpec {
   bool pe64 = true;
   bool dll = false;
-  uint32_t timestamp = 0x64000000;  // 2023-03-14
+  uint32_t timestamp = 0x64000000;             // 2023-03-14
   std::string text = std::string(64, '\x90');  // .text body
   std::optional<std::string> version_blob;     // VersionInfoBlob(...)
   std::optional<std::string> cert_table;       // WinCertificate(...) bytes
@@ -133,7 +133,9 @@ inline std::string BuildPe(const PeSpec& spec) {
   std::vector<Sec> secs;
   secs.push_back({".text", spec.text, 0x1000, 0, 0x60000020});
   if (spec.version_blob) {
-    uint32_t rva = 0x1000 + ((static_cast<uint32_t>(spec.text.size()) + kSectAlign - 1) / kSectAlign) * kSectAlign;
+    uint32_t rva =
+        0x1000 +
+        ((static_cast<uint32_t>(spec.text.size()) + kSectAlign - 1) / kSectAlign) * kSectAlign;
     secs.push_back({".rsrc", VersionResourceSection(*spec.version_blob, rva), rva, 0, 0x40000040});
   }
   uint32_t raw = kHeaders;
@@ -141,7 +143,9 @@ inline std::string BuildPe(const PeSpec& spec) {
     s.raw = raw;
     raw += ((static_cast<uint32_t>(s.body.size()) + kFileAlign - 1) / kFileAlign) * kFileAlign;
   }
-  uint32_t image_size = secs.back().rva + ((static_cast<uint32_t>(secs.back().body.size()) + kSectAlign - 1) / kSectAlign) * kSectAlign;
+  uint32_t image_size =
+      secs.back().rva +
+      ((static_cast<uint32_t>(secs.back().body.size()) + kSectAlign - 1) / kSectAlign) * kSectAlign;
 
   std::string f(kHeaders, '\0');
   f[0] = 'M';
@@ -187,7 +191,9 @@ inline std::string BuildPe(const PeSpec& spec) {
     f.replace(o, secs[i].name.size(), secs[i].name);
     Put32(f, o + 8, static_cast<uint32_t>(secs[i].body.size()));
     Put32(f, o + 12, secs[i].rva);
-    Put32(f, o + 16, ((static_cast<uint32_t>(secs[i].body.size()) + kFileAlign - 1) / kFileAlign) * kFileAlign);
+    Put32(
+        f, o + 16,
+        ((static_cast<uint32_t>(secs[i].body.size()) + kFileAlign - 1) / kFileAlign) * kFileAlign);
     Put32(f, o + 20, secs[i].raw);
     Put32(f, o + 36, secs[i].chars);
   }
@@ -222,12 +228,12 @@ inline std::string WinCertificate(const std::string& der, const std::string& ext
 // ---- PKCS#7 -----------------------------------------------------------------
 
 struct SignSpec {
-  std::string serial_hex = "01";                  // certificate serial
+  std::string serial_hex = "01";  // certificate serial
   std::string common_name = "Harrier Test Signer";
   std::string organization = "Harrier Test";
-  std::string issuer_cn;                          // "" = self-signed (issuer = subject)
-  std::optional<int64_t> signing_time;            // signingTime attribute; nullopt = now
-  bool no_attributes = false;                     // PKCS7_NOATTR: no signing time at all
+  std::string issuer_cn;                // "" = self-signed (issuer = subject)
+  std::optional<int64_t> signing_time;  // signingTime attribute; nullopt = now
+  bool no_attributes = false;           // PKCS7_NOATTR: no signing time at all
 };
 
 // A real DER PKCS#7 SignedData over some bytes, signed with a fresh EC key
@@ -243,17 +249,21 @@ inline std::string MakePkcs7(const SignSpec& spec) {
   X509_gmtime_adj(X509_getm_notBefore(cert), -86400L * 365 * 10);
   X509_gmtime_adj(X509_getm_notAfter(cert), 86400L * 365 * 10);
   X509_NAME* name = X509_get_subject_name(cert);
-  X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("US"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("US"),
+                             -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(spec.organization.c_str()), -1,
+                             -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
+                             -1, 0);
   if (spec.issuer_cn.empty()) {
     X509_set_issuer_name(cert, name);
   } else {
     X509_NAME* iss = X509_NAME_new();
     X509_NAME_add_entry_by_txt(iss, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(spec.issuer_cn.c_str()), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>(spec.issuer_cn.c_str()), -1,
+                               -1, 0);
     X509_set_issuer_name(cert, iss);
     X509_NAME_free(iss);
   }
@@ -272,7 +282,8 @@ inline std::string MakePkcs7(const SignSpec& spec) {
   PKCS7_final(p7, in, flags);
   unsigned char* der = nullptr;
   int len = i2d_PKCS7(p7, &der);
-  std::string out = len > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<size_t>(len)) : "";
+  std::string out =
+      len > 0 ? std::string(reinterpret_cast<char*>(der), static_cast<size_t>(len)) : "";
   OPENSSL_free(der);
   PKCS7_free(p7);
   BIO_free(in);
@@ -345,7 +356,8 @@ inline std::string InfoPlist(const std::vector<std::pair<std::string, std::strin
   s += "\t<key>LSMinimumSystemVersion</key>\n\t<string>10.11.0</string>\n"
        "\t<key>NSHighResolutionCapable</key>\n\t<true/>\n"
        "\t<key>ElectronAsarIntegrity</key>\n\t<dict>\n\t\t<key>Resources/app.asar</key>\n"
-       "\t\t<dict>\n\t\t\t<key>algorithm</key>\n\t\t\t<string>SHA256</string>\n\t\t</dict>\n\t</dict>\n"
+       "\t\t<dict>\n\t\t\t<key>algorithm</key>\n\t\t\t<string>SHA256</string>\n\t\t</dict>\n\t</"
+       "dict>\n"
        "</dict>\n</plist>\n";
   return s;
 }

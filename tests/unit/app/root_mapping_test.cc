@@ -17,8 +17,10 @@ TEST(RootMapping, DetectedWindowsAndMacRoots) {
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->size(), 2u);
   for (const auto& r : *m) {
-    if (r.mount == t.path() + "/win") EXPECT_EQ(r.drive, "C:");
-    else EXPECT_EQ(r.drive, "") << r.mount;
+    if (r.mount == t.path() + "/win")
+      EXPECT_EQ(r.drive, "C:");
+    else
+      EXPECT_EQ(r.drive, "") << r.mount;
   }
 }
 
@@ -37,7 +39,7 @@ TEST(RootMapping, PathFormsAndNone) {
   t.Mkdir("win/Windows/System32");
   auto m = BuildRootMappings({t.path()}, {t.path() + "/win=E:", "/evidence/mac=/"}, 2);
   ASSERT_TRUE(m.ok());
-  ASSERT_EQ(m->size(), 2u);  // the detected one is overridden, not duplicated
+  ASSERT_EQ(m->size(), 2u);                     // the detected one is overridden, not duplicated
   EXPECT_EQ((*m)[0].mount, t.path() + "/win");  // longest first
   EXPECT_EQ((*m)[0].drive, "E:");
   auto none = BuildRootMappings({t.path()}, {"none"}, 2);

@@ -2,9 +2,9 @@
 // PE files signed at test time with real DER PKCS#7 blobs.
 #include <gtest/gtest.h>
 
+#include "check_test_util.h"
 #include "checks/authenticode.h"
 #include "checks/native.h"
-#include "check_test_util.h"
 #include "testutil/synth.h"
 
 namespace harrier::testing {
@@ -13,7 +13,8 @@ namespace {
 const std::string kTag("\xFE\xED\xFA\xCE\xFE\xED\xFA\xCE", 8);
 
 std::string SignedPe(const synth::SignSpec& sign, const std::string& extra = "",
-                     std::optional<std::string> version = std::nullopt, uint32_t pe_ts = 0x64000000) {
+                     std::optional<std::string> version = std::nullopt,
+                     uint32_t pe_ts = 0x64000000) {
   synth::PeSpec s;
   s.cert_table = synth::WinCertificate(synth::MakePkcs7(sign), extra);
   s.timestamp = pe_ts;
@@ -77,7 +78,8 @@ TEST_F(AuthenticodeCheckTest, SigFlipTagScoresHighestWithSignerEvidence) {
   sign.common_name = "Microsoft Corporation";
   sign.organization = "Microsoft Corporation";
   sign.serial_hex = "330000023241fb59996dcc4dff000000000232";
-  auto rs = RunCheck(*check_, SignedPe(sign, kTag + synth::RandomBytes(200)), "/x/app/d3dcompiler_47.dll");
+  auto rs = RunCheck(*check_, SignedPe(sign, kTag + synth::RandomBytes(200)),
+                     "/x/app/d3dcompiler_47.dll");
   const Reason* r = FindReason(rs, "pe.authenticode_padding");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, pad_.score_tag);
@@ -123,7 +125,8 @@ TEST_F(AuthenticodeCheckTest, ThreeCxSerialOnCleanBuildDoesNotAlert) {
   sign.serial_hex = sd.serial;
   sign.common_name = sd.subject_contains;
   const auto& fixed = ShippedCheckData().FindProduct(sd.affected_product)->fixed;
-  auto rs = RunCheck(*check_, SignedPe(sign, "", fixed.back()));  // signed "now": outside the window
+  auto rs =
+      RunCheck(*check_, SignedPe(sign, "", fixed.back()));  // signed "now": outside the window
   EXPECT_EQ(FindReason(rs, "pe.signer.3cx-ltd"), nullptr);
 }
 
@@ -174,17 +177,20 @@ TEST_F(AuthenticodeCheckTest, TradingTechSignedAfterDateAlerts) {
 TEST_F(AuthenticodeCheckTest, TradingTechSignedBeforeDateIsQuiet) {
   synth::SignSpec sign = TradingTech();
   sign.signing_time = Date("2019-06-01");
-  EXPECT_EQ(FindReason(RunCheck(*check_, SignedPe(sign)), "pe.signer.trading-technologies"), nullptr);
+  EXPECT_EQ(FindReason(RunCheck(*check_, SignedPe(sign)), "pe.signer.trading-technologies"),
+            nullptr);
 }
 
 TEST_F(AuthenticodeCheckTest, TradingTechWithoutSigningTimeUsesPeTimestamp) {
   synth::SignSpec sign = TradingTech();
   sign.no_attributes = true;
-  auto late = RunCheck(*check_, SignedPe(sign, "", std::nullopt, static_cast<uint32_t>(Date("2022-08-01"))));
+  auto late = RunCheck(*check_,
+                       SignedPe(sign, "", std::nullopt, static_cast<uint32_t>(Date("2022-08-01"))));
   const Reason* r = FindReason(late, "pe.signer.trading-technologies");
   ASSERT_NE(r, nullptr);
   EXPECT_NE(r->description.find("PE timestamp"), std::string::npos);
-  auto early = RunCheck(*check_, SignedPe(sign, "", std::nullopt, static_cast<uint32_t>(Date("2019-08-01"))));
+  auto early = RunCheck(
+      *check_, SignedPe(sign, "", std::nullopt, static_cast<uint32_t>(Date("2019-08-01"))));
   EXPECT_EQ(FindReason(early, "pe.signer.trading-technologies"), nullptr);
 }
 

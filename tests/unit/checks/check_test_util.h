@@ -49,7 +49,8 @@ inline std::vector<Reason> RunCheck(const Check& check, const std::string& conte
   meta.path = unix_path;
   Hashes hashes;
   std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(content.data()), content.size());
-  std::string_view type = DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes)));
+  std::string_view type =
+      DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes)));
   FileContext ctx{meta, unix_path, windows_path, data, type, hashes};
   std::vector<Reason> out;
   check.Run(ctx, &out);

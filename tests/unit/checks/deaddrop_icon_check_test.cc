@@ -1,9 +1,9 @@
 // "icon.iconic_deaddrop" and the ICO/PNG parser.
 #include <gtest/gtest.h>
 
+#include "check_test_util.h"
 #include "checks/ico.h"
 #include "checks/native.h"
-#include "check_test_util.h"
 #include "testutil/synth.h"
 
 namespace harrier::testing {
@@ -37,7 +37,8 @@ TEST_F(DeadDropIconTest, TrailerInsideDeclaredEntryAfterIendAlertsToo) {
 }
 
 TEST_F(DeadDropIconTest, PngWithTrailerAlerts) {
-  auto rs = RunCheck(*check_, synth::MinimalPng() + ic_.marker + synth::Base64Text(80), "/tmp/a.png");
+  auto rs =
+      RunCheck(*check_, synth::MinimalPng() + ic_.marker + synth::Base64Text(80), "/tmp/a.png");
   const Reason* r = FindReason(rs, "icon.iconic_deaddrop");
   ASSERT_NE(r, nullptr);
   EXPECT_NE(r->description.find("PNG"), std::string::npos);

@@ -2,9 +2,9 @@
 // X_TRADER installs/installers.
 #include <gtest/gtest.h>
 
+#include "check_test_util.h"
 #include "checks/native.h"
 #include "checks/plist.h"
-#include "check_test_util.h"
 #include "testutil/synth.h"
 
 namespace harrier::testing {
@@ -26,7 +26,8 @@ std::string AppExe(const std::string& product, const std::string& version) {
 class InventoryTest : public ::testing::Test {
  protected:
   std::unique_ptr<Check> check_ = MakeInventoryCheck(&ShippedCheckData());
-  std::string exe_path_ = "/mnt/win/Users/bob/AppData/Local/Programs/3CXDesktopApp/app/3CXDesktopApp.exe";
+  std::string exe_path_ =
+      "/mnt/win/Users/bob/AppData/Local/Programs/3CXDesktopApp/app/3CXDesktopApp.exe";
 };
 
 TEST_F(InventoryTest, EveryAffectedWindowsBuildAlerts) {
@@ -49,19 +50,23 @@ TEST_F(InventoryTest, CleanWindowsBuildsDoNotAlert) {
     for (const auto& r : rs) EXPECT_LE(r.score, ThreeCx().score_clean) << v;
   }
   // The macOS-only affected version is not affected on Windows.
-  auto rs = RunCheck(*check_, AppExe(ThreeCx().windows_product_names.at(0), "18.11.1213"), exe_path_);
+  auto rs =
+      RunCheck(*check_, AppExe(ThreeCx().windows_product_names.at(0), "18.11.1213"), exe_path_);
   for (const auto& r : rs) EXPECT_LE(r.score, ThreeCx().score_clean);
 }
 
 TEST_F(InventoryTest, ProductNameFromResourceWinsOverFileName) {
   // Renamed copy of an affected build is still found.
-  auto rs = RunCheck(*check_, AppExe(ThreeCx().windows_product_names.at(0), ThreeCx().affected_windows.at(1)),
-                     "/tmp/renamed.exe");
+  auto rs = RunCheck(
+      *check_, AppExe(ThreeCx().windows_product_names.at(0), ThreeCx().affected_windows.at(1)),
+      "/tmp/renamed.exe");
   EXPECT_NE(FindReason(rs, "inventory.3cx-desktopapp"), nullptr);
   // A file named like the app without a version resource: nothing to date.
   EXPECT_TRUE(RunCheck(*check_, synth::BuildPe({}), exe_path_).empty());
   // Another product with the same version number is not 3CX.
-  EXPECT_TRUE(RunCheck(*check_, AppExe("Other App", ThreeCx().affected_windows.at(0)), "/tmp/other.exe").empty());
+  EXPECT_TRUE(
+      RunCheck(*check_, AppExe("Other App", ThreeCx().affected_windows.at(0)), "/tmp/other.exe")
+          .empty());
 }
 
 std::string Plist(const std::string& version, const std::string& id) {
@@ -75,7 +80,8 @@ std::string Plist(const std::string& version, const std::string& id) {
 }
 
 TEST_F(InventoryTest, EveryAffectedMacBuildAlerts) {
-  std::string path = "/mnt/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist";
+  std::string path =
+      "/mnt/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist";
   for (const auto& v : ThreeCx().affected_macos) {
     auto rs = RunCheck(*check_, Plist(v, ThreeCx().macos_bundle_ids.at(0)), path);
     const Reason* r = FindReason(rs, "inventory.3cx-desktopapp");
@@ -87,8 +93,10 @@ TEST_F(InventoryTest, EveryAffectedMacBuildAlerts) {
 }
 
 TEST_F(InventoryTest, CleanMacBuildAndOtherPlistsAreQuiet) {
-  std::string path = "/mnt/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist";
-  for (const auto& r : RunCheck(*check_, Plist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)), path))
+  std::string path =
+      "/mnt/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist";
+  for (const auto& r :
+       RunCheck(*check_, Plist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)), path))
     EXPECT_LE(r.score, ThreeCx().score_clean);
   // Affected version number in another app's Info.plist.
   EXPECT_TRUE(RunCheck(*check_, Plist(ThreeCx().affected_macos.at(0), "com.example.other"),
@@ -99,8 +107,9 @@ TEST_F(InventoryTest, CleanMacBuildAndOtherPlistsAreQuiet) {
 }
 
 TEST_F(InventoryTest, BundleIdAloneIdentifiesACopiedBundle) {
-  auto rs = RunCheck(*check_, Plist(ThreeCx().affected_macos.back(), ThreeCx().macos_bundle_ids.at(0)),
-                     "/evidence/copy/Contents/Info.plist");
+  auto rs =
+      RunCheck(*check_, Plist(ThreeCx().affected_macos.back(), ThreeCx().macos_bundle_ids.at(0)),
+               "/evidence/copy/Contents/Info.plist");
   EXPECT_NE(FindReason(rs, "inventory.3cx-desktopapp"), nullptr);
 }
 
@@ -118,7 +127,9 @@ TEST_F(InventoryTest, XTraderByVersionResourceInstallerNameAndInstallDir) {
   EXPECT_GT(r->score, 75);
   EXPECT_NE(r->remediation.find("ninstall"), std::string::npos);
 
-  auto by_name = RunCheck(*check_, synth::BuildPe({}), "/mnt/win/Users/bob/Downloads/" + xt.installer_prefixes.at(0) + "r7.17.90p608.exe");
+  auto by_name =
+      RunCheck(*check_, synth::BuildPe({}),
+               "/mnt/win/Users/bob/Downloads/" + xt.installer_prefixes.at(0) + "r7.17.90p608.exe");
   EXPECT_NE(FindReason(by_name, name), nullptr);
 
   std::string ole("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
@@ -126,7 +137,8 @@ TEST_F(InventoryTest, XTraderByVersionResourceInstallerNameAndInstallDir) {
   auto msi = RunCheck(*check_, ole, "/share/" + xt.installer_prefixes.at(1) + "7.17.msi");
   EXPECT_NE(FindReason(msi, name), nullptr);
 
-  auto by_dir = RunCheck(*check_, synth::BuildPe({}), "/mnt/win/tt/" + xt.install_dirs.at(0) + "/bin/main.exe");
+  auto by_dir = RunCheck(*check_, synth::BuildPe({}),
+                         "/mnt/win/tt/" + xt.install_dirs.at(0) + "/bin/main.exe");
   EXPECT_NE(FindReason(by_dir, name), nullptr);
 }
 
@@ -134,10 +146,14 @@ TEST_F(InventoryTest, XTraderNearMissesAreQuiet) {
   const auto& xt = XTrader();
   std::string name = "inventory.retired." + xt.id;
   // A text file with the installer name, a DLL in the install dir, an unrelated exe.
-  EXPECT_TRUE(RunCheck(*check_, "notes", "/tmp/" + xt.installer_prefixes.at(0) + "notes.txt").empty());
+  EXPECT_TRUE(
+      RunCheck(*check_, "notes", "/tmp/" + xt.installer_prefixes.at(0) + "notes.txt").empty());
   synth::PeSpec dll;
   dll.dll = true;
-  EXPECT_EQ(FindReason(RunCheck(*check_, synth::BuildPe(dll), "/tt/" + xt.install_dirs.at(0) + "/bin/lib.dll"), name), nullptr);
+  EXPECT_EQ(FindReason(RunCheck(*check_, synth::BuildPe(dll),
+                                "/tt/" + xt.install_dirs.at(0) + "/bin/lib.dll"),
+                       name),
+            nullptr);
   EXPECT_TRUE(RunCheck(*check_, synth::BuildPe({}), "/tmp/trader.exe").empty());
 }
 
@@ -150,7 +166,8 @@ TEST(Plist, TopLevelStringsSkipNestedAndNonStrings) {
   EXPECT_FALSE(plist::Find(*kv, "algorithm"));  // nested dict
   EXPECT_FALSE(plist::Find(*kv, "NSHighResolutionCapable"));
   EXPECT_FALSE(plist::Find(*kv, "LSMinimumSystemVersion") == std::nullopt);
-  for (size_t n = 0; n < p.size(); n += 3) (void)plist::TopLevelStrings({reinterpret_cast<const uint8_t*>(p.data()), n});
+  for (size_t n = 0; n < p.size(); n += 3)
+    (void)plist::TopLevelStrings({reinterpret_cast<const uint8_t*>(p.data()), n});
 }
 
 TEST(CheckData, VersionNormalisation) {
@@ -188,6 +205,12 @@ TEST(CheckData, BadEntriesAreDiagnosticsAndTheRestLoads) {
   EXPECT_EQ(d.signers[0].serial, "ab");
   ASSERT_EQ(d.padding.tags.size(), 1u);
   EXPECT_EQ(d.padding.tags[0].bytes, std::string("\xfe\xed", 2));
+  // A signer without a serial matches on its names only.
+  CheckData by_name;
+  ASSERT_TRUE(ParseCheckData(R"({"format": 1, "signers": [{"id": "n", "subject_contains": "X"}]})",
+                             "n.json", &by_name, diag)
+                  .ok());
+  EXPECT_EQ(by_name.signers.at(0).serial, "");
   EXPECT_FALSE(ParseCheckData("{", "x", &d, diag).ok());
   EXPECT_FALSE(ParseCheckData(R"({"format": 2})", "x", &d, diag).ok());
 }

@@ -24,10 +24,14 @@ void MaybeWriteSeed(const char* target, const std::string& seed) {
   std::ofstream(d + "/seed-" + std::to_string(n++), std::ios::binary) << seed;
 }
 
-void RunWithMutations(const std::function<int(const uint8_t*, size_t)>& target, const std::string& seed) {
-  auto run = [&](const std::string& s) { target(reinterpret_cast<const uint8_t*>(s.data()), s.size()); };
+void RunWithMutations(const std::function<int(const uint8_t*, size_t)>& target,
+                      const std::string& seed) {
+  auto run = [&](const std::string& s) {
+    target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
   run(seed);
-  for (size_t n = 0; n < seed.size(); n += std::max<size_t>(1, seed.size() / 64)) run(seed.substr(0, n));
+  for (size_t n = 0; n < seed.size(); n += std::max<size_t>(1, seed.size() / 64))
+    run(seed.substr(0, n));
   for (size_t i = 0; i < seed.size(); i += std::max<size_t>(1, seed.size() / 97)) {
     std::string m = seed;
     m[i] = static_cast<char>(m[i] ^ 0xA5);
@@ -37,12 +41,15 @@ void RunWithMutations(const std::function<int(const uint8_t*, size_t)>& target, 
 
 std::vector<std::string> PeSeeds() {
   synth::PeSpec signed_padded;
-  signed_padded.cert_table = synth::WinCertificate(synth::MakePkcs7({}),
-                                                   std::string("\xFE\xED\xFA\xCE\xFE\xED\xFA\xCE", 8) + synth::RandomBytes(64));
+  signed_padded.cert_table = synth::WinCertificate(
+      synth::MakePkcs7({}),
+      std::string("\xFE\xED\xFA\xCE\xFE\xED\xFA\xCE", 8) + synth::RandomBytes(64));
   synth::PeSpec with_version;
   with_version.pe64 = false;
-  with_version.version_blob = synth::VersionInfoBlob({{"ProductName", "X_TRADER"}, {"ProductVersion", "7.17.90"}});
-  return {synth::BuildPe({}), synth::BuildPe(signed_padded), synth::BuildPe(with_version), synth::MakePkcs7({})};
+  with_version.version_blob =
+      synth::VersionInfoBlob({{"ProductName", "X_TRADER"}, {"ProductVersion", "7.17.90"}});
+  return {synth::BuildPe({}), synth::BuildPe(signed_padded), synth::BuildPe(with_version),
+          synth::MakePkcs7({})};
 }
 
 TEST(FuzzTargets, PeSeeds) {
@@ -53,8 +60,9 @@ TEST(FuzzTargets, PeSeeds) {
 }
 
 TEST(FuzzTargets, IcoSeeds) {
-  for (const auto& s : {synth::IcoWithPng(), synth::IcoWithPng("$" + synth::Base64Text(64)),
-                        synth::IcoWithPng("$" + synth::Base64Text(40), true), synth::MinimalPng() + "$QUJDRA=="}) {
+  for (const auto& s :
+       {synth::IcoWithPng(), synth::IcoWithPng("$" + synth::Base64Text(64)),
+        synth::IcoWithPng("$" + synth::Base64Text(40), true), synth::MinimalPng() + "$QUJDRA=="}) {
     MaybeWriteSeed("ico", s);
     RunWithMutations(HarrierFuzz_ico, s);
   }

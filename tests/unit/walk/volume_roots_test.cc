@@ -8,7 +8,8 @@
 namespace harrier::testing {
 namespace {
 
-std::vector<std::pair<std::string, VolumeRoot::Kind>> Detect(const std::vector<std::string>& paths, int depth = 2) {
+std::vector<std::pair<std::string, VolumeRoot::Kind>> Detect(const std::vector<std::string>& paths,
+                                                             int depth = 2) {
   VolumeRootOptions o;
   o.max_depth = depth;
   std::vector<std::pair<std::string, VolumeRoot::Kind>> out;
@@ -52,7 +53,7 @@ TEST(VolumeRoots, DepthLimitAndNearMisses) {
   EXPECT_EQ(Detect({t.path()}, 4).size(), 1u);
   TempDir n;
   n.Mkdir("Windows/NotSystem32");
-  n.Mkdir("Users");                  // Users alone is not enough
+  n.Mkdir("Users");  // Users alone is not enough
   n.Write("Program Files", "a file, not a directory");
   EXPECT_TRUE(Detect({n.path()}).empty());
   TempDir home;  // a Linux home with ~/Applications and ~/Library
@@ -70,7 +71,9 @@ TEST(VolumeRoots, AncestorOfTheScanPathIsFound) {
   EXPECT_EQ(got[0].first, t.path() + "/img");
 }
 
-TEST(VolumeRoots, MissingPathIsNotAnError) { EXPECT_TRUE(Detect({"/nonexistent/harrier/x"}).empty()); }
+TEST(VolumeRoots, MissingPathIsNotAnError) {
+  EXPECT_TRUE(Detect({"/nonexistent/harrier/x"}).empty());
+}
 
 }  // namespace
 }  // namespace harrier::testing
