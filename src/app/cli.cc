@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "app/root_mapping.h"
 #include "checks/check_data.h"
 #include "signatures/loader.h"
+#include "signatures/rules_cache.h"
 
 namespace harrier {
 namespace {
@@ -59,6 +61,12 @@ struct ScanCli {
   bool verbose = false;
   bool quiet = false;
   bool nice = false;
+  double cpu_limit = 0;
+  std::string cache;           // --cache [FILE]; "" = off
+  bool no_rules_cache = false;
+  bool yara_reference = false;
+  bool yara_no_externals = false;
+  std::string yara_matches;
   std::vector<std::string> root_as;  // --root-as (app/root_mapping.h)
   int root_detect_depth = 2;
   ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
@@ -85,6 +93,15 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.scan.score.alert = cli.alert;
   po.threads = cli.threads ? cli.threads : std::max(1u, std::thread::hardware_concurrency());
   po.progress = !cli.no_progress;
+  po.cpu_limit_pct = cli.cpu_limit;
+  po.scan.yara_reference = cli.yara_reference;
+  po.scan.yara_no_externals = cli.yara_no_externals;
+  std::ofstream yara_matches;
+  if (!cli.yara_matches.empty()) {
+    yara_matches.open(cli.yara_matches);
+    if (!yara_matches) return die(fmt::format("--yara-matches: cannot write {}", cli.yara_matches));
+    po.yara_matches = &yara_matches;
+  }
 
   ExcludeMatcher excludes;
   for (const auto& e : cli.excludes) {
@@ -135,6 +152,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   });
   LoadOptions lo;
   lo.folders = *folders;
+  if (!cli.no_rules_cache) lo.rules_cache_dir = DefaultCacheDir();
   auto sigs = LoadSignatures(lo, diag);
   console.ClearProgress();
   diag.SetListener(nullptr);
@@ -167,6 +185,14 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     }
   }
   CheckRegistry checks = DefaultChecks(check_data);
+  std::unique_ptr<ScanCache> cache;
+  if (!cli.cache.empty()) {
+    std::string path = cli.cache == "default" ? ScanCache::DefaultPath() : cli.cache;
+    auto c = ScanCache::Open(path, (*sigs)->stats.digest);
+    if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
+    cache = std::move(*c);
+    po.cache = cache.get();
+  }
   ScanSummary s = RunPipeline(po, *sigs, checks, reporter, info, console, scan_diag, cancel);
   return ExitCodeFor(s);
 }
@@ -262,6 +288,25 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_flag("-v,--verbose", scan.verbose, "Also print warnings (unreadable files, ...)");
   sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
   sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
+  sc->add_option("--cpu-limit", scan.cpu_limit,
+                 "Use at most PCT percent of one core for all scan workers together "
+                 "(duty cycle per worker; 0 = no limit)")
+      ->check(CLI::Range(0.0, 10000.0));
+  sc->add_option("--cache", scan.cache,
+                 "Remember clean files in an SQLite database and skip them when unchanged "
+                 "(FILE default: $XDG_CACHE_HOME/harrier/scan-cache.sqlite or "
+                 "~/.cache/harrier/scan-cache.sqlite)")
+      ->expected(0, 1)
+      ->default_str("default");
+  sc->add_flag("--no-rules-cache", scan.no_rules_cache,
+               "Compile the YARA rules instead of loading them from the compiled-rules cache "
+               "($XDG_CACHE_HOME/harrier or ~/.cache/harrier)");
+  sc->add_flag("--yara-reference", scan.yara_reference,
+               "Evaluate every YARA rule on every file with one rule set (slow reference mode)");
+  sc->add_flag("--yara-no-externals", scan.yara_no_externals,
+               "Define all YARA externals empty (to compare with the yara CLI; benchmarks only)");
+  sc->add_option("--yara-matches", scan.yara_matches,
+                 "Write one 'namespace:rule path' line per YARA match to FILE (differential checks)");
   sc->add_option("--root-as", scan.root_as,
                  "Treat the scan path(s) as a system volume root: C: (all paths), PATH=C:, PATH=/ "
                  "(macOS), or none (no auto-detection); repeatable")
@@ -287,6 +332,15 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   } catch (const CLI::ParseError& e) {
     int rc_exit = app.exit(e);
     return rc_exit == 0 ? 0 : kExitUsage;
+  }
+  // `--cache` takes an optional FILE, so `--cache /dir` would swallow a scan
+  // path: a directory can never be the cache database, so it is a path.
+  if (!scan.cache.empty() && scan.cache != "default") {
+    auto st = platform::Stat(scan.cache);
+    if (st.ok() && st->type == platform::FileType::kDirectory) {
+      scan.paths.insert(scan.paths.begin(), scan.cache);
+      scan.cache = "default";
+    }
   }
   if (*sc) return RunScan(scan, cancel);
   if (*check) return RunRulesCheck(rc);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cpu_limiter.h"
 #include "app/progress.h"
 
 namespace harrier {
@@ -67,7 +68,7 @@ class BoundedQueue {
 };
 
 struct Counters {
-  std::atomic<uint64_t> seen{0}, scanned{0}, bytes{0}, dirs{0};
+  std::atomic<uint64_t> seen{0}, scanned{0}, bytes{0}, dirs{0}, from_cache{0};
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped{}, skipped_dirs{};
   std::array<std::atomic<uint64_t>, 4> findings{};
   std::atomic<uint64_t> bytes_queued{0};
@@ -128,11 +129,25 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
         diag.Error("worker", scanner.status().ToString());
         return;
       }
+      CpuLimiter limiter(opts.cpu_limit_pct, nworkers);
       WorkItem item;
       while (queue.Pop(&item, cancel)) {
         progress_state.SetCurrent(i, item.path);
         ++c.seen;
+        if (opts.cache && opts.cache->IsClean(item.path, item.st)) {
+          ++c.scanned;
+          ++c.from_cache;
+          progress_state.AddDone(0);
+          limiter.Pace();
+          continue;
+        }
         FileOutcome o = (*scanner)->Scan(item.path, item.st, diag);
+        if (opts.cache && o.clean) opts.cache->MarkClean(item.path, item.st);
+        if (opts.yara_matches && !(*scanner)->last_yara_ids().empty()) {
+          std::lock_guard lock(report_mu);
+          for (const auto& id : (*scanner)->last_yara_ids())
+            *opts.yara_matches << id << ' ' << item.path << '\n';
+        }
         if (o.scanned) ++c.scanned;
         if (o.skipped) ++c.skipped[static_cast<size_t>(*o.skipped)];
         c.bytes += o.bytes;
@@ -142,6 +157,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
           std::lock_guard lock(report_mu);
           reporter.OnFinding(*o.finding);
         }
+        limiter.Pace();
       }
     });
   }
@@ -168,6 +184,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   ScanSummary s;
   s.files_seen = c.seen;
   s.files_scanned = c.scanned;
+  s.files_from_cache = c.from_cache;
   s.bytes_scanned = c.bytes;
   s.dirs_seen = c.dirs;
   for (size_t i = 0; i < kSkipReasonCount; ++i) {

@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <memory>
+#include <ostream>
 
+#include "app/scan_cache.h"
 #include "checks/check.h"
 #include "core/diagnostics.h"
 #include "core/finding.h"
@@ -28,6 +30,15 @@ struct PipelineOptions {
   size_t threads = 2;              // scan workers (--threads)
   size_t queue_capacity = 4096;    // files between walker and workers
   bool progress = true;            // progress line (only shown on a TTY)
+  // --cpu-limit PCT: share of one core for all workers together (0 = off);
+  // see app/cpu_limiter.h.
+  double cpu_limit_pct = 0;
+  // --cache: files known clean are not read again; clean results are
+  // recorded. Not owned; null = no cache.
+  ScanCache* cache = nullptr;
+  // --yara-matches FILE: one "namespace:rule path" line per YARA match (the
+  // yara CLI's -e format), for differential checks. Not owned; may be null.
+  std::ostream* yara_matches = nullptr;
 };
 
 // Runs the scan to the end or until `cancel` becomes true. Calls

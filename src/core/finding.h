@@ -86,12 +86,16 @@ struct RuleStats {
   uint64_t ioc_lines_failed = 0;
   std::vector<std::string> sources;  // signature folders, in load order
   std::string digest;                // content digest of all signatures
+  bool rules_from_cache = false;     // YARA rules loaded from the compiled-rules cache
 };
 
 struct ScanSummary {
   // Invariant: files_seen == files_scanned + skipped_total().
   uint64_t files_seen = 0;      // regular + special + symlinks met by the walk
   uint64_t files_scanned = 0;   // content read and checked
+  // Of files_scanned: known clean from the --cache database (same path,
+  // dev, inode, size, mtime, ctime, signature digest) and not read again.
+  uint64_t files_from_cache = 0;
   uint64_t bytes_scanned = 0;
   uint64_t dirs_seen = 0;
   std::array<uint64_t, kSkipReasonCount> skipped{};       // files, by reason

@@ -207,6 +207,7 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"duration_s", s.duration_s},
                   {"files_seen", s.files_seen},
                   {"files_scanned", s.files_scanned},
+                  {"files_from_cache", s.files_from_cache},
                   {"files_skipped", s.skipped_total()},
                   {"dirs_seen", s.dirs_seen},
                   {"bytes_scanned", s.bytes_scanned},

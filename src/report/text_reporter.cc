@@ -100,6 +100,9 @@ void TextReporter::End(const ScanSummary& s) {
   out += fmt::format("Files: {} seen, {} scanned ({}), {} skipped, {} errors; {} directories\n",
                      s.files_seen, s.files_scanned, FormatBytes(s.bytes_scanned), s.skipped_total(),
                      s.errors, s.dirs_seen);
+  if (s.files_from_cache)
+    out += fmt::format("From cache: {} of the scanned files were unchanged and known clean\n",
+                       s.files_from_cache);
   std::string skips, dskips;
   for (size_t i = 0; i < kSkipReasonCount; ++i) {
     if (s.skipped[i]) skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", s.skipped[i], SkipReasonName(static_cast<SkipReason>(i)));

@@ -37,6 +37,7 @@ const std::vector<std::string>& FileScanner::last_yara_ids() const {
 FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
                               Diagnostics& diag) {
   FileOutcome out;
+  if (yara_) yara_->ClearLastRuleIds();
   Finding f;
   f.file.path = path;
   f.file.size = st.size;
@@ -110,6 +111,7 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   if (sigs_->fp_hashes.count(f.hashes.md5) || sigs_->fp_hashes.count(f.hashes.sha1) ||
       sigs_->fp_hashes.count(f.hashes.sha256)) {
     out.scanned = true;  // known good: no findings at all
+    out.clean = f.reasons.empty();
     reader_.Trim(config_.keep_buffer_bytes);
     return out;
   }
@@ -130,6 +132,7 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   // 5. YARA with the externals signature-base expects.
   f.filetype = std::string(DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes))));
   bool timed_out = false;
+  bool yara_failed = false;
   if (yara_) {
     YaraExternalValues ev;
     ev.filename = name;
@@ -139,11 +142,13 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
     ev.owner = f.file.owner;
     ev.md5 = f.hashes.md5;
     ev.filemode = st.mode;
+    if (config_.yara_no_externals) ev = YaraExternalValues{};
     Status s = yara_->Scan(data, ev, &f.reasons);
     if (s.code() == Status::Code::kTimeout) {
       timed_out = true;
       diag.Warning(path, s.ToString());
     } else if (!s.ok()) {
+      yara_failed = true;
       diag.Error(path, s.ToString());
     }
   }
@@ -156,6 +161,7 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
 
   if (timed_out) out.skipped = SkipReason::kTimeout;
   else out.scanned = true;
+  out.clean = out.scanned && !yara_failed && f.reasons.empty();
   reader_.Trim(config_.keep_buffer_bytes);
   return finish(out);
 }

@@ -27,6 +27,12 @@ struct ScanConfig {
   bool all_files = false;                // --all-files: no type selection
   bool follow_symlinks = false;
   YaraLimits yara;                       // --yara-timeout etc.
+  // --yara-reference: evaluate every rule on every file with one rule set
+  // (the slow twin of the partitioned sets, for differential checks).
+  bool yara_reference = false;
+  // --yara-no-externals: all YARA externals empty/0, as the yara CLI run in
+  // bench/run.sh defines them (for comparing match sets only).
+  bool yara_no_externals = false;
   ScoreOptions score;
   Level report_level = Level::kNotice;   // findings below are not reported
   std::vector<RootMapping> roots;        // mounted-image volume roots
@@ -38,6 +44,9 @@ struct FileOutcome {
   std::optional<SkipReason> skipped;    // exactly one of scanned / skipped
   uint64_t bytes = 0;                   // bytes read
   std::optional<Finding> finding;       // level >= report_level
+  // Read in full, every check ran, and no reason of any level: the only
+  // outcome the --cache database may remember as clean.
+  bool clean = false;
 };
 
 class FileScanner {

@@ -44,6 +44,7 @@ class YaraScanner {
   // Rule identifiers that matched in the last Scan (namespace:rule), for
   // differential tests against the yara CLI.
   const std::vector<std::string>& last_rule_ids() const { return last_ids_; }
+  void ClearLastRuleIds() { last_ids_.clear(); }
 
  private:
   YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits);

@@ -9,6 +9,7 @@
 #include <yara.h>
 
 #include "platform/fs.h"
+#include "signatures/rules_cache.h"
 
 namespace harrier {
 namespace {
@@ -182,7 +183,24 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->stats.filename_iocs = set->filenames.size();
   }
 
+  set->stats.digest = digest.Hex();
   if (!set->c2.empty()) yara_sources.push_back({"harrier_c2", C2RulesSource(set->c2)});
+  // Compiled-rules cache (rules_cache.h): a hit skips compilation.
+  if (!yara_sources.empty() && !opts.rules_cache_dir.empty()) {
+    auto cached = LoadCachedRules(opts.rules_cache_dir, set->stats.digest);
+    if (cached.ok()) {
+      set->yara = std::move(cached->rules);
+      set->stats.yara_files = cached->yara_files;
+      set->stats.yara_rules = set->yara->rule_count() - set->c2.size();
+      set->stats.rules_from_cache = true;
+      for (const auto& e : set->yara->extra_externals())
+        diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
+      return std::shared_ptr<const SignatureSet>(std::move(set));
+    }
+    if (cached.status().code() != Status::Code::kNotFound)
+      diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache entry ignored: {}",
+                                                     cached.status().ToString()));
+  }
   if (!yara_sources.empty()) {
     YaraCompileStats ys;
     uint64_t c2_sources = set->c2.empty() ? 0 : 1;
@@ -192,6 +210,11 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->stats.yara_files = ys.files - c2_sources;
     set->stats.yara_files_failed += ys.files_failed;
     set->stats.yara_rules = set->yara->rule_count() - set->c2.size();
+    if (!opts.rules_cache_dir.empty() && ys.files_failed == 0) {
+      Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, *set->yara,
+                                 set->stats.yara_files);
+      if (!s.ok()) diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));
+    }
     // Per-file entry counts are not tracked by libyara; mark failures.
     std::vector<Diagnostic> snapshot = diag.Snapshot();
     for (auto& fr : rep.files) {
@@ -204,7 +227,6 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       }
     }
   }
-  set->stats.digest = digest.Hex();
   return std::shared_ptr<const SignatureSet>(std::move(set));
 }
 

@@ -21,6 +21,9 @@ namespace harrier {
 struct LoadOptions {
   std::vector<std::string> folders;   // in order; the built-in folder first if used
   uint64_t max_rule_file_bytes = 64ULL << 20;  // larger rule/IOC files are refused
+  // Compiled-rules cache folder (signatures/rules_cache.h); empty = compile
+  // every time. The CLI passes DefaultCacheDir() unless --no-rules-cache.
+  std::string rules_cache_dir;
 };
 
 struct LoadReport {

@@ -1,0 +1,39 @@
+// Compiled-rules cache: the YARA rules compiled from a signature set, saved
+// with yr_rules_save and keyed by the signature digest
+// (SignatureSet.stats.digest: the content and relative path of every loaded
+// signature file plus Harrier's and libyara's versions). A warm start loads
+// the saved rules instead of compiling (see docs/performance.md for times).
+//
+// Layout: DIR/rules-<digest>.yarc (yr_rules_save format) and
+// DIR/rules-<digest>.meta (text: format version, YARA file count, the extra
+// externals defined while compiling). Written to temporary names and
+// renamed, so a crashed or concurrent writer never leaves a torn entry; a
+// corrupt or unreadable entry is treated as a miss and rewritten.
+// Only sets in which every YARA file compiled are saved, so diagnostics of
+// broken rule files are shown on every run.
+//
+// Default DIR: $XDG_CACHE_HOME/harrier, else ~/.cache/harrier
+// (`--no-rules-cache` disables it).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "signatures/yara_rules.h"
+
+namespace harrier {
+
+std::string DefaultCacheDir();
+
+struct CachedRules {
+  std::shared_ptr<const YaraRules> rules;
+  uint64_t yara_files = 0;  // source files the entry was compiled from
+};
+
+// NotFound on a miss; other errors for unreadable or corrupt entries.
+Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest);
+Status SaveCachedRules(const std::string& dir, const std::string& digest,
+                       const YaraRules& rules, uint64_t yara_files);
+
+}  // namespace harrier
