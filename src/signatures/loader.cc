@@ -96,6 +96,10 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       return Status::InvalidArgument(fmt::format("signature folder is not a directory: {}", folder));
     set->folders.push_back(*real);
     set->stats.sources.push_back(*real);
+    // The folder's location is part of the key: compiled rules carry each
+    // file's absolute path as its namespace (the reason's source), so the same
+    // content elsewhere must not reuse a cached rule set.
+    digest.Add(*real);
 
     std::vector<std::pair<std::string, bool>> files;  // path, under yara/ (true) or iocs/
     bool layered = false;

@@ -4,6 +4,7 @@
 #include "signatures/loader.h"
 
 #include <gtest/gtest.h>
+#include <yara.h>
 
 #include <algorithm>
 #include <map>
@@ -87,6 +88,26 @@ TEST(LoadSignatures, DigestChangesWithContent) {
   auto b = LoadSignatures({.folders = {t.path()}}, d);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
+}
+
+// Regression: compiled rules keep each file's absolute path as namespace
+// (the reason's source), so a copy of the same rules in another folder must
+// not hit the compiled-rules cache entry of the first one.
+TEST(LoadSignatures, SameContentInAnotherFolderHasAnotherDigestAndSource) {
+  TempDir cache, t1, t2;
+  const char* rule = "rule R { strings: $a = \"harrier-digest-test\" condition: $a }\n";
+  t1.Write("yara/r.yar", rule);
+  t2.Write("yara/r.yar", rule);
+  Diagnostics d;
+  auto a = LoadSignatures({.folders = {t1.path()}, .rules_cache_dir = cache.path()}, d);
+  auto b = LoadSignatures({.folders = {t2.path()}, .rules_cache_dir = cache.path()}, d);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
+  ASSERT_TRUE((*b)->yara);
+  YR_RULE* r;
+  yr_rules_foreach((*b)->yara->get(), r) {
+    EXPECT_EQ(std::string(r->ns->name).rfind(t2.path(), 0), 0u) << r->ns->name;
+  }
 }
 
 // One load of the full signature-base for the whole suite.
