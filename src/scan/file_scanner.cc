@@ -23,7 +23,9 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
                                                          const ScanConfig& config) {
   std::unique_ptr<FileScanner> fs(new FileScanner(sigs, checks, config));
   if (sigs && sigs->yara) {
-    auto y = YaraScanner::Create(sigs->yara, config.yara);
+    YaraLimits limits = config.yara;
+    if (config.yara_reference) limits.fast_mode = false;
+    auto y = YaraScanner::Create(sigs->yara, limits);
     if (!y.ok()) return y.status();
     fs->yara_ = std::move(*y);
   }

@@ -87,6 +87,10 @@ Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(std::shared_ptr<const Y
   if (!rules || yr_scanner_create(rules->get(), &s) != ERROR_SUCCESS)
     return Status::ResourceExhausted("yr_scanner_create failed");
   yr_scanner_set_timeout(s, limits.timeout_s);
+  // Only matching rules are reported to the callback (no per-rule
+  // not-matching calls).
+  yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING |
+                              (limits.fast_mode ? SCAN_FLAGS_FAST_MODE : 0));
   return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits));
 }
 

@@ -26,6 +26,12 @@ struct YaraLimits {
   int timeout_s = 60;           // per file; 0 = none
   size_t max_strings = 8;       // string hits kept per rule
   size_t max_hit_bytes = 64;    // bytes kept per hit
+  // libyara fast mode (SCAN_FLAGS_FAST_MODE): a string used only as a
+  // boolean ($a, not #a/@a/!a/`for`) stops being searched after its first
+  // match. libyara marks such strings itself (STRING_FLAGS_SINGLE_MATCH), so
+  // which rules match cannot change; only the hit lists in findings get
+  // shorter (the first hit per string). Off in --yara-reference.
+  bool fast_mode = true;
 };
 
 class YaraScanner {
