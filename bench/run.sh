@@ -116,8 +116,7 @@ cmpsets "$OUT/harrier-noext.matches" "$OUT/yara-p2.matches" "harrier --yara-no-e
 cmpsets "$OUT/yara-p1.matches" "$OUT/yara-p2.matches" "yara -p 1 vs yara -p 2"
 
 if [ "${MICRO:-1}" = 1 ]; then
-  for b in build/bench/harrier_micro_bench; do
-    [ -x "$b" ] && "$b" --benchmark_min_time=0.2 || true
-  done
+  b=$(dirname "$HARRIER")/bench/harrier_micro_bench
+  if [ -x "$b" ]; then "$b" --benchmark_min_time=0.2; else echo "bench: $b not built"; fi
 fi
 exit $status
