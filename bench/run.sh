@@ -24,8 +24,7 @@ HARRIER=${HARRIER:-build/harrier}
 SIGS=$(realpath "${SIGS:-../shared/signature-base}")
 N=${N:-8000}
 [ "${FULL:-0}" = 1 ] && N=74505
-CORPUS=${CORPUS:-bench/corpus}
-[ "$N" != 8000 ] && [ -z "${CORPUS_SET:-}" ] && CORPUS=bench/corpus-$N
+if [ "$N" = 8000 ]; then CORPUS=${CORPUS:-bench/corpus}; else CORPUS=${CORPUS:-bench/corpus-$N}; fi
 OUT=bench/out
 mkdir -p "$OUT"
 [ -d "$SIGS/yara" ] || { echo "bench: signatures not found: $SIGS" >&2; exit 2; }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,29 @@ namespace harrier {
 namespace {
 
 constexpr const char* kMagic = "harrier-rules-cache 1";
+constexpr size_t kKeepEntries = 4;  // newest entries kept; older ones deleted
+
+// Deletes all but the newest kKeepEntries entries (by .yarc mtime), so
+// changing signatures (or test runs with throw-away folders) cannot fill the
+// disk. Best effort: errors are ignored.
+void Prune(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("rules-", 0) == 0 && e.path().extension() == ".yarc")
+      entries.emplace_back(fs::last_write_time(e.path(), ec), e.path());
+  }
+  if (entries.size() <= kKeepEntries) return;
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = kKeepEntries; i < entries.size(); ++i) {
+    fs::path meta = entries[i].second;
+    meta.replace_extension(".meta");
+    fs::remove(meta, ec);  // meta first: readers look for it first
+    fs::remove(entries[i].second, ec);
+  }
+}
 
 std::string Base(const std::string& dir, const std::string& digest) {
   return fmt::format("{}/rules-{}", dir, digest);
@@ -75,6 +99,7 @@ Status SaveCachedRules(const std::string& dir, const std::string& digest,
     std::remove((tmp + ".meta").c_str());
     return Status::IoError(fmt::format("{}: {}", base, ec.message()));
   }
+  Prune(dir);
   return Status::Ok();
 }
 

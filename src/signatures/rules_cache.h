@@ -8,7 +8,8 @@
 // DIR/rules-<digest>.meta (text: format version, YARA file count, the extra
 // externals defined while compiling). Written to temporary names and
 // renamed, so a crashed or concurrent writer never leaves a torn entry; a
-// corrupt or unreadable entry is treated as a miss and rewritten.
+// corrupt or unreadable entry is treated as a miss and rewritten. Only the
+// 4 newest entries are kept (older ones are deleted when one is written).
 // Only sets in which every YARA file compiled are saved, so diagnostics of
 // broken rule files are shown on every run.
 //
