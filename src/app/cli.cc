@@ -188,7 +188,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   std::unique_ptr<ScanCache> cache;
   if (!cli.cache.empty()) {
     std::string path = cli.cache == "default" ? ScanCache::DefaultPath() : cli.cache;
-    auto c = ScanCache::Open(path, (*sigs)->stats.digest);
+    // Options that change what the checks see are part of the key, so a
+    // file found clean under them is not skipped under others.
+    std::string key = (*sigs)->stats.digest;
+    if (cli.yara_no_externals) key += "+no-externals";
+    for (const auto& r : cli.root_as) key += "+root-as:" + r;
+    auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);
     po.cache = cache.get();
