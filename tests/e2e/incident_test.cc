@@ -5,7 +5,10 @@
 // shipped check data (rules/checks/) so the test follows the data file.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 
 #include "checks/authenticode.h"
 #include "checks/check_data.h"
@@ -15,6 +18,36 @@
 
 namespace harrier::testing {
 namespace {
+
+// Indicators come from the shipped rules at test time (STYLE rule 10), so
+// the test binary itself carries none and a scan of a build tree stays clean.
+std::string RulesText(const std::string& rel) {
+  std::ifstream f(SourceDir() + "/rules/" + rel);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// The RC4 key string of the SUDDENICON loader rule ($key = "...").
+std::string LoaderKey() {
+  std::smatch m;
+  std::string text = RulesText("yara/3cx_unc4736_windows.yar");
+  EXPECT_TRUE(std::regex_search(text, m, std::regex(R"re(\$key = "([^"]+)")re")));
+  return m.size() > 1 ? m[1].str() : "";
+}
+
+// The first actor domain of the built-in C2 list.
+std::string FirstC2Domain() {
+  std::istringstream in(RulesText("iocs/c2-iocs-3cx-unc4736.txt"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string ind = line.substr(0, line.find(';'));
+    if (ind.find('/') == std::string::npos && !std::isdigit(static_cast<unsigned char>(ind[0])))
+      return ind;
+  }
+  ADD_FAILURE() << "no domain in the built-in C2 list";
+  return "";
+}
 
 const CheckData& Data() {
   static const CheckData* d = [] {
@@ -101,7 +134,7 @@ void BuildWindows(Tree& t) {
   t.Alert(app + "app/3CXDesktopApp.exe", AppExe(affected, ThreeCxSigner()));
   synth::PeSpec ffmpeg;
   ffmpeg.dll = true;
-  ffmpeg.text = std::string(32, '\0') + "3jB(2bsG#@c7" + std::string(16, '\0') +
+  ffmpeg.text = std::string(32, '\0') + LoaderKey() + std::string(16, '\0') +
                 synth::Utf16("d3dcompiler_47.dll");
   t.Alert(app + "app/ffmpeg.dll", synth::BuildPe(ffmpeg));
   synth::SignSpec ms;
@@ -119,7 +152,7 @@ void BuildWindows(Tree& t) {
   t.Alert("win/Users/bob/AppData/Local/Temp/icon13.ico",
           synth::IcoWithPng(Data().icon.marker + synth::Base64Text(182) + "=="));
   t.Alert("win/Users/bob/AppData/Local/proxy.log",
-          "2023-03-22 10:01:02 CONNECT akamaitechcloudservices.com:443 3CXDesktopApp.exe\n");
+          "2023-03-22 10:01:02 CONNECT " + FirstC2Domain() + ":443 3CXDesktopApp.exe\n");
 
   // X_TRADER entry point: the trojanized installer (TT cert, signed after
   // the date in the intel) and the VEILEDSIGNAL drop folder.
