@@ -13,6 +13,8 @@
 #include <ctime>
 #include <memory>
 
+#include "platform/fs.h"
+
 namespace harrier::authenticode {
 namespace {
 
@@ -138,14 +140,7 @@ Result<SignerInfo> DecodeSigner(std::span<const uint8_t> der) {
   return out;
 }
 
-std::string FormatTime(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatTime(int64_t t) { return platform::UtcIsoTime(t); }
 
 std::optional<int64_t> ParseDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;

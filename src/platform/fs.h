@@ -4,6 +4,7 @@
 // Thread-safety: all functions are safe to call concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -109,5 +110,15 @@ Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir);
 
 // Lowers CPU and I/O priority of the calling process (best effort).
 Status LowerPriority();
+
+// "YYYY-MM-DDTHH:MM:SSZ" (UTC) for seconds since the epoch.
+std::string UtcIsoTime(int64_t epoch_seconds);
+
+int ProcessId();
+
+// Ctrl-C / termination: the first SIGINT or SIGTERM sets *flag (the pipeline
+// then stops and reports); a second one exits at once with status 130.
+// REQUIRES: `flag` outlives the process (a static).
+void InstallInterruptHandler(std::atomic<bool>* flag);
 
 }  // namespace harrier::platform

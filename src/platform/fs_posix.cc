@@ -9,11 +9,13 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 #include <unordered_map>
 
@@ -329,6 +331,38 @@ Status LowerPriority() {
   constexpr int kIoprioClassShift = 13;
   syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, kIoprioClassIdle << kIoprioClassShift);
   return Status::Ok();
+}
+
+std::string UtcIsoTime(int64_t epoch_seconds) {
+  std::time_t tt = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int ProcessId() { return static_cast<int>(getpid()); }
+
+namespace {
+std::atomic<bool>* g_interrupt_flag = nullptr;  // set once, before the handler is installed
+
+void OnInterrupt(int) {
+  if (g_interrupt_flag->exchange(true)) _exit(130);
+  static const char kMsg[] =
+      "\nharrier: interrupted, finishing the report (Ctrl-C again to abort)\n";
+  (void)!write(2, kMsg, sizeof kMsg - 1);
+}
+}  // namespace
+
+void InstallInterruptHandler(std::atomic<bool>* flag) {
+  g_interrupt_flag = flag;
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
 }
 
 }  // namespace harrier::platform

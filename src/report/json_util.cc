@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "platform/fs.h"
+
 namespace harrier {
 
 namespace {
@@ -71,14 +73,7 @@ std::string HexBytes(std::string_view s) {
   return out;
 }
 
-std::string IsoTime(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoTime(int64_t t) { return platform::UtcIsoTime(t); }
 
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
   using J = nlohmann::ordered_json;

@@ -1,9 +1,9 @@
 #include "report/syslog_reporter.h"
 
-#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "platform/fs.h"
 #include "report/json_util.h"
 #include "report/text_reporter.h"
 
@@ -38,7 +38,7 @@ void SyslogReporter::Begin(const ScanInfo& info) {
   info_ = info;
   ctx_.hostname = info.hostname;
   ctx_.version = info.version;
-  ctx_.pid = static_cast<int>(::getpid());
+  ctx_.pid = platform::ProcessId();
 }
 
 void SyslogReporter::Enqueue(std::string message) {

@@ -1,6 +1,5 @@
 #include "signatures/rules_cache.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +9,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "platform/fs.h"
 
 namespace harrier {
 namespace {
@@ -80,7 +81,7 @@ Status SaveCachedRules(const std::string& dir, const std::string& digest,
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(fmt::format("{}: {}", dir, ec.message()));
   std::string base = Base(dir, digest);
-  std::string tmp = fmt::format("{}.tmp{}", base, static_cast<long>(getpid()));
+  std::string tmp = fmt::format("{}.tmp{}", base, platform::ProcessId());
   if (Status s = rules.Save(tmp + ".yarc"); !s.ok()) {
     std::remove((tmp + ".yarc").c_str());
     return s;
