@@ -53,6 +53,24 @@ std::string_view CommentText(std::string_view line) {
   return Trim(line);
 }
 
+// LOKI convention for filename and C2 lists: calls fn(line_number, line,
+// description) for each trimmed non-blank entry, where description is the
+// text of the last non-empty '# comment' line above it.
+template <typename Fn>
+void ForEachDescribedEntry(std::string_view text, Fn fn) {
+  std::string description;
+  ForEachLine(text, [&](size_t n, std::string_view raw) {
+    std::string_view line = Trim(raw);
+    if (line.empty()) return;
+    if (line[0] == '#') {
+      std::string_view c = CommentText(line);
+      if (!c.empty()) description = std::string(c);
+      return;
+    }
+    fn(n, line, description);
+  });
+}
+
 }  // namespace
 
 std::vector<HashIoc> ParseHashIocs(std::string_view text, std::string_view source,
@@ -92,15 +110,7 @@ std::vector<HashIoc> ParseHashIocs(std::string_view text, std::string_view sourc
 std::vector<FilenameIoc> ParseFilenameIocs(std::string_view text, std::string_view source,
                                            Diagnostics& diag) {
   std::vector<FilenameIoc> out;
-  std::string description;
-  ForEachLine(text, [&](size_t n, std::string_view raw) {
-    std::string_view line = Trim(raw);
-    if (line.empty()) return;
-    if (line[0] == '#') {
-      std::string_view c = CommentText(line);
-      if (!c.empty()) description = std::string(c);
-      return;
-    }
+  ForEachDescribedEntry(text, [&](size_t n, std::string_view line, const std::string& description) {
     // The regex may itself contain ';' only in theory; the format splits on
     // the first ';' followed by an integer score.
     size_t semi = line.find(';');
@@ -129,15 +139,7 @@ std::vector<FilenameIoc> ParseFilenameIocs(std::string_view text, std::string_vi
 std::vector<C2Ioc> ParseC2Iocs(std::string_view text, std::string_view source,
                                Diagnostics& diag) {
   std::vector<C2Ioc> out;
-  std::string description;
-  ForEachLine(text, [&](size_t n, std::string_view raw) {
-    std::string_view line = Trim(raw);
-    if (line.empty()) return;
-    if (line[0] == '#') {
-      std::string_view c = CommentText(line);
-      if (!c.empty()) description = std::string(c);
-      return;
-    }
+  ForEachDescribedEntry(text, [&](size_t n, std::string_view line, const std::string& description) {
     C2Ioc ioc;
     size_t semi = line.find(';');
     std::string_view ind = Trim(line.substr(0, semi));

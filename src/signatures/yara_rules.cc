@@ -148,13 +148,7 @@ Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSourc
       }
     }
     if (!failed) {
-      YR_RULES* r = nullptr;
-      if (yr_compiler_get_rules(c.get(), &r) != ERROR_SUCCESS)
-        return Status::ResourceExhausted("yr_compiler_get_rules failed");
-      std::shared_ptr<YaraRules> rules(new YaraRules(r, extra));
-      rules->lib_ = lib;
-      st.rules += rules->rule_count();
-      return std::shared_ptr<const YaraRules>(std::move(rules));
+      return YaraRules::Freeze(c.get(), lib, extra, st);
     }
   }
   for (const auto& src : sources) {
@@ -187,12 +181,19 @@ Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSourc
       return Status::Corrupt("YARA rules compiled alone but not together");
     }
   }
+  return YaraRules::Freeze(c.get(), lib, extra, st);
+}
+
+Result<std::shared_ptr<const YaraRules>> YaraRules::Freeze(YR_COMPILER* compiler,
+                                                           std::shared_ptr<YaraLibrary> lib,
+                                                           std::vector<std::string> extra,
+                                                           YaraCompileStats& stats) {
   YR_RULES* r = nullptr;
-  if (yr_compiler_get_rules(c.get(), &r) != ERROR_SUCCESS)
+  if (yr_compiler_get_rules(compiler, &r) != ERROR_SUCCESS)
     return Status::ResourceExhausted("yr_compiler_get_rules failed");
-  std::shared_ptr<YaraRules> rules(new YaraRules(r, extra));
-  rules->lib_ = lib;
-  st.rules += rules->rule_count();
+  std::shared_ptr<YaraRules> rules(new YaraRules(r, std::move(extra)));
+  rules->lib_ = std::move(lib);
+  stats.rules += rules->rule_count();
   return std::shared_ptr<const YaraRules>(std::move(rules));
 }
 

@@ -23,6 +23,8 @@
 #include "core/status.h"
 
 struct YR_RULES;
+struct _YR_COMPILER;
+typedef struct _YR_COMPILER YR_COMPILER;
 
 namespace harrier {
 
@@ -78,6 +80,11 @@ class YaraRules {
   friend Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>&,
                                                               Diagnostics&, YaraCompileStats*);
   YaraRules(YR_RULES* r, std::vector<std::string> extra);
+  // Takes the rules out of a compiler that compiled without errors.
+  static Result<std::shared_ptr<const YaraRules>> Freeze(YR_COMPILER* compiler,
+                                                         std::shared_ptr<YaraLibrary> lib,
+                                                         std::vector<std::string> extra,
+                                                         YaraCompileStats& stats);
   std::shared_ptr<YaraLibrary> lib_;
   YR_RULES* rules_ = nullptr;
   uint64_t rule_count_ = 0;
