@@ -115,6 +115,17 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       }
       for (auto& f : *list) files.emplace_back(std::move(f), std::string_view(sub) == "yara");
     }
+    // Native-check data (DIR/checks/, read by src/checks) is not parsed here,
+    // but it changes results, so it is part of the digest that keys the
+    // compiled-rules and scan caches.
+    if (auto checks = platform::ListFilesRecursive(platform::JoinPath(*real, "checks"));
+        layered && checks.ok()) {
+      for (const auto& f : *checks) {
+        auto text = platform::ReadTextFile(f, opts.max_rule_file_bytes);
+        digest.Add(f.substr(real->size()));
+        digest.Add(text.ok() ? *text : text.status().ToString());
+      }
+    }
     if (!layered) {
       auto list = platform::ListFilesRecursive(*real);
       if (!list.ok()) return list.status();

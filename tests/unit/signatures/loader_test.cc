@@ -90,6 +90,20 @@ TEST(LoadSignatures, DigestChangesWithContent) {
   EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
 }
 
+// The native checks read DIR/checks/; a change there must change the digest
+// that keys the scan cache, or cached-clean files would skip the new data.
+TEST(LoadSignatures, DigestCoversNativeCheckData) {
+  TempDir t;
+  t.Write("iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;a\n");
+  t.Write("checks/data.json", "{\"a\": 1}\n");
+  Diagnostics d;
+  auto a = LoadSignatures({.folders = {t.path()}}, d);
+  t.Write("checks/data.json", "{\"a\": 2}\n");
+  auto b = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
+}
+
 // Regression: compiled rules keep each file's absolute path as namespace
 // (the reason's source), so a copy of the same rules in another folder must
 // not hit the compiled-rules cache entry of the first one.
