@@ -21,6 +21,28 @@ RE2::Options MakeOptions(int64_t max_mem) {
 
 }  // namespace
 
+// One pattern, matched through a one-element RE2::Set rather than RE2 itself:
+// libre2 2022-06 (Debian 12) loses matches in Latin-1 mode when a required
+// literal prefix has a byte >= 0x80 (e.g. "\xe9F|\xe9x" never matches
+// "ab\xe9F"), because its prefix accelerator searches for the UTF-8 encoding
+// of that byte. RE2::Set has no prefix accelerator, so it matches the bytes,
+// and a single pattern and the set agree (found by fuzz/ioc_fuzzer.cc).
+class SingleRegex {
+ public:
+  static Result<std::unique_ptr<SingleRegex>> Compile(std::string_view pattern) {
+    auto r = std::unique_ptr<SingleRegex>(new SingleRegex());
+    std::string err;
+    if (r->set_.Add(pattern, &err) < 0) return Status::InvalidArgument(err);
+    if (!r->set_.Compile()) return Status::ResourceExhausted("regex too large to compile");
+    return r;
+  }
+  bool PartialMatch(std::string_view text) const { return set_.Match(text, nullptr); }
+
+ private:
+  SingleRegex() : set_(MakeOptions(8 << 20), RE2::UNANCHORED) {}
+  RE2::Set set_;
+};
+
 struct RegexSet::Impl {
   explicit Impl(int64_t budget) : set(MakeOptions(budget), RE2::UNANCHORED) {}
   RE2::Set set;
@@ -33,12 +55,12 @@ RegexSet::RegexSet(RegexSet&&) noexcept = default;
 RegexSet& RegexSet::operator=(RegexSet&&) noexcept = default;
 
 Result<int> RegexSet::Add(std::string_view pattern) {
-  auto single = std::make_unique<RE2>(pattern, MakeOptions(8 << 20));
-  if (!single->ok()) return Status::InvalidArgument(single->error());
+  auto single = SingleRegex::Compile(pattern);
+  if (!single.ok()) return single.status();
   std::string err;
   int idx = impl_->set.Add(pattern, &err);
   if (idx < 0) return Status::InvalidArgument(err);
-  single_.push_back(std::move(single));
+  single_.push_back(std::move(*single));
   return idx;
 }
 
@@ -66,19 +88,19 @@ void RegexSet::Match(std::string_view text, std::vector<int>* out) const {
 
 void RegexSet::MatchSlow(std::string_view text, std::vector<int>* out) const {
   for (size_t i = 0; i < single_.size(); ++i) {
-    if (RE2::PartialMatch(text, *single_[i])) out->push_back(static_cast<int>(i));
+    if (single_[i]->PartialMatch(text)) out->push_back(static_cast<int>(i));
   }
 }
 
-Regex::Regex(std::unique_ptr<re2::RE2> re) : re_(std::move(re)) {}
+Regex::Regex(std::unique_ptr<SingleRegex> re) : re_(std::move(re)) {}
 Regex::~Regex() = default;
 
 Result<std::unique_ptr<Regex>> Regex::Compile(std::string_view pattern) {
-  auto re = std::make_unique<RE2>(pattern, MakeOptions(8 << 20));
-  if (!re->ok()) return Status::InvalidArgument(re->error());
-  return std::unique_ptr<Regex>(new Regex(std::move(re)));
+  auto re = SingleRegex::Compile(pattern);
+  if (!re.ok()) return re.status();
+  return std::unique_ptr<Regex>(new Regex(std::move(*re)));
 }
 
-bool Regex::PartialMatch(std::string_view text) const { return RE2::PartialMatch(text, *re_); }
+bool Regex::PartialMatch(std::string_view text) const { return re_->PartialMatch(text); }
 
 }  // namespace harrier

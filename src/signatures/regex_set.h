@@ -13,11 +13,9 @@
 
 #include "core/status.h"
 
-namespace re2 {
-class RE2;
-}
-
 namespace harrier {
+
+class SingleRegex;  // regex_set.cc
 
 class RegexSet {
  public:
@@ -43,7 +41,7 @@ class RegexSet {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::vector<std::unique_ptr<re2::RE2>> single_;
+  std::vector<std::unique_ptr<SingleRegex>> single_;
 };
 
 // Compiles one pattern; true when `text` contains a match. For fp-patterns
@@ -55,8 +53,8 @@ class Regex {
   bool PartialMatch(std::string_view text) const;
 
  private:
-  explicit Regex(std::unique_ptr<re2::RE2> re);
-  std::unique_ptr<re2::RE2> re_;
+  explicit Regex(std::unique_ptr<SingleRegex> re);
+  std::unique_ptr<SingleRegex> re_;
 };
 
 }  // namespace harrier

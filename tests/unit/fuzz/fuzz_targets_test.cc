@@ -76,5 +76,25 @@ TEST(FuzzTargets, PlistSeeds) {
   RunWithMutations(HarrierFuzz_plist, "<plist><dict><key>a</key><string>&amp;</string><dict><key>");
 }
 
+TEST(FuzzTargets, IocSeeds) {
+  for (const std::string s :
+       {"# comment as description\n\\\\evil\\.exe;80\n(?i)/tmp/x[0-9]+;60;/tmp/x1\n",
+        "d41d8cd98f00b204e9800998ecf8427e;a;b\nD41D8CD98F00B204E9800998ECF8427E;90;c\nzz;1\n",
+        "\xEF\xBB\xBFexample.invalid;70\r\n10.0.0.1\n(unclosed;50\n"}) {
+    MaybeWriteSeed("ioc", s);
+    RunWithMutations(HarrierFuzz_ioc, s);
+  }
+}
+
+TEST(FuzzTargets, JsonlSeeds) {
+  std::string s =
+      R"({"harrier":{"schema":1,"type":"scan_start","paths":["/"]}})" "\n"
+      R"({"file":{"path":"/a"},"harrier":{"type":"finding","score":80,"reasons":[{"name":"x"}]}})" "\n"
+      "not json\n"
+      R"({"harrier":{"type":"summary","findings":{"alert":1}}})" "\n";
+  MaybeWriteSeed("jsonl", s);
+  RunWithMutations(HarrierFuzz_jsonl, s);
+}
+
 }  // namespace
 }  // namespace harrier::testing

@@ -128,3 +128,29 @@ TEST(Regex, PartialMatch) {
 
 }  // namespace
 }  // namespace harrier
+
+namespace harrier {
+namespace {
+
+// Regression (found by fuzz/ioc_fuzzer.cc): libre2 2022-06's prefix
+// accelerator loses Latin-1 matches when the required prefix has a byte
+// >= 0x80; the set and the single-pattern twin must both find them.
+TEST(RegexSet, HighBytePrefixAlternationMatchesInBothPaths) {
+  const std::string pattern = "\xe9" "F|\xe9" "x";
+  const std::string subject = "ab\xe9" "Fcd";
+  RegexSet set;
+  ASSERT_TRUE(set.Add(pattern).ok());
+  ASSERT_TRUE(set.Compile().ok());
+  std::vector<int> fast, slow;
+  set.Match(subject, &fast);
+  set.MatchSlow(subject, &slow);
+  EXPECT_EQ(fast, std::vector<int>{0});
+  EXPECT_EQ(slow, std::vector<int>{0});
+  auto re = Regex::Compile(pattern);
+  ASSERT_TRUE(re.ok());
+  EXPECT_TRUE((*re)->PartialMatch(subject));
+  EXPECT_FALSE((*re)->PartialMatch("ab\xe9" "Gcd"));
+}
+
+}  // namespace
+}  // namespace harrier

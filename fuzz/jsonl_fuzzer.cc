@@ -1,0 +1,20 @@
+// The JSONL reader behind `harrier report`: scans are shipped from fleets of
+// possibly compromised machines, so every line is hostile input.
+#include <sstream>
+#include <string>
+
+#include "core/diagnostics.h"
+#include "fuzz/fuzz_target.h"
+#include "report/report_doc.h"
+
+HARRIER_FUZZ_TARGET(jsonl)(const uint8_t* data, size_t size) {
+  using namespace harrier;
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+  Diagnostics diag;
+  diag.set_max_stored(16);
+  ReportCollector c(8);
+  (void)ReadJsonl(in, "fuzz", c, diag);
+  ReportDoc doc = c.Finish();
+  if (doc.findings.size() > 8) __builtin_trap();  // the bound holds
+  return 0;
+}
