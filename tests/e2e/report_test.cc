@@ -430,20 +430,14 @@ std::string FindChromium() {
 // Runs chromium headless on `url`; returns stdout (the DOM for --dump-dom).
 std::string RunChromium(const std::string& chromium, const std::vector<std::string>& extra,
                         const std::string& url, const std::string& profile) {
-  std::string cmd = chromium +
-                    " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                    " --disable-background-networking --disable-component-update --disable-sync"
-                    " --user-data-dir='" + profile + "'";
-  for (const auto& e : extra) cmd += " " + e;
-  cmd += " '" + url + "' 2>/dev/null";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    pclose(p);
-  }
-  return out;
+  std::vector<std::string> argv = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                                   "--disable-quic", "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update", "--disable-sync",
+                                   "--user-data-dir=" + profile};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(url);
+  return RunProgram(argv, 120).out;
 }
 
 TEST(ReportE2E, BrowserRunsNoInjectedScriptAndShowsTheFindings) {

@@ -87,24 +87,6 @@ Externals ExternalsFor(const std::string& path) {
            "md5=" + hs.md5, "-d", "filemode=" + std::to_string(st.st_mode & 07777)}};
 }
 
-std::string RunCapture(const std::vector<std::string>& argv) {
-  // A small posix_spawn + pipe; RunHarrier is only for our binary.
-  std::string cmd;
-  for (const auto& a : argv) {
-    cmd += "'";
-    for (char c : a) cmd += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    cmd += "' ";
-  }
-  FILE* p = popen((cmd + "2>/dev/null").c_str(), "r");
-  if (!p) return "";
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
 TEST(YaraCrossCheck, SameMatchesAsYaraCli) {
   std::string sb = SignatureBaseDir();
   if (sb.empty()) GTEST_SKIP() << "../shared/signature-base not found (set HARRIER_SHARED_DIR)";
@@ -156,7 +138,9 @@ TEST(YaraCrossCheck, SameMatchesAsYaraCli) {
     argv.insert(argv.end(), ext.args.begin(), ext.args.end());
     for (size_t i = 0; i < rule_paths.size(); ++i) argv.push_back("ns" + std::to_string(i) + ":" + rule_paths[i]);
     argv.push_back(file);
-    for (const auto& line : Lines(RunCapture(argv))) {
+    RunResult run = RunProgram(argv);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    for (const auto& line : Lines(run.out)) {
       auto sp = line.find(' ');
       ASSERT_NE(sp, std::string::npos) << line;
       cli.insert({line.substr(sp + 1), line.substr(0, sp)});

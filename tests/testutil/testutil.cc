@@ -84,22 +84,33 @@ struct SignalPlan {
   int delay_ms = 0;
   int sig = 0;
 };
-RunResult Run(const std::vector<std::string>& args, int timeout_s, const SignalPlan* plan);
+RunResult Run(const std::vector<std::string>& argv, int timeout_s, const SignalPlan* plan);
+
+std::vector<std::string> HarrierArgv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {HarrierBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
 }  // namespace
 
+RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s) {
+  return Run(argv, timeout_s, nullptr);
+}
+
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
-  return Run(args, timeout_s, nullptr);
+  return Run(HarrierArgv(args), timeout_s, nullptr);
 }
 
 RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
                               std::string_view when_stdout_has, int delay_ms, int sig,
                               int timeout_s) {
   SignalPlan plan{when_stdout_has, delay_ms, sig};
-  return Run(args, timeout_s, &plan);
+  return Run(HarrierArgv(args), timeout_s, &plan);
 }
 
 namespace {
-RunResult Run(const std::vector<std::string>& args, int timeout_s, const SignalPlan* plan) {
+// REQUIRES: argv[0] is the program's path (no PATH search, no shell).
+RunResult Run(const std::vector<std::string>& argv_in, int timeout_s, const SignalPlan* plan) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
@@ -107,8 +118,7 @@ RunResult Run(const std::vector<std::string>& args, int timeout_s, const SignalP
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-  std::vector<std::string> argv_s = {HarrierBinary()};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<std::string> argv_s = argv_in;
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -32,6 +32,10 @@ struct RunResult {
 // seconds (killed after it: exit_code -1). Environment: NO_COLOR=1.
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
 
+// Runs any program the same way: argv[0] is its path (no PATH search, no
+// shell, so file names in arguments need no quoting).
+RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s = 120);
+
 // Like RunHarrier, but sends `sig` to the process `delay_ms` after its
 // stdout first contains `when_stdout_has` (e.g. the JSONL scan_start line),
 // to test Ctrl-C handling. The signal is sent at most once.
