@@ -21,8 +21,9 @@ FilenameIoc Ioc(std::string pattern, int score, std::string fp = "") {
   return i;
 }
 
-std::vector<std::string> Patterns(const PathMatcher& m, const std::string& path) {
-  PathForms f = MakePathForms(path, {});
+std::vector<std::string> Patterns(const PathMatcher& m, const std::string& path,
+                                  const std::vector<RootMapping>& roots = {}) {
+  PathForms f = MakePathForms(path, roots);
   std::vector<std::string> out;
   for (const auto* i : m.Match(f.unix_form, f.windows_form)) out.push_back(i->pattern);
   std::vector<std::string> slow;
@@ -132,6 +133,46 @@ TEST(PathMatcher, MatchEqualsMatchSlowOnGeneratedPaths) {
     hits += Patterns(m, p).size();
   }
   EXPECT_GT(hits, 500u);
+}
+
+// Issue 3: Windows path IOCs are case-insensitive on the Windows form, in
+// both directions, and apply to mounted images through the root mapping.
+const std::vector<RootMapping> kWin = {{"/mnt/win", "C:"}};
+
+size_t Hits(const PathMatcher& m, const std::string& path, const std::vector<RootMapping>& roots) {
+  return Patterns(m, path, roots).size();
+}
+
+TEST(PathMatcherWindowsCase, LowerCaseIocMatchesMixedCaseImagePath) {
+  auto m = Build({Ioc(R"(C:\\Windows\\system32\\krwve\.jat$)", 80)});
+  EXPECT_EQ(Hits(m, "/mnt/win/Windows/System32/krwve.jat", kWin), 1u);
+  EXPECT_EQ(Hits(m, "/mnt/win/WINDOWS/SYSTEM32/KRWVE.JAT", kWin), 1u);
+  // Not under a mapped root: no drive letter, no match for a C:\ pattern.
+  EXPECT_EQ(Hits(m, "/mnt/win/Windows/System32/krwve.jat", {}), 0u);
+}
+
+TEST(PathMatcherWindowsCase, MixedCaseIocMatchesLowerCaseImagePath) {
+  auto m = Build({Ioc(R"(\\Windows\\System32\\MsMpEng\.exe$)", 80)});
+  EXPECT_EQ(Hits(m, "/mnt/win/windows/system32/msmpeng.exe", kWin), 1u);
+  EXPECT_EQ(Hits(m, "/mnt/win/windows/system32/other.exe", kWin), 0u);
+}
+
+TEST(PathMatcherWindowsCase, FalsePositivePatternIsCaseInsensitiveToo) {
+  auto m = Build({Ioc(R"(\\ProgramData\\TPM\\[^\\]+$)", 80, R"(\\ProgramData\\TPM\\ok\.txt$)")});
+  EXPECT_EQ(Hits(m, "/mnt/win/programdata/tpm/winscard.dll", kWin), 1u);
+  EXPECT_EQ(Hits(m, "/mnt/win/programdata/tpm/OK.TXT", kWin), 0u);
+}
+
+TEST(PathMatcherWindowsCase, UnixPatternsKeepTheirCase) {
+  auto m = Build({Ioc("/Library/Graphics/Quartz$", 80)});
+  EXPECT_EQ(Hits(m, "/mnt/mac/Library/Graphics/Quartz", {{"/mnt/mac", ""}}), 1u);
+  EXPECT_EQ(Hits(m, "/mnt/mac/library/graphics/quartz", {{"/mnt/mac", ""}}), 0u);
+}
+
+TEST(PathMatcherWindowsCase, AnchoredMacPatternNeedsTheMapping) {
+  auto m = Build({Ioc("^/Library/Graphics/Quartz$", 80)});
+  EXPECT_EQ(Hits(m, "/mnt/mac/Library/Graphics/Quartz", {}), 0u);
+  EXPECT_EQ(Hits(m, "/mnt/mac/Library/Graphics/Quartz", {{"/mnt/mac", ""}}), 1u);
 }
 
 }  // namespace
