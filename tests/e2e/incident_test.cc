@@ -230,8 +230,9 @@ void ExpectVerdicts(const Tree& t, const Jsonl& j) {
     // Every alert tells the admin what it means; native ones what to do.
     for (const auto& r : it->second["harrier"]["reasons"]) {
       EXPECT_FALSE(r["description"].get<std::string>().empty()) << p;
-      if (r["type"] == "check" && r["score"].get<int>() > 0)
+      if (r["type"] == "check" && r["score"].get<int>() > 0) {
         EXPECT_TRUE(r.contains("remediation")) << p;
+      }
     }
   }
   for (const auto& p : t.clean)

@@ -23,7 +23,9 @@ TEST(ParseSize, Rejects) {
   for (const char* bad : {"", "M", "-1", "1.5G", "12X", "1 G", "0x10", "1GG"}) {
     auto r = ParseSize(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
+    }
   }
 }
 
