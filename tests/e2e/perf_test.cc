@@ -7,32 +7,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
+#include "e2e/yara_matches.h"
 #include "testutil/testutil.h"
 
 namespace harrier::testing {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Sorted "namespace:rule path" lines, namespace shortened to the file name.
-std::vector<std::string> MatchSet(const std::string& path) {
-  std::vector<std::string> out;
-  for (auto& l : Lines(ReadAll(path))) {
-    auto colon = l.find(':');
-    auto slash = l.rfind('/', colon);
-    out.push_back(slash == std::string::npos ? l : l.substr(slash + 1));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // Rules whose results depend on every match (#a, @a[i], !a), on the header
 // and size gates, on externals and on global/private rules: fast mode and
@@ -66,14 +46,7 @@ TEST(Performance, FastModeMatchesReferenceExactly) {
   tree.Write("long.txt", "neeeedle needdle");
   tree.Write("empty", "");
   auto run = [&](const std::string& file, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"scan",        "--no-builtin", "--no-progress",
-                                     "--all-files", "--signatures", sig.path(),
-                                     "--yara-matches", out.path() + "/" + file};
-    args.insert(args.end(), extra.begin(), extra.end());
-    args.push_back(tree.path());
-    auto r = RunHarrier(args);
-    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
-    return MatchSet(out.path() + "/" + file);
+    return ScanYaraMatches(sig.path(), tree.path(), out.path(), file, extra);
   };
   auto fast = run("fast", {});
   auto ref = run("ref", {"--yara-reference"});
@@ -154,7 +127,7 @@ TEST(Performance, CompiledRulesCacheIsUsedAndGivesTheSameResults) {
   bool found = false;
   auto ls = std::string("ls ") + cache.path() + "/harrier > " + cache.path() + "/list";
   ASSERT_EQ(std::system(ls.c_str()), 0);
-  for (auto& l : Lines(ReadAll(cache.path() + "/list"))) found |= l.ends_with(".yarc");
+  for (auto& l : Lines(ReadFileText(cache.path() + "/list"))) found |= l.ends_with(".yarc");
   EXPECT_TRUE(found);
 }
 

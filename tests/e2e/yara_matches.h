@@ -1,0 +1,58 @@
+// Helpers for differential end-to-end tests on YARA match sets: run the
+// built binary with `--yara-matches FILE` (one "namespace:rule path" line per
+// match, the yara CLI's -e format) and read the lines back as a sorted set.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testutil/testutil.h"
+
+namespace harrier::testing {
+
+inline std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Sorted "namespace:rule path" lines, the namespace (the rule file's absolute
+// path) shortened to the file name. Duplicates are kept: a rule reported twice
+// for one file is a difference too.
+inline std::vector<std::string> MatchSet(const std::string& path) {
+  std::vector<std::string> out;
+  for (auto& l : Lines(ReadFileText(path))) {
+    auto colon = l.find(':');
+    auto slash = l.rfind('/', colon);
+    out.push_back(slash == std::string::npos ? l : l.substr(slash + 1));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// `harrier scan --no-builtin --no-progress --all-files --signatures SIGS
+// --yara-matches OUT_DIR/NAME EXTRA... TREE`; expects exit code 0 or 1 and
+// returns MatchSet of the written file.
+inline std::vector<std::string> ScanYaraMatches(const std::string& sigs, const std::string& tree,
+                                                const std::string& out_dir,
+                                                const std::string& name,
+                                                const std::vector<std::string>& extra,
+                                                int timeout_s = 120) {
+  std::string file = out_dir + "/" + name;
+  std::vector<std::string> args = {"scan",         "--no-builtin", "--no-progress",
+                                   "--all-files",  "--signatures", sigs,
+                                   "--yara-matches", file};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(tree);
+  auto r = RunHarrier(args, timeout_s);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << "\n" << r.out << r.err;
+  return MatchSet(file);
+}
+
+}  // namespace harrier::testing
