@@ -153,6 +153,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   LoadOptions lo;
   lo.folders = *folders;
   if (!cli.no_rules_cache) lo.rules_cache_dir = DefaultCacheDir();
+  lo.partition_yara = !cli.yara_reference;
   auto sigs = LoadSignatures(lo, diag);
   console.ClearProgress();
   diag.SetListener(nullptr);
@@ -206,6 +207,7 @@ struct RulesCheckCli {
   std::vector<std::string> dirs;
   bool no_builtin = false;
   bool verbose = false;
+  std::string dump_partition;
 };
 
 int RunRulesCheck(const RulesCheckCli& cli) {
@@ -220,6 +222,7 @@ int RunRulesCheck(const RulesCheckCli& cli) {
   Diagnostics diag;
   LoadOptions lo;
   lo.folders = *folders;
+  lo.partition_dump_dir = cli.dump_partition;
   LoadReport report;
   auto sigs = LoadSignatures(lo, diag, &report);
   if (!sigs.ok()) {
@@ -244,6 +247,19 @@ int RunRulesCheck(const RulesCheckCli& cli) {
       "Signature digest: {}\n",
       st.sources.size(), st.yara_files, st.yara_files_failed, st.yara_rules, st.hash_iocs,
       st.fp_hashes, st.filename_iocs, st.c2_iocs, st.ioc_lines_failed, st.digest);
+  if (const auto& part = (*sigs)->yara_partition; part && cli.verbose) {
+    const PartitionStats& ps = part->stats();
+    std::cout << fmt::format(
+        "Partitioned YARA sets: {} classes, {} distinct sets ({} fell back), {} of {} files split; "
+        "gate leaves: {} magic, {} size, {} pe-only ({} probed), {} rule references\n",
+        part->plan().classes(), ps.sets, ps.sets_failed, ps.files - ps.files_unsplit, ps.files,
+        ps.leaves_magic, ps.leaves_size, ps.leaves_pe, ps.probe_leaves, ps.leaves_ref);
+    for (size_t c = 0; c < part->plan().classes(); ++c)
+      std::cout << fmt::format("  class {:<28} set {:>2}: {:>5} rules{}\n",
+                               TerminalSafe(part->plan().Label(c)), part->set_of_class()[c],
+                               c < ps.rules_per_class.size() ? ps.rules_per_class[c] : 0,
+                               c < ps.pe_per_class.size() && ps.pe_per_class[c] ? ", imports pe" : "");
+  }
   bool failed = diag.error_count() > 0;
   std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");
   return failed ? 1 : 0;
@@ -330,7 +346,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   auto* check = rules->add_subcommand("check", "Load signature folders and report what failed");
   check->add_option("dirs", rc.dirs, "Signature folders to check (plus the built-in ones)");
   check->add_flag("--no-builtin", rc.no_builtin, "Do not load the built-in signatures");
-  check->add_flag("-v,--verbose", rc.verbose, "List every file");
+  check->add_flag("-v,--verbose", rc.verbose, "List every file and the partitioned rule sets");
+  check->add_option("--dump-partition", rc.dump_partition,
+                    "Write the source of each partitioned rule set to DIR (for inspection)")
+      ->type_name("DIR");
 
   try {
     app.parse(argc, argv);

@@ -25,21 +25,39 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
   if (sigs && sigs->yara) {
     YaraLimits limits = config.yara;
     if (config.yara_reference) limits.fast_mode = false;
-    auto y = YaraScanner::Create(sigs->yara, limits);
-    if (!y.ok()) return y.status();
-    fs->yara_ = std::move(*y);
+    if (!config.yara_reference && sigs->yara_partition) {
+      fs->partition_ = sigs->yara_partition.get();
+      fs->part_scanners_.resize(fs->partition_->sets().size());
+    } else {
+      auto y = YaraScanner::Create(sigs->yara, limits);
+      if (!y.ok()) return y.status();
+      fs->yara_ = std::move(*y);
+    }
   }
   return fs;
 }
 
 const std::vector<std::string>& FileScanner::last_yara_ids() const {
-  return yara_ ? yara_->last_rule_ids() : no_ids_;
+  return last_yara_ ? last_yara_->last_rule_ids() : no_ids_;
+}
+
+Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
+  if (!partition_) return yara_.get();
+  size_t idx = partition_->set_index_for(data);
+  auto& slot = part_scanners_[idx];
+  if (!slot) {  // created on first use: most scans touch a few classes
+    YaraLimits limits = config_.yara;
+    auto y = YaraScanner::Create(partition_->sets()[idx], limits);
+    if (!y.ok()) return y.status();
+    slot = std::move(*y);
+  }
+  return slot.get();
 }
 
 FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
                               Diagnostics& diag) {
   FileOutcome out;
-  if (yara_) yara_->ClearLastRuleIds();
+  if (last_yara_) last_yara_->ClearLastRuleIds();
   Finding f;
   f.file.path = path;
   f.file.size = st.size;
@@ -135,7 +153,14 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   f.filetype = std::string(DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes))));
   bool timed_out = false;
   bool yara_failed = false;
-  if (yara_) {
+  if (yara_ || partition_) {
+    auto scanner = ScannerFor(data);
+    if (!scanner.ok()) {
+      diag.Error(path, scanner.status().ToString());
+      out.skipped = SkipReason::kError;
+      return finish(out);
+    }
+    last_yara_ = *scanner;
     YaraExternalValues ev;
     ev.filename = name;
     ev.filepath = forms.display;
@@ -145,7 +170,7 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
     ev.md5 = f.hashes.md5;
     ev.filemode = st.mode;
     if (config_.yara_no_externals) ev = YaraExternalValues{};
-    Status s = yara_->Scan(data, ev, &f.reasons);
+    Status s = last_yara_->Scan(data, ev, &f.reasons);
     if (s.code() == Status::Code::kTimeout) {
       timed_out = true;
       diag.Warning(path, s.ToString());

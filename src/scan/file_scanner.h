@@ -67,7 +67,13 @@ class FileScanner {
   const ScanConfig& config_;
   FileReader reader_;
   Hasher hasher_;
+  // The scanner for this file's class (partitioned sets) or the one
+  // scanner of the whole rule set (--yara-reference, or no partition).
+  Result<YaraScanner*> ScannerFor(std::span<const uint8_t> data);
   std::unique_ptr<YaraScanner> yara_;
+  const YaraPartition* partition_ = nullptr;
+  std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
+  YaraScanner* last_yara_ = nullptr;
   std::vector<std::string> no_ids_;
 };
 

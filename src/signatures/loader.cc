@@ -5,11 +5,15 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <filesystem>
+#include <fstream>
+
 #include <fmt/format.h>
 #include <yara.h>
 
 #include "platform/fs.h"
 #include "signatures/rules_cache.h"
+#include "signatures/yara_partition.h"
 
 namespace harrier {
 namespace {
@@ -55,7 +59,28 @@ class Digest {
   EVP_MD_CTX* ctx_;
 };
 
+// The fast path's rule sets (yara_partition.h), built from the sources that
+// compiled. Failure to build leaves `yara_partition` null: every file then
+// gets the whole rule set.
+void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
+                    const LoadOptions& opts, Diagnostics& diag) {
+  if (sources.empty() || !set.yara) return;
+  PartitionSources parts = PartitionYaraSources(sources);
+  if (!opts.partition_dump_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opts.partition_dump_dir, ec);
+    for (size_t c = 0; c < parts.per_class.size(); ++c) {
+      std::ofstream out(fmt::format("{}/set-{:02}.yar", opts.partition_dump_dir, c));
+      out << "// class " << parts.plan.Label(c) << "\n";
+      for (const auto& s : parts.per_class[c]) out << "// namespace " << s.name << "\n" << s.text << "\n";
+      if (!out) diag.Warning(opts.partition_dump_dir, "cannot write the partition dump");
+    }
+  }
+  set.yara_partition = YaraPartition::Build(parts, set.yara, diag);
+}
+
 }  // namespace
+
 
 Result<std::string> FindBuiltinRules() {
   std::vector<std::string> candidates;
@@ -210,6 +235,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       set->stats.rules_from_cache = true;
       for (const auto& e : set->yara->extra_externals())
         diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
+      if (opts.partition_yara) BuildPartition(*set, yara_sources, opts, diag);
       return std::shared_ptr<const SignatureSet>(std::move(set));
     }
     if (cached.status().code() != Status::Code::kNotFound)
@@ -229,6 +255,12 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, *set->yara,
                                  set->stats.yara_files);
       if (!s.ok()) diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));
+    }
+    if (opts.partition_yara) {
+      std::vector<YaraSource> good;
+      for (size_t i = 0; i < yara_sources.size(); ++i)
+        if (i >= ys.source_ok.size() || ys.source_ok[i]) good.push_back(yara_sources[i]);
+      BuildPartition(*set, good, opts, diag);
     }
     // Per-file entry counts are not tracked by libyara; mark failures.
     std::vector<Diagnostic> snapshot = diag.Snapshot();

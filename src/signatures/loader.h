@@ -24,6 +24,12 @@ struct LoadOptions {
   // Compiled-rules cache folder (signatures/rules_cache.h); empty = compile
   // every time. The CLI passes DefaultCacheDir() unless --no-rules-cache.
   std::string rules_cache_dir;
+  // Build the partitioned YARA sets of the fast path (yara_partition.h).
+  // Off for --yara-reference, which evaluates every rule on every file.
+  bool partition_yara = true;
+  // When set, the source of each class's rule set is written there as
+  // set-<class>.yar (`harrier rules check --dump-partition DIR`).
+  std::string partition_dump_dir;
 };
 
 struct LoadReport {

@@ -12,6 +12,7 @@
 #include "core/finding.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
+#include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 
 namespace harrier {
@@ -25,6 +26,9 @@ struct SignatureSet {
   PathMatcher filenames;
   std::vector<C2Ioc> c2;                        // also compiled into `yara`
   std::shared_ptr<const YaraRules> yara;        // may be null (no rules)
+  // The fast path: one rule set per file class; null when not built (then
+  // `yara` is used for every file).
+  std::shared_ptr<const YaraPartition> yara_partition;
   // Folders the signatures came from (canonical); the walker never scans them.
   std::vector<std::string> folders;
   RuleStats stats;

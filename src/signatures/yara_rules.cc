@@ -148,13 +148,17 @@ Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSourc
       }
     }
     if (!failed) {
+      st.source_ok.assign(sources.size(), true);
       return YaraRules::Freeze(c.get(), lib, extra, st);
     }
   }
-  for (const auto& src : sources) {
+  st.source_ok.assign(sources.size(), false);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const YaraSource& src = sources[i];
     CompileErrors errs;
     if (TrialCompile(src, extra, &errs)) {
       good.push_back(&src);
+      st.source_ok[i] = true;
       continue;
     }
     ++st.files_failed;
@@ -181,6 +185,24 @@ Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSourc
       return Status::Corrupt("YARA rules compiled alone but not together");
     }
   }
+  return YaraRules::Freeze(c.get(), lib, extra, st);
+}
+
+Result<std::shared_ptr<const YaraRules>> CompileYaraStrict(const std::vector<YaraSource>& sources,
+                                                           const std::vector<std::string>& extra) {
+  auto lib = std::make_shared<YaraLibrary>();
+  if (!lib->ok()) return Status::IoError("libyara failed to initialise");
+  CompileErrors errs;
+  CompilerPtr c = NewCompiler(extra, &errs);
+  if (!c) return Status::ResourceExhausted("yr_compiler_create failed");
+  for (const auto& src : sources) {
+    if (yr_compiler_add_string(c.get(), src.text.c_str(), src.name.c_str()) != 0) {
+      std::string first = errs.errors.empty() ? "error" : errs.errors.front().second;
+      int line = errs.errors.empty() ? 0 : errs.errors.front().first;
+      return Status::Corrupt(fmt::format("{}:{}: {}", src.name, line, first));
+    }
+  }
+  YaraCompileStats st;
   return YaraRules::Freeze(c.get(), lib, extra, st);
 }
 

@@ -60,6 +60,7 @@ struct YaraCompileStats {
   uint64_t files_failed = 0;
   uint64_t rules = 0;
   std::vector<std::string> auto_externals;  // undefined identifiers defined empty
+  std::vector<bool> source_ok;  // per source: compiled (in the final set)
 };
 
 class YaraRules {
@@ -79,6 +80,8 @@ class YaraRules {
  private:
   friend Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>&,
                                                               Diagnostics&, YaraCompileStats*);
+  friend Result<std::shared_ptr<const YaraRules>> CompileYaraStrict(
+      const std::vector<YaraSource>&, const std::vector<std::string>&);
   YaraRules(YR_RULES* r, std::vector<std::string> extra);
   // Takes the rules out of a compiler that compiled without errors.
   static Result<std::shared_ptr<const YaraRules>> Freeze(YR_COMPILER* compiler,
@@ -97,5 +100,11 @@ class YaraRules {
 Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>& sources,
                                                      Diagnostics& diag,
                                                      YaraCompileStats* stats);
+
+// Compiles sources that are known to compile (e.g. rewritten from a set
+// CompileYara accepted) with the given extra string externals. Any error
+// fails the whole set; nothing is reported.
+Result<std::shared_ptr<const YaraRules>> CompileYaraStrict(const std::vector<YaraSource>& sources,
+                                                           const std::vector<std::string>& extra);
 
 }  // namespace harrier
