@@ -248,7 +248,8 @@ int RunRulesCheck(const RulesCheckCli& cli) {
       st.sources.size(), st.yara_files, st.yara_files_failed, st.yara_rules, st.hash_iocs,
       st.fp_hashes, st.filename_iocs, st.c2_iocs, st.ioc_lines_failed, st.digest);
   if (const auto& part = (*sigs)->yara_partition; part && cli.verbose) {
-    const PartitionStats& ps = part->stats();
+    for (size_t i = 0; i < part->set_count(); ++i) part->Set(i);  // compile/load every set
+    const PartitionStats ps = part->stats();
     std::cout << fmt::format(
         "Partitioned YARA sets: {} classes, {} distinct sets ({} fell back), {} of {} files split; "
         "gate leaves: {} magic, {} size, {} pe-only ({} probed), {} rule references\n",

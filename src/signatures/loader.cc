@@ -65,8 +65,12 @@ class Digest {
 void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
                     const LoadOptions& opts, Diagnostics& diag) {
   if (sources.empty() || !set.yara) return;
-  PartitionSources parts = PartitionYaraSources(sources);
+  YaraPartition::Options po;
+  po.cache_dir = opts.rules_cache_dir;
+  po.digest = set.stats.digest;
+  set.yara_partition = YaraPartition::Create(sources, set.yara, po);
   if (!opts.partition_dump_dir.empty()) {
+    const PartitionSources& parts = set.yara_partition->Sources();
     std::error_code ec;
     std::filesystem::create_directories(opts.partition_dump_dir, ec);
     for (size_t c = 0; c < parts.per_class.size(); ++c) {
@@ -76,7 +80,6 @@ void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
       if (!out) diag.Warning(opts.partition_dump_dir, "cannot write the partition dump");
     }
   }
-  set.yara_partition = YaraPartition::Build(parts, set.yara, diag);
 }
 
 }  // namespace

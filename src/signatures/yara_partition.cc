@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -12,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/fs.h"
 #include "signatures/yara_source.h"
 
 namespace harrier {
@@ -718,47 +723,219 @@ PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources) {
 
 namespace harrier {
 
-std::shared_ptr<const YaraPartition> YaraPartition::Build(const PartitionSources& src,
-                                                          std::shared_ptr<const YaraRules> fallback,
-                                                          Diagnostics& diag) {
-  auto p = std::make_shared<YaraPartition>();
-  p->plan_ = src.plan;
-  p->stats_ = src.stats;
-  std::map<std::string, uint32_t> by_text;  // identical sources share a set
-  std::vector<std::string> extra = fallback ? fallback->extra_externals() : std::vector<std::string>{};
-  for (size_t cls = 0; cls < src.per_class.size(); ++cls) {
-    std::string key;
-    for (const auto& s : src.per_class[cls]) key += s.name + '\0' + s.text + '\0';
-    auto it = by_text.find(key);
-    if (it != by_text.end()) {
-      p->set_of_class_.push_back(it->second);
-      continue;
-    }
-    auto rules = CompileYaraStrict(src.per_class[cls], extra);
-    if (!rules.ok()) {
-      diag.Info("yara", fmt::format("partitioned rule set {} not used ({}); its files get every rule",
-                                    src.plan.Label(cls), rules.status().ToString()));
-      ++p->stats_.sets_failed;
-      rules = fallback;
-    }
-    uint32_t idx = static_cast<uint32_t>(p->sets_.size());
-    p->sets_.push_back(std::move(*rules));
-    by_text.emplace(std::move(key), idx);
-    p->set_of_class_.push_back(idx);
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  std::string out;
+  for (char c : bytes) out += fmt::format("{:02x}", static_cast<uint8_t>(c));
+  return out;
+}
+
+bool Unhex(const std::string& hex, std::string* out) {
+  if (hex.size() % 2) return false;
+  out->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return false;
+    out->push_back(static_cast<char>(v));
   }
-  p->stats_.sets = p->sets_.size();
+  return true;
+}
+
+std::string MetaPath(const std::string& dir, const std::string& digest) {
+  return fmt::format("{}/part-{}-f{}.meta", dir, digest, kPartitionFormat);
+}
+std::string SetPath(const std::string& dir, const std::string& digest, size_t idx) {
+  return fmt::format("{}/part-{}-f{}-{}.yarc", dir, digest, kPartitionFormat, idx);
+}
+
+// Writes via a temporary name + rename so readers never see a torn file.
+template <typename WriteFn>
+bool AtomicWrite(const std::string& path, WriteFn write) {
+  std::string tmp = fmt::format("{}.tmp{}", path, platform::ProcessId());
+  if (!write(tmp)) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::remove(tmp.c_str());
+  return !ec;
+}
+
+// Keeps the partition files of the newest 4 digests (by .meta mtime).
+void PruneParts(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, std::string>> metas;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("part-", 0) == 0 && e.path().extension() == ".meta")
+      metas.emplace_back(fs::last_write_time(e.path(), ec), name.substr(0, name.size() - 5));
+  }
+  if (metas.size() <= 4) return;
+  std::sort(metas.begin(), metas.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> old;
+  for (size_t i = 4; i < metas.size(); ++i) old.push_back(metas[i].second);
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    for (const auto& o : old)
+      if (name.rfind(o, 0) == 0) fs::remove(e.path(), ec);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSource> sources,
+                                                           std::shared_ptr<const YaraRules> fallback,
+                                                           const Options& opts) {
+  auto p = std::make_shared<YaraPartition>();
+  p->sources_ = std::move(sources);
+  p->fallback_ = std::move(fallback);
+  p->opts_ = opts;
+  if (!opts.cache_dir.empty() && p->LoadMeta()) {
+    p->plan_from_cache_ = true;
+  } else {
+    const PartitionSources& a = p->Sources();
+    p->plan_ = a.plan;
+    p->stats_ = a.stats;
+    std::map<std::string, uint32_t> by_text;  // identical sources share a set
+    for (size_t cls = 0; cls < a.per_class.size(); ++cls) {
+      std::string key;
+      for (const auto& s : a.per_class[cls]) key += s.name + '\0' + s.text + '\0';
+      auto [it, inserted] = by_text.emplace(std::move(key), static_cast<uint32_t>(p->first_class_of_set_.size()));
+      if (inserted) p->first_class_of_set_.push_back(static_cast<uint32_t>(cls));
+      p->set_of_class_.push_back(it->second);
+    }
+    p->set_count_ = p->first_class_of_set_.size();
+    if (!opts.cache_dir.empty()) p->SaveMeta();
+  }
+  p->stats_.sets = p->set_count_;
+  p->slots_ = std::make_unique<Slot[]>(p->set_count_);
   return p;
 }
 
-std::shared_ptr<const YaraPartition> YaraPartition::FromParts(
-    PartitionPlan plan, std::vector<std::shared_ptr<const YaraRules>> sets,
-    std::vector<uint32_t> set_of_class, PartitionStats stats) {
-  auto p = std::make_shared<YaraPartition>();
-  p->plan_ = std::move(plan);
-  p->sets_ = std::move(sets);
-  p->set_of_class_ = std::move(set_of_class);
-  p->stats_ = std::move(stats);
-  return p;
+const PartitionSources& YaraPartition::Sources() const {
+  std::call_once(analysed_, [&] { analysis_ = PartitionYaraSources(sources_); });
+  return analysis_;
+}
+
+PartitionStats YaraPartition::stats() const {
+  PartitionStats s = stats_;
+  s.sets_failed = sets_failed_.load();
+  return s;
+}
+
+std::shared_ptr<const YaraRules> YaraPartition::Set(size_t idx) const {
+  Slot& slot = slots_[idx];
+  std::call_once(slot.once, [&] { slot.rules = Build(idx); });
+  return slot.rules;
+}
+
+std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
+  std::vector<std::string> extra = fallback_ ? fallback_->extra_externals() : std::vector<std::string>{};
+  if (!opts_.cache_dir.empty()) {
+    auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx), extra);
+    if (cached.ok()) return std::move(*cached);
+  }
+  const PartitionSources& a = Sources();
+  // The analysis is deterministic; a cached plan that does not agree with
+  // it (another Harrier wrote it?) is not trusted.
+  if (a.plan.magics != plan_.magics || a.plan.size_cuts != plan_.size_cuts ||
+      idx >= first_class_of_set_.size()) {
+    ++sets_failed_;
+    return fallback_;
+  }
+  auto rules = CompileYaraStrict(a.per_class[first_class_of_set_[idx]], extra);
+  if (!rules.ok()) {
+    ++sets_failed_;
+    return fallback_;
+  }
+  if (!opts_.cache_dir.empty()) {
+    AtomicWrite(SetPath(opts_.cache_dir, opts_.digest, idx),
+                [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
+  }
+  return std::move(*rules);
+}
+
+void YaraPartition::SaveMeta() const {
+  std::error_code ec;
+  std::filesystem::create_directories(opts_.cache_dir, ec);
+  AtomicWrite(MetaPath(opts_.cache_dir, opts_.digest), [&](const std::string& tmp) {
+    std::ofstream out(tmp);
+    out << "harrier-partition " << kPartitionFormat << "\n";
+    out << "magics";
+    for (const auto& m : plan_.magics) out << ' ' << Hex(m);
+    out << "\ncuts";
+    for (uint64_t c : plan_.size_cuts) out << ' ' << c;
+    out << "\nclasses";
+    for (uint32_t s : set_of_class_) out << ' ' << s;
+    out << "\nfirsts";
+    for (uint32_t c : first_class_of_set_) out << ' ' << c;
+    out << "\nrules";
+    for (uint64_t r : stats_.rules_per_class) out << ' ' << r;
+    out << "\npe";
+    for (bool b : stats_.pe_per_class) out << ' ' << (b ? 1 : 0);
+    out << "\nstats " << stats_.files << ' ' << stats_.files_unsplit << ' ' << stats_.rules << ' '
+        << stats_.leaves_magic << ' ' << stats_.leaves_size << ' ' << stats_.leaves_pe << ' '
+        << stats_.leaves_ref << ' ' << stats_.probe_leaves << "\nend\n";
+    return static_cast<bool>(out);
+  });
+  PruneParts(opts_.cache_dir);
+}
+
+bool YaraPartition::LoadMeta() {
+  std::ifstream in(MetaPath(opts_.cache_dir, opts_.digest));
+  if (!in) return false;
+  std::string line;
+  if (!std::getline(in, line) || line != fmt::format("harrier-partition {}", kPartitionFormat))
+    return false;
+  bool end = false;
+  PartitionPlan plan;
+  std::vector<uint32_t> classes, firsts;
+  PartitionStats st;
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string key;
+    ls >> key;
+    if (key == "magics") {
+      std::string h, m;
+      while (ls >> h) {
+        if (!Unhex(h, &m)) return false;
+        plan.magics.push_back(m);
+      }
+    } else if (key == "cuts") {
+      uint64_t v;
+      while (ls >> v) plan.size_cuts.push_back(v);
+    } else if (key == "classes" || key == "firsts") {
+      uint32_t v;
+      auto& dst = key == "classes" ? classes : firsts;
+      while (ls >> v) dst.push_back(v);
+    } else if (key == "rules") {
+      uint64_t v;
+      while (ls >> v) st.rules_per_class.push_back(v);
+    } else if (key == "pe") {
+      int v;
+      while (ls >> v) st.pe_per_class.push_back(v != 0);
+    } else if (key == "stats") {
+      ls >> st.files >> st.files_unsplit >> st.rules >> st.leaves_magic >> st.leaves_size >>
+          st.leaves_pe >> st.leaves_ref >> st.probe_leaves;
+    } else if (key == "end") {
+      end = true;
+    }
+  }
+  if (!end || classes.size() != plan.classes() || firsts.empty()) return false;
+  for (uint32_t c : classes)
+    if (c >= firsts.size()) return false;
+  for (uint32_t f : firsts)
+    if (f >= classes.size()) return false;
+  plan_ = std::move(plan);
+  set_of_class_ = std::move(classes);
+  first_class_of_set_ = std::move(firsts);
+  set_count_ = first_class_of_set_.size();
+  stats_ = std::move(st);
+  return true;
 }
 
 }  // namespace harrier

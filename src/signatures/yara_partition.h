@@ -41,7 +41,9 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -91,36 +93,69 @@ struct PartitionSources {
 // reference set), with the same namespaces.
 PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources);
 
-// Compiled partitioned sets. set_of_class[c] indexes `sets`; classes with
-// identical sources share one compiled set.
+// The partitioned sets of one signature set. Sets are compiled (or loaded
+// from the compiled-rules cache) on first use, so a scan pays only for the
+// classes its files fall into: startup reads one small plan file when the
+// cache is warm, and memory holds only the sets in use.
+//
+// Cache layout (in the compiled-rules cache folder, keyed by the signature
+// digest and kPartitionFormat): part-<digest>.meta (plan, class -> set map,
+// statistics) and part-<digest>-<set>.yarc, each written to a temporary
+// name and renamed. A missing or unreadable set file is compiled again.
+// Thread-safety: Set() may be called from any thread; everything else is
+// immutable after Create.
 class YaraPartition {
  public:
+  struct Options {
+    std::string cache_dir;  // empty: no cache
+    std::string digest;     // signature digest (cache key)
+  };
+  // Uses the cached plan when there is one, else analyses `sources` now.
+  // `fallback` (the unpartitioned rules) serves any set that fails to
+  // compile, and gives the extra externals to define.
+  static std::shared_ptr<const YaraPartition> Create(std::vector<YaraSource> sources,
+                                                     std::shared_ptr<const YaraRules> fallback,
+                                                     const Options& opts);
+
   const PartitionPlan& plan() const { return plan_; }
-  const YaraRules& set_for(std::span<const uint8_t> data) const {
-    return *sets_[set_of_class_[plan_.ClassOf(data)]];
-  }
+  size_t set_count() const { return set_count_; }
+  const std::vector<uint32_t>& set_of_class() const { return set_of_class_; }
   size_t set_index_for(std::span<const uint8_t> data) const {
     return set_of_class_[plan_.ClassOf(data)];
   }
-  const std::vector<std::shared_ptr<const YaraRules>>& sets() const { return sets_; }
-  const std::vector<uint32_t>& set_of_class() const { return set_of_class_; }
-  const PartitionStats& stats() const { return stats_; }
-
-  // Compiles the sets. A set that does not compile is replaced by
-  // `fallback` (the unpartitioned rules) with an Info diagnostic.
-  static std::shared_ptr<const YaraPartition> Build(const PartitionSources& src,
-                                                    std::shared_ptr<const YaraRules> fallback,
-                                                    Diagnostics& diag);
-  // Reassembles a partition from saved parts (compiled-rules cache).
-  static std::shared_ptr<const YaraPartition> FromParts(
-      PartitionPlan plan, std::vector<std::shared_ptr<const YaraRules>> sets,
-      std::vector<uint32_t> set_of_class, PartitionStats stats);
+  // The rules of set `idx`, compiled or loaded on first use.
+  std::shared_ptr<const YaraRules> Set(size_t idx) const;
+  // Statistics; sets_failed counts the sets replaced by the fallback so far.
+  PartitionStats stats() const;
+  bool plan_from_cache() const { return plan_from_cache_; }
+  // The analysis result (runs it if the plan came from the cache).
+  const PartitionSources& Sources() const;
 
  private:
+  struct Slot {
+    std::once_flag once;
+    std::shared_ptr<const YaraRules> rules;
+  };
+  std::shared_ptr<const YaraRules> Build(size_t idx) const;
+  void SaveMeta() const;
+  bool LoadMeta();
+
+  std::vector<YaraSource> sources_;
+  std::shared_ptr<const YaraRules> fallback_;
+  Options opts_;
   PartitionPlan plan_;
-  std::vector<std::shared_ptr<const YaraRules>> sets_;
+  size_t set_count_ = 0;
   std::vector<uint32_t> set_of_class_;
+  std::vector<uint32_t> first_class_of_set_;
   PartitionStats stats_;
+  bool plan_from_cache_ = false;
+  mutable std::once_flag analysed_;
+  mutable PartitionSources analysis_;
+  mutable std::unique_ptr<Slot[]> slots_;
+  mutable std::atomic<uint64_t> sets_failed_{0};
 };
+
+// Version of the partitioning; part of the cache key.
+inline constexpr int kPartitionFormat = 1;
 
 }  // namespace harrier
