@@ -25,7 +25,8 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
   if (sigs && sigs->yara) {
     YaraLimits limits = config.yara;
     if (config.yara_reference) limits.fast_mode = false;
-    auto y = YaraScanner::Create(sigs->yara, limits);
+    auto y = YaraScanner::Create(sigs->yara, limits,
+                                 std::shared_ptr<const std::vector<C2Ioc>>(sigs, &sigs->c2));
     if (!y.ok()) return y.status();
     fs->yara_ = std::move(*y);
   }
