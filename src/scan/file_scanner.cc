@@ -29,7 +29,7 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
       fs->partition_ = sigs->yara_partition.get();
       fs->part_scanners_.resize(fs->partition_->set_count());
     } else {
-      auto y = YaraScanner::Create(sigs->yara, limits);
+      auto y = YaraScanner::Create(sigs->yara, limits, fs->C2List());
       if (!y.ok()) return y.status();
       fs->yara_ = std::move(*y);
     }
@@ -47,7 +47,7 @@ Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
   auto& slot = part_scanners_[idx];
   if (!slot) {  // created on first use: most scans touch a few classes
     YaraLimits limits = config_.yara;
-    auto y = YaraScanner::Create(partition_->Set(idx), limits);
+    auto y = YaraScanner::Create(partition_->Set(idx), limits, C2List());
     if (!y.ok()) return y.status();
     slot = std::move(*y);
   }

@@ -70,6 +70,11 @@ class FileScanner {
   // The scanner for this file's class (partitioned sets) or the one
   // scanner of the whole rule set (--yara-reference, or no partition).
   Result<YaraScanner*> ScannerFor(std::span<const uint8_t> data);
+  // The C2 indicators behind the generated harrier_c2 rules (shares ownership
+  // of the signature set).
+  std::shared_ptr<const std::vector<C2Ioc>> C2List() const {
+    return std::shared_ptr<const std::vector<C2Ioc>>(sigs_, &sigs_->c2);
+  }
   std::unique_ptr<YaraScanner> yara_;
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index

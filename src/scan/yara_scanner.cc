@@ -2,10 +2,13 @@
 
 #include <yara.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "signatures/signature_set.h"
 
 namespace harrier {
 namespace {
@@ -14,6 +17,8 @@ struct ScanCtx {
   std::vector<Reason>* out;
   std::vector<std::string>* ids;
   const YaraLimits* limits;
+  const std::vector<C2Ioc>* c2;                    // may be null
+  std::vector<std::pair<size_t, Reason>>* c2_out;  // index in *c2, reason
 };
 
 int ParseScore(const YR_META* meta, int fallback) {
@@ -27,7 +32,65 @@ int ParseScore(const YR_META* meta, int fallback) {
   return fallback;
 }
 
+// Appends the string's hits (up to limits.max_strings in *hits); returns
+// whether the string matched at all, whatever the limit.
+bool AddHits(YR_SCAN_CONTEXT* context, const YR_STRING* string, std::string_view identifier,
+             const YaraLimits& limits, std::vector<StringHit>* hits) {
+  bool matched = false;
+  const YR_MATCH* match;
+  yr_string_matches_foreach(context, string, match) {
+    matched = true;
+    if (hits->size() >= limits.max_strings) break;
+    StringHit h;
+    h.identifier = identifier;
+    h.offset = static_cast<uint64_t>(match->base + match->offset);
+    size_t n = std::min<size_t>(static_cast<size_t>(match->data_length), limits.max_hit_bytes);
+    h.data.assign(reinterpret_cast<const char*>(match->data), n);
+    hits->push_back(std::move(h));
+  }
+  return matched;
+}
+
+// A generated C2 rule (C2RulesSource): one reason per matched string $c<i>,
+// as one rule per indicator gave before indicators were packed (string
+// identifier "$ioc", limits per indicator). Returns false when the rule is
+// not in that layout (e.g. no indicator list), for the generic path.
+bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) {
+  if (!ctx->c2 || !rule->ns || !rule->ns->name || kC2Namespace != rule->ns->name) return false;
+  int score = kDefaultYaraScore;
+  bool is_c2 = false;
+  const YR_META* meta;
+  yr_rule_metas_foreach(rule, meta) {
+    if (meta->identifier == nullptr) continue;
+    std::string_view id = meta->identifier;
+    if (id == "score") score = ParseScore(meta, score);
+    else if (id == "harrier_type" && meta->type == META_TYPE_STRING && meta->string)
+      is_c2 = std::string_view(meta->string) == "c2";
+  }
+  if (!is_c2) return false;
+  const YR_STRING* string;
+  yr_rule_strings_foreach(rule, string) {
+    if (!string->identifier || !C2IndexOfStringId(string->identifier)) return false;
+    if (*C2IndexOfStringId(string->identifier) >= ctx->c2->size()) return false;
+  }
+  yr_rule_strings_foreach(rule, string) {
+    Reason r;
+    if (!AddHits(context, string, "$ioc", *ctx->limits, &r.strings)) continue;
+    size_t i = *C2IndexOfStringId(string->identifier);
+    const C2Ioc& ioc = (*ctx->c2)[i];
+    r.type = "c2";
+    r.name = ioc.indicator;
+    r.score = score;
+    r.description = ioc.description;
+    r.source = ioc.source;
+    ctx->c2_out->emplace_back(i, std::move(r));
+  }
+  ctx->ids->push_back(fmt::format("{}:{}", rule->ns->name, rule->identifier));
+  return true;
+}
+
 void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) {
+  if (CollectC2Reasons(context, rule, ctx)) return;
   Reason r;
   r.type = "yara";
   r.name = rule->identifier;
@@ -49,16 +112,8 @@ void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) 
   }
   const YR_STRING* string;
   yr_rule_strings_foreach(rule, string) {
-    const YR_MATCH* match;
-    yr_string_matches_foreach(context, string, match) {
-      if (r.strings.size() >= ctx->limits->max_strings) break;
-      StringHit h;
-      h.identifier = string->identifier ? string->identifier : "";
-      h.offset = static_cast<uint64_t>(match->base + match->offset);
-      size_t n = std::min<size_t>(static_cast<size_t>(match->data_length), ctx->limits->max_hit_bytes);
-      h.data.assign(reinterpret_cast<const char*>(match->data), n);
-      r.strings.push_back(std::move(h));
-    }
+    AddHits(context, string, string->identifier ? string->identifier : "", *ctx->limits,
+            &r.strings);
   }
   ctx->ids->push_back(fmt::format("{}:{}", r.source, rule->identifier));
   ctx->out->push_back(std::move(r));
@@ -74,15 +129,17 @@ int Callback(YR_SCAN_CONTEXT* context, int message, void* message_data, void* us
 
 }  // namespace
 
-YaraScanner::YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCANNER* s, YaraLimits limits)
-    : rules_(std::move(rules)), scanner_(s), limits_(limits) {}
+YaraScanner::YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCANNER* s, YaraLimits limits,
+                         std::shared_ptr<const std::vector<C2Ioc>> c2)
+    : rules_(std::move(rules)), scanner_(s), limits_(limits), c2_(std::move(c2)) {}
 
 YaraScanner::~YaraScanner() {
   if (scanner_) yr_scanner_destroy(scanner_);
 }
 
-Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(std::shared_ptr<const YaraRules> rules,
-                                                         const YaraLimits& limits) {
+Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(
+    std::shared_ptr<const YaraRules> rules, const YaraLimits& limits,
+    std::shared_ptr<const std::vector<C2Ioc>> c2) {
   YR_SCANNER* s = nullptr;
   if (!rules || yr_scanner_create(rules->get(), &s) != ERROR_SUCCESS)
     return Status::ResourceExhausted("yr_scanner_create failed");
@@ -91,7 +148,7 @@ Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(std::shared_ptr<const Y
   // not-matching calls).
   yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING |
                               (limits.fast_mode ? SCAN_FLAGS_FAST_MODE : 0));
-  return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits));
+  return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits, std::move(c2)));
 }
 
 Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
@@ -104,9 +161,16 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
   yr_scanner_define_string_variable(scanner_, "owner", ext.owner.c_str());
   yr_scanner_define_string_variable(scanner_, "md5", ext.md5.c_str());
   yr_scanner_define_integer_variable(scanner_, "filemode", ext.filemode);
-  ScanCtx ctx{out, &last_ids_, &limits_};
+  c2_reasons_.clear();
+  ScanCtx ctx{out, &last_ids_, &limits_, c2_.get(), &c2_reasons_};
   yr_scanner_set_callback(scanner_, Callback, &ctx);
   int rc = yr_scanner_scan_mem(scanner_, data.data(), data.size());
+  // Generated C2 rules are compiled last and their reasons were in indicator
+  // order when each indicator had its own rule; keep that order.
+  std::stable_sort(c2_reasons_.begin(), c2_reasons_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [i, r] : c2_reasons_) out->push_back(std::move(r));
+  c2_reasons_.clear();
   switch (rc) {
     case ERROR_SUCCESS: return Status::Ok();
     case ERROR_SCAN_TIMEOUT: return Status::Timeout("YARA scan timed out");

@@ -10,6 +10,7 @@
 
 #include "core/finding.h"
 #include "core/status.h"
+#include "signatures/ioc.h"
 #include "signatures/yara_rules.h"
 
 struct YR_SCAN_CONTEXT;
@@ -36,28 +37,41 @@ struct YaraLimits {
 
 class YaraScanner {
  public:
-  static Result<std::unique_ptr<YaraScanner>> Create(std::shared_ptr<const YaraRules> rules,
-                                                     const YaraLimits& limits);
+  // `c2` is the indicator list the generated C2 rules (namespace
+  // kC2Namespace, signature_set.h) were built from, e.g. an aliasing pointer
+  // to SignatureSet::c2; null when `rules` has no generated C2 rules.
+  static Result<std::unique_ptr<YaraScanner>> Create(
+      std::shared_ptr<const YaraRules> rules, const YaraLimits& limits,
+      std::shared_ptr<const std::vector<C2Ioc>> c2 = nullptr);
   ~YaraScanner();
 
-  // Appends one Reason per matching rule: type "yara" (or "c2" for the
-  // generated C2 rules), score from meta `score` (default 75), description,
-  // matched strings with offsets. Returns Timeout when the per-file timeout
-  // hit (reasons found so far are kept) and other errors as Status.
+  // Appends one Reason per matching rule: type "yara", score from meta
+  // `score` (default 75), description, matched strings with offsets.
+  // A matching generated C2 rule instead gives one Reason per matched string
+  // $c<i>: type "c2", name, description and source of c2[i], the rule's
+  // score, the hits of that string (reported with identifier "$ioc"). C2
+  // reasons come after all others, ordered by indicator index. Returns
+  // Timeout when the per-file timeout hit (reasons found so far are kept)
+  // and other errors as Status.
   Status Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
               std::vector<Reason>* out);
 
   // Rule identifiers that matched in the last Scan (namespace:rule), for
-  // differential tests against the yara CLI.
+  // differential tests against the yara CLI. A generated C2 rule appears
+  // once however many of its indicators matched.
   const std::vector<std::string>& last_rule_ids() const { return last_ids_; }
   void ClearLastRuleIds() { last_ids_.clear(); }
 
  private:
-  YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits);
+  YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits,
+              std::shared_ptr<const std::vector<C2Ioc>> c2);
   std::shared_ptr<const YaraRules> rules_;
   YR_SCAN_CONTEXT* scanner_;
   YaraLimits limits_;
+  std::shared_ptr<const std::vector<C2Ioc>> c2_;
   std::vector<std::string> last_ids_;
+  // C2 reasons of the current Scan, keyed by indicator index (reused).
+  std::vector<std::pair<size_t, Reason>> c2_reasons_;
 };
 
 constexpr int kDefaultYaraScore = 75;

@@ -82,6 +82,17 @@ void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
   }
 }
 
+// The generated C2 rules (namespace kC2Namespace) in a compiled set; they are
+// not counted as YARA rules in the stats.
+uint64_t CountC2Rules(const YaraRules& rules) {
+  uint64_t n = 0;
+  const YR_RULE* rule;
+  yr_rules_foreach(rules.get(), rule) {
+    if (rule->ns && rule->ns->name && kC2Namespace == rule->ns->name) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 
@@ -226,15 +237,22 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->stats.filename_iocs = set->filenames.size();
   }
 
+  // The generated C2 rules are part of the key: a cached rule set must have
+  // been generated from the same indicators in the same layout, since the
+  // scanner maps its strings back to set->c2 by index.
+  if (!set->c2.empty()) {
+    C2Rules gen = C2RulesSource(set->c2);
+    digest.Add(gen.source);
+    yara_sources.push_back({std::string(kC2Namespace), std::move(gen.source)});
+  }
   set->stats.digest = digest.Hex();
-  if (!set->c2.empty()) yara_sources.push_back({"harrier_c2", C2RulesSource(set->c2)});
   // Compiled-rules cache (rules_cache.h): a hit skips compilation.
   if (!yara_sources.empty() && !opts.rules_cache_dir.empty()) {
     auto cached = LoadCachedRules(opts.rules_cache_dir, set->stats.digest);
     if (cached.ok()) {
       set->yara = std::move(cached->rules);
       set->stats.yara_files = cached->yara_files;
-      set->stats.yara_rules = set->yara->rule_count() - set->c2.size();
+      set->stats.yara_rules = set->yara->rule_count() - CountC2Rules(*set->yara);
       set->stats.rules_from_cache = true;
       for (const auto& e : set->yara->extra_externals())
         diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
@@ -253,7 +271,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->yara = std::move(*rules);
     set->stats.yara_files = ys.files - c2_sources;
     set->stats.yara_files_failed += ys.files_failed;
-    set->stats.yara_rules = set->yara->rule_count() - set->c2.size();
+    set->stats.yara_rules = set->yara->rule_count() - CountC2Rules(*set->yara);
     if (!opts.rules_cache_dir.empty() && ys.files_failed == 0) {
       Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, *set->yara,
                                  set->stats.yara_files);

@@ -1,5 +1,9 @@
 #include "signatures/signature_set.h"
 
+#include <algorithm>
+#include <charconv>
+#include <map>
+
 #include <fmt/format.h>
 
 namespace harrier {
@@ -20,19 +24,35 @@ std::string YaraEscape(std::string_view s) {
 }
 }  // namespace
 
-std::string C2RulesSource(const std::vector<C2Ioc>& c2) {
-  std::string src;
-  for (size_t i = 0; i < c2.size(); ++i) {
-    const C2Ioc& ioc = c2[i];
-    src += fmt::format(
-        "rule c2_{} {{\n  meta:\n    harrier_type = \"c2\"\n    indicator = \"{}\"\n"
-        "    description = \"{}\"\n    score = {}\n    source = \"{}\"\n"
-        "  strings:\n    $ioc = \"{}\" ascii wide nocase fullword\n"
-        "  condition:\n    $ioc\n}}\n",
-        i, YaraEscape(ioc.indicator), YaraEscape(ioc.description), ioc.score,
-        YaraEscape(ioc.source), YaraEscape(ioc.indicator));
+C2Rules C2RulesSource(const std::vector<C2Ioc>& c2) {
+  std::map<int, std::vector<size_t>> by_score;  // score -> indicator indices, ascending
+  for (size_t i = 0; i < c2.size(); ++i) by_score[c2[i].score].push_back(i);
+  C2Rules out;
+  for (const auto& [score, indices] : by_score) {
+    for (size_t first = 0; first < indices.size(); first += kC2MaxStringsPerRule) {
+      size_t last = std::min(indices.size(), first + kC2MaxStringsPerRule);
+      out.source += fmt::format(
+          "rule c2_{} {{\n  meta:\n    harrier_type = \"c2\"\n    score = {}\n  strings:\n",
+          out.rules, score);
+      for (size_t k = first; k < last; ++k) {
+        out.source += fmt::format("    $c{} = \"{}\" ascii wide nocase fullword\n", indices[k],
+                                  YaraEscape(c2[indices[k]].indicator));
+      }
+      out.source += "  condition:\n    any of them\n}\n";
+      ++out.rules;
+    }
   }
-  return src;
+  return out;
+}
+
+std::optional<size_t> C2IndexOfStringId(std::string_view identifier) {
+  if (identifier.size() < 3 || identifier.substr(0, 2) != "$c") return std::nullopt;
+  size_t i = 0;
+  const char* b = identifier.data() + 2;
+  const char* e = identifier.data() + identifier.size();
+  auto [p, ec] = std::from_chars(b, e, i);
+  if (ec != std::errc() || p != e) return std::nullopt;
+  return i;
 }
 
 }  // namespace harrier

@@ -2,7 +2,9 @@
 // read-only (const) by all scan workers.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,7 +26,7 @@ struct SignatureSet {
   // Known-good digests: a file with one of these gets no findings at all.
   std::unordered_set<std::string> fp_hashes;
   PathMatcher filenames;
-  std::vector<C2Ioc> c2;                        // also compiled into `yara`
+  std::vector<C2Ioc> c2;                        // also compiled into `yara` (C2RulesSource)
   std::shared_ptr<const YaraRules> yara;        // may be null (no rules)
   // The fast path: one rule set per file class; null when not built (then
   // `yara` is used for every file).
@@ -36,10 +38,30 @@ struct SignatureSet {
   const std::vector<HashIoc>* FindHash(std::string_view hex) const;
 };
 
-// Builds the YARA source of the C2 indicators: one rule per indicator, in
-// namespace "harrier_c2", with meta harrier_type = "c2" so the scanner
-// reports it as a C2 reason (name = the indicator). Each indicator is
-// searched as ascii and wide text, case-insensitively, as a full word.
-std::string C2RulesSource(const std::vector<C2Ioc>& c2);
+// The generated C2 rules: the namespace they are compiled in and the most
+// strings one generated rule holds.
+inline constexpr std::string_view kC2Namespace = "harrier_c2";
+inline constexpr size_t kC2MaxStringsPerRule = 1000;
+
+struct C2Rules {
+  std::string source;   // YARA source, compiled in namespace kC2Namespace
+  uint64_t rules = 0;   // number of rules in `source`
+};
+
+// Builds the YARA source of the C2 indicators. libyara evaluates every
+// rule's condition on every file, so indicators are packed into few rules:
+// one rule per score (ascending), split into rules of at most
+// kC2MaxStringsPerRule strings. Each rule carries meta harrier_type = "c2"
+// and score = the group's score, and one string per indicator named
+// `$c<i>`, where i is the indicator's index in `c2`; its condition is
+// `any of them`. Each indicator is searched as ascii and wide text,
+// case-insensitively, as a full word. The scanner (scan/yara_scanner.h) maps
+// every matched `$c<i>` back to c2[i] and reports one "c2" reason per
+// indicator, so `c2` must be the vector the source was generated from.
+C2Rules C2RulesSource(const std::vector<C2Ioc>& c2);
+
+// The index i of a generated string identifier "$c<i>"; nullopt for any
+// other identifier.
+std::optional<size_t> C2IndexOfStringId(std::string_view identifier);
 
 }  // namespace harrier

@@ -104,6 +104,29 @@ TEST(LoadSignatures, DigestCoversNativeCheckData) {
   EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
 }
 
+// The C2 indicators are compiled into few generated rules (namespace
+// harrier_c2, one per score, at most kC2MaxStringsPerRule strings each);
+// those rules are not counted as YARA rules, compiled or from the cache.
+TEST(LoadSignatures, GeneratedC2RulesAreNotCountedAsYaraRules) {
+  TempDir cache, t;
+  t.Write("yara/r.yar", "rule only_rule { condition: false }\n");
+  std::string c2;
+  for (int i = 0; i < 2500; ++i) c2 += "host" + std::to_string(i) + ".example.net\n";
+  c2 += "other.example.net;60\n";
+  t.Write("iocs/c2-iocs.txt", c2);
+  for (bool from_cache : {false, true}) {
+    Diagnostics d;
+    auto s = LoadSignatures({.folders = {t.path()}, .rules_cache_dir = cache.path()}, d);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ((*s)->stats.rules_from_cache, from_cache);
+    EXPECT_EQ((*s)->stats.yara_files, 1u);
+    EXPECT_EQ((*s)->stats.yara_rules, 1u);
+    EXPECT_EQ((*s)->stats.c2_iocs, 2501u);
+    EXPECT_EQ((*s)->yara->rule_count(), 1u + 3u + 1u);  // score 75: 3 rules, score 60: 1
+    EXPECT_EQ(d.error_count(), 0u);
+  }
+}
+
 // Regression: compiled rules keep each file's absolute path as namespace
 // (the reason's source), so a copy of the same rules in another folder must
 // not hit the compiled-rules cache entry of the first one.
@@ -166,6 +189,9 @@ TEST_F(SignatureBase, LoadsEverythingWithoutErrors) {
   EXPECT_EQ(st.hash_iocs, 3224u);
   EXPECT_EQ(st.filename_iocs, 3828u);
   EXPECT_EQ(st.c2_iocs, 1844u);
+  // The C2 indicators take 3 generated rules: score 75 (1,838, split in two)
+  // and score 65 (6).
+  EXPECT_EQ((*sigs_)->yara->rule_count(), 5883u + 3u);
   EXPECT_EQ(st.fp_hashes, 0u);
   EXPECT_EQ(st.ioc_lines_failed, 0u);
   EXPECT_EQ(diag_->error_count(), 0u);
