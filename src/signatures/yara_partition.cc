@@ -24,8 +24,6 @@ namespace {
 
 constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
 constexpr int kMaxDepth = 64;      // deeper parentheses: the subtree is a leaf
-constexpr size_t kMaxMagics = 6;   // type classes besides "other"
-constexpr size_t kMinMagicRules = 8;
 
 enum class Tri : uint8_t { kFalse, kTrue, kMaybe };
 
@@ -516,7 +514,7 @@ std::vector<bool> Probe(const std::vector<std::string>& texts) {
   return is_true;
 }
 
-PartitionPlan ChoosePlan(const std::vector<FileInfo>& files) {
+PartitionPlan ChoosePlan(const std::vector<FileInfo>& files, const PartitionOptions& opts) {
   // Magic gates at offset 0 that are top-level conjuncts, by rules gated.
   std::map<std::string, uint64_t> magic_rules;
   std::map<uint64_t, uint64_t> size_rules;  // exclusive upper bound -> rules
@@ -541,22 +539,25 @@ PartitionPlan ChoosePlan(const std::vector<FileInfo>& files) {
   for (const auto& [m, c] : magic_rules) by_count.emplace_back(c, m);
   std::sort(by_count.rbegin(), by_count.rend());
   for (const auto& [c, m] : by_count) {
-    if (c < kMinMagicRules || plan.magics.size() >= kMaxMagics) break;
+    if (c < opts.min_magic_rules || plan.magics.size() >= opts.max_magics) break;
     bool clash = false;  // keep the table prefix-free
     for (const auto& have : plan.magics)
       clash |= have.compare(0, m.size(), m) == 0 || m.compare(0, have.size(), have) == 0;
     if (!clash) plan.magics.push_back(m);
   }
-  // Size cuts: the upper bounds that gate the most rules, at most 4, each
-  // at least 4x the previous (fewer, distinct buckets).
+  // Size cuts: the upper bounds that gate the most rules (at least
+  // min_cut_rules), at most max_cuts, at least 1.5x apart. Sets are built
+  // lazily, so unused buckets cost nothing; each bucket boundary moves the
+  // rules gated below it out of the sets for larger files, which is where
+  // the content-scanning time goes.
   std::vector<std::pair<uint64_t, uint64_t>> sizes;
   for (const auto& [v, c] : size_rules) sizes.emplace_back(c, v);
   std::sort(sizes.rbegin(), sizes.rend());
   std::vector<uint64_t> cuts;
   for (const auto& [c, v] : sizes) {
-    if (cuts.size() >= 4) break;
+    if (cuts.size() >= opts.max_cuts || c < opts.min_cut_rules) break;
     bool near = false;
-    for (uint64_t have : cuts) near |= v < have * 4 && have < v * 4;
+    for (uint64_t have : cuts) near |= v * 2 < have * 3 && have * 2 < v * 3;
     if (!near) cuts.push_back(v);
   }
   std::sort(cuts.begin(), cuts.end());
@@ -598,7 +599,8 @@ std::string PartitionPlan::Label(size_t cls) const {
   return s.empty() ? t : t + "/" + s;
 }
 
-PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources) {
+PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources,
+                                      const PartitionOptions& opts) {
   PartitionSources out;
   PartitionStats& st = out.stats;
   std::vector<FileInfo> files(sources.size());
@@ -623,7 +625,7 @@ PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources) {
   }
   st.probe_leaves = probes.size();
   std::vector<bool> probe_true = Probe(probes);
-  out.plan = ChoosePlan(files);
+  out.plan = ChoosePlan(files, opts);
   const PartitionPlan& plan = out.plan;
   out.per_class.resize(plan.classes());
   st.rules_per_class.assign(plan.classes(), 0);

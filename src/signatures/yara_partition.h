@@ -88,10 +88,19 @@ struct PartitionSources {
   PartitionStats stats;
 };
 
+// Limits of the plan (defaults documented in docs/performance.md).
+struct PartitionOptions {
+  size_t max_magics = 4;          // type classes besides "other"
+  size_t min_magic_rules = 50;    // a header magic must gate this many rules
+  size_t max_cuts = 8;            // size buckets - 1
+  uint64_t min_cut_rules = 20;    // a `filesize <` bound must gate this many
+};
+
 // Chooses the plan from the gates found in `sources` and builds each
 // class's sources. `sources` are the files that compiled together (the
 // reference set), with the same namespaces.
-PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources);
+PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources,
+                                      const PartitionOptions& opts = {});
 
 // The partitioned sets of one signature set. Sets are compiled (or loaded
 // from the compiled-rules cache) on first use, so a scan pays only for the

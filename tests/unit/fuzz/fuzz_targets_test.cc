@@ -96,5 +96,36 @@ TEST(FuzzTargets, JsonlSeeds) {
   RunWithMutations(HarrierFuzz_jsonl, s);
 }
 
+// Rule files for the partitioner's differential oracle: gates of every kind
+// the partitioner decides (magic, size, pe-only, rule references, globals),
+// and the lexical traps of the splitter (comments, regexes, hex strings).
+TEST(FuzzTargets, YaraPartitionSeeds) {
+  for (const std::string s : {
+           std::string(R"(import "pe"
+import "math"
+global rule g { condition: filesize > 0 }
+private rule mz { condition: uint16(0) == 0x5a4d }
+rule a { strings: $a = "MZ" $b = { 4D 5A [2-4] ( 90 | 00 ) } condition: mz and ($a or $b) and filesize < 100 }
+rule b { strings: $s = /a\/b{1,3}/ nocase condition: $s or pe.imphash() == "x" }
+rule c { condition: not pe.is_pe and filesize <= 3 }
+rule d { strings: $x = "and or rule { }" condition: $x at pe.entry_point or uint32be(0) == 0x7f454c46 }
+rule e { condition: 0x464c457f == uint32(0) and not b and math.entropy(0, filesize) >= 0 }
+rule f { strings: $m = "#!" condition: (uint16(0) == 0x2123 or filesize > 1KB) and #m > 0 }
+rule h { condition: uint16(0) == 0x4d4d or filesize == 7 }
+)"),
+           std::string(R"(import "pe"
+rule r1 : tag1 tag2 { meta: note = "condition: x }" strings: $a = "A" // } comment
+ condition: /* and */ $a and (filesize < 10 or filesize >= 20) }
+rule r2 { condition: r1 or uint8(0) == 0x4d and uint8(1) == 0x5a }
+global rule g2 { condition: uint16(0) != 0x5a4d }
+rule r3 { condition: for any i in (0..pe.number_of_sections) : (true) }
+rule r4 { condition: filesize >= 99 }
+rule r5 { strings: $q = "A" condition: $q and filesize < 100 }
+)")}) {
+    MaybeWriteSeed("yara_partition", s);
+    RunWithMutations(HarrierFuzz_yara_partition, s);
+  }
+}
+
 }  // namespace
 }  // namespace harrier::testing

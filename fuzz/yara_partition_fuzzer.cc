@@ -1,0 +1,90 @@
+// YARA rule splitting and partitioning (src/signatures/yara_source.cc,
+// yara_partition.cc) with a differential oracle: for rule text that libyara
+// compiles, every class's rewritten set must compile and give exactly the
+// rules the whole set gives, on sample files of every class (headers MZ,
+// ELF, other; sizes around every size cut; content = the rule text itself so
+// that its strings occur). Any difference aborts.
+#include <yara.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_target.h"
+#include "signatures/yara_partition.h"
+#include "signatures/yara_rules.h"
+#include "signatures/yara_source.h"
+
+namespace {
+
+using harrier::YaraRules;
+using harrier::YaraSource;
+
+int Collect(YR_SCAN_CONTEXT*, int msg, void* data, void* user) {
+  if (msg == CALLBACK_MSG_RULE_MATCHING) {
+    auto* ids = static_cast<std::vector<std::string>*>(user);
+    auto* rule = static_cast<const YR_RULE*>(data);
+    ids->push_back(std::string(rule->ns->name) + ":" + rule->identifier);
+  }
+  return CALLBACK_CONTINUE;
+}
+
+std::vector<std::string> Matches(const YaraRules& rules, const std::string& buf) {
+  std::vector<std::string> ids;
+  YR_SCANNER* s = nullptr;
+  if (yr_scanner_create(rules.get(), &s) != ERROR_SUCCESS) abort();
+  for (const auto& e : rules.extra_externals()) yr_scanner_define_string_variable(s, e.c_str(), "");
+  yr_scanner_set_callback(s, Collect, &ids);
+  yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING);
+  yr_scanner_scan_mem(s, reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
+  yr_scanner_destroy(s);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+HARRIER_FUZZ_TARGET(yara_partition)(const uint8_t* data, size_t size) {
+  using namespace harrier;
+  if (size > 16384) return 0;
+  std::string text(reinterpret_cast<const char*>(data), size);
+  (void)SplitYara(text);  // must not crash on anything
+  if (text.find('\0') != std::string::npos) return 0;
+  std::vector<YaraSource> sources = {{"fuzz", text}};
+  auto whole = CompileYaraStrict(sources, {});
+  if (!whole.ok()) return 0;
+  PartitionOptions o;
+  o.min_magic_rules = 1;
+  o.min_cut_rules = 1;
+  PartitionSources parts = PartitionYaraSources(sources, o);
+
+  std::vector<std::string> headers = {"", "MZ", "MM", std::string("\x7f" "ELF", 4), "\x7f" "E", "PK\x03\x04", "#!"};
+  for (const auto& m : parts.plan.magics) headers.push_back(m);
+  std::vector<std::string> samples = {"", "M", "MZ", text};
+  for (const auto& h : headers) {
+    samples.push_back(h + text);
+    for (uint64_t cut : parts.plan.size_cuts) {
+      if (cut > (1u << 20)) continue;
+      for (uint64_t n : {cut - 1, cut, cut + 1}) {
+        std::string b = h + text;
+        b.resize(n, 'A');
+        samples.push_back(b);
+      }
+    }
+  }
+  std::map<size_t, std::shared_ptr<const YaraRules>> compiled;
+  for (const auto& buf : samples) {
+    size_t cls = parts.plan.ClassOf(std::span(reinterpret_cast<const uint8_t*>(buf.data()), buf.size()));
+    auto& set = compiled[cls];
+    if (!set) {
+      auto r = CompileYaraStrict(parts.per_class[cls], (*whole)->extra_externals());
+      if (!r.ok()) abort();  // a rewritten set must compile when the original does
+      set = *r;
+    }
+    if (Matches(**whole, buf) != Matches(*set, buf)) abort();
+  }
+  return 0;
+}

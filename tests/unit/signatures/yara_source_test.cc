@@ -1,0 +1,84 @@
+// Tokenizer and splitter of YARA rule text (src/signatures/yara_source.h).
+#include "signatures/yara_source.h"
+
+#include <gtest/gtest.h>
+
+namespace harrier {
+namespace {
+
+std::string CondText(std::string_view src, const YaraRuleSpan& r) {
+  return std::string(src.substr(r.cond_begin, r.cond_end - r.cond_begin));
+}
+
+TEST(YaraSource, TokenizesTheLexicalTraps) {
+  std::string src = R"(rule r { strings: $a = /a\/b{1,2}/is $h = { 4D 5A [2-4] ( 90 | ?? ) } // } x
+    $t = "q\"}" condition: !a[1] != 2 and #a > 0x10 and @a[1] < 1KB /* { */ })";
+  auto toks = TokenizeYara(src);
+  ASSERT_TRUE(toks.ok()) << toks.status().ToString();
+  std::vector<std::pair<YaraTok, std::string>> got;
+  for (const auto& t : *toks) got.emplace_back(t.kind, std::string(t.text));
+  auto has = [&](YaraTok k, const std::string& text) {
+    for (const auto& g : got)
+      if (g.first == k && g.second == text) return true;
+    return false;
+  };
+  EXPECT_TRUE(has(YaraTok::kRegex, R"(/a\/b{1,2}/is)"));
+  EXPECT_TRUE(has(YaraTok::kHex, "{ 4D 5A [2-4] ( 90 | ?? ) }"));
+  EXPECT_TRUE(has(YaraTok::kText, R"("q\"}")"));
+  EXPECT_TRUE(has(YaraTok::kLengthId, "!a"));
+  EXPECT_TRUE(has(YaraTok::kPunct, "!="));
+  EXPECT_TRUE(has(YaraTok::kCountId, "#a"));
+  EXPECT_TRUE(has(YaraTok::kOffsetId, "@a"));
+  EXPECT_TRUE(has(YaraTok::kNumber, "0x10"));
+  EXPECT_TRUE(has(YaraTok::kNumber, "1KB"));
+  EXPECT_FALSE(has(YaraTok::kIdent, "x"));  // inside a comment
+}
+
+TEST(YaraSource, RejectsUnterminatedText) {
+  EXPECT_FALSE(TokenizeYara("rule r { condition: \"abc }").ok());
+  EXPECT_FALSE(TokenizeYara("rule r { strings: $a = /abc }").ok());
+  EXPECT_FALSE(TokenizeYara("rule r { condition: true } /* open").ok());
+  EXPECT_FALSE(TokenizeYara("rule r { strings: $a = { 4D 5A ").ok());
+}
+
+TEST(YaraSource, SplitsImportsRulesAndConditions) {
+  std::string src = R"(import "pe"
+import "math"
+global private rule g : t1 t2 { condition: filesize > 0 }
+rule r1 {
+  meta: note = "condition: not here }"
+  strings: $a = "x" $h = { AA BB }
+  condition:
+    $a and pe.is_pe // trailing comment
+}
+private rule r2 { condition: r1 and (uint16(0) == 0x5a4d) }
+)";
+  auto split = SplitYara(src);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  EXPECT_EQ(split->imports, (std::vector<std::string>{"pe", "math"}));
+  ASSERT_EQ(split->rules.size(), 3u);
+  EXPECT_EQ(split->rules[0].name, "g");
+  EXPECT_TRUE(split->rules[0].is_global);
+  EXPECT_TRUE(split->rules[0].is_private);
+  EXPECT_EQ(CondText(src, split->rules[0]), "filesize > 0 ");
+  EXPECT_EQ(split->rules[1].name, "r1");
+  EXPECT_FALSE(split->rules[1].is_global);
+  EXPECT_EQ(CondText(src, split->rules[1]).substr(0, 22), "$a and pe.is_pe // tra");
+  EXPECT_EQ(split->rules[2].name, "r2");
+  EXPECT_TRUE(split->rules[2].is_private);
+  // A rule's span covers its modifiers through the closing brace.
+  std::string r2(src.substr(split->rules[2].begin, split->rules[2].end - split->rules[2].begin));
+  EXPECT_EQ(r2, "private rule r2 { condition: r1 and (uint16(0) == 0x5a4d) }");
+}
+
+TEST(YaraSource, RefusesWhatItDoesNotSplit) {
+  EXPECT_FALSE(SplitYara("include \"other.yar\"\nrule r { condition: true }").ok());
+  EXPECT_FALSE(SplitYara("rule r { strings: $a = \"x\" }").ok());         // no condition
+  EXPECT_FALSE(SplitYara("rule r { condition: true").ok());               // not closed
+  EXPECT_FALSE(SplitYara("rule { condition: true }").ok());               // no name
+  EXPECT_FALSE(SplitYara("garbage").ok());
+  EXPECT_TRUE(SplitYara("").ok());
+}
+
+}  // namespace
+}  // namespace harrier
