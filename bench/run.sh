@@ -65,17 +65,19 @@ run() {
   fi
 }
 
-# A warm-up run also fills the compiled-rules cache (not timed).
-"$HARRIER" "${HCOMMON[@]}" /dev/null > /dev/null 2>&1 || true
+# Untimed first: Harrier with all externals empty, comparable with the yara
+# CLI. It also warms the compiled-rules cache: the whole rule set and the
+# partitioned sets this corpus needs (compiled on first use), as yarac did
+# for the yara CLI above.
+"$HARRIER" "${HCOMMON[@]}" --yara-no-externals --yara-matches "$OUT/harrier-noext.matches" \
+  "$CORPUS" > /dev/null 2>&1 || true
+"$HARRIER" "${HCOMMON[@]}" --yara-reference /dev/null > /dev/null 2>&1 || true
 
 run harrier "$OUT/harrier.out" "$HARRIER" "${HCOMMON[@]}" --yara-matches "$OUT/harrier.matches" "$CORPUS"
 run harrier-ref "$OUT/harrier-ref.out" "$HARRIER" "${HCOMMON[@]}" --yara-reference \
   --yara-matches "$OUT/harrier-ref.matches" "$CORPUS"
 run yara-p2 "$OUT/yara-p2.matches" yara -C -r -e -p 2 "${EXT[@]}" "$OUT/rules.yarc" "$CORPUS"
 run yara-p1 "$OUT/yara-p1.matches" yara -C -r -e -p 1 "${EXT[@]}" "$OUT/rules.yarc" "$CORPUS"
-# Untimed: Harrier with all externals empty, comparable with the yara CLI.
-"$HARRIER" "${HCOMMON[@]}" --yara-no-externals --yara-matches "$OUT/harrier-noext.matches" \
-  "$CORPUS" > /dev/null 2>&1 || true
 
 # Match sets as sorted "namespace:rule path" lines; Harrier's generated C2
 # rules (namespace harrier_c2) have no counterpart in the yara CLI run.

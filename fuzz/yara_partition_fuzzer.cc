@@ -17,6 +17,7 @@
 #include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 #include "signatures/yara_source.h"
+#include "tests/testutil/synth.h"
 
 namespace {
 
@@ -63,7 +64,10 @@ HARRIER_FUZZ_TARGET(yara_partition)(const uint8_t* data, size_t size) {
 
   std::vector<std::string> headers = {"", "MZ", "MM", std::string("\x7f" "ELF", 4), "\x7f" "E", "PK\x03\x04", "#!"};
   for (const auto& m : parts.plan.magics) headers.push_back(m);
-  std::vector<std::string> samples = {"", "M", "MZ", text};
+  // A valid PE (libyara's pe module defines its fields) with the rule text
+  // appended, so pe leaves are true on some sample.
+  static const std::string kPe = harrier::testing::synth::BuildPe({});
+  std::vector<std::string> samples = {"", "M", "MZ", text, kPe, kPe + text};
   for (const auto& h : headers) {
     samples.push_back(h + text);
     for (uint64_t cut : parts.plan.size_cuts) {

@@ -348,7 +348,14 @@ struct ClassFacts {
   const std::string* magic = nullptr;          // header prefix; null = "other"
   const std::vector<std::string>* excluded = nullptr;  // "other": none of these
   uint64_t lo = 0, hi = kNoLimit;              // size interval
+  bool non_mz = false;                         // no file of the class starts with "MZ"
 };
+
+// Whether a file that starts with `a` may also start with `b`.
+bool Compatible(const std::string& a, std::string_view b) {
+  size_t n = std::min(a.size(), b.size());
+  return a.compare(0, n, b.substr(0, n)) == 0;
+}
 
 Tri EvalMagic(const Node& n, const ClassFacts& c) {
   if (c.hi < n.offset + n.bytes.size()) return Tri::kFalse;  // too short: undefined
@@ -395,11 +402,9 @@ struct ClassEval {
         case LeafKind::kMagic: v = EvalMagic(n, facts); break;
         case LeafKind::kSize: v = EvalSize(n, facts); break;
         case LeafKind::kRuleRef: v = rule_value[n.index]; break;
-        case LeafKind::kPeOnly: {
-          bool non_mz = facts.magic ? facts.magic->compare(0, 2, "MZ") != 0 : true;
-          if (non_mz) v = probe_true[n.index] ? Tri::kMaybe : Tri::kFalse;
+        case LeafKind::kPeOnly:
+          if (facts.non_mz) v = probe_true[n.index] ? Tri::kMaybe : Tri::kFalse;
           break;
-        }
       }
     } else {
       bool all_true = true, any_true = false, all_false = true, any_false = false;
@@ -639,6 +644,15 @@ PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources,
     facts.lo = bucket == 0 ? 0 : plan.size_cuts[bucket - 1];
     facts.hi = bucket < plan.size_cuts.size() ? plan.size_cuts[bucket] - 1 : kNoLimit;
     if (facts.magic && facts.lo < facts.magic->size()) facts.lo = facts.magic->size();
+    // pe-only leaves are decided only where no file can start with "MZ":
+    // a magic class whose magic disagrees with "MZ", or "other" when the
+    // table holds "MZ" or a prefix of it (so every MZ file has its class).
+    if (facts.magic) {
+      facts.non_mz = !Compatible(*facts.magic, "MZ");
+    } else {
+      for (const auto& m : plan.magics)
+        facts.non_mz |= m.size() <= 2 && Compatible(m, "MZ");
+    }
 
     for (const FileInfo& f : files) {
       if (!f.split_ok) {  // kept whole

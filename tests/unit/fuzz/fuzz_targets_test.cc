@@ -121,6 +121,14 @@ global rule g2 { condition: uint16(0) != 0x5a4d }
 rule r3 { condition: for any i in (0..pe.number_of_sections) : (true) }
 rule r4 { condition: filesize >= 99 }
 rule r5 { strings: $q = "A" condition: $q and filesize < 100 }
+)"),
+           // pe rules with no MZ gate anywhere: no "MZ" class, so pe leaves
+           // must stay undecided for the files of "other" (PE included).
+           std::string(R"(import "pe"
+rule p1 { condition: pe.number_of_sections > 0 and filesize > 10 }
+rule p2 { strings: $a = "rule" condition: $a and pe.is_dll() or pe.is_pe }
+rule p3 { condition: not pe.is_pe and filesize < 64 }
+rule p4 { strings: $b = "p4" condition: $b at pe.entry_point or filesize < 3 }
 )")}) {
     MaybeWriteSeed("yara_partition", s);
     RunWithMutations(HarrierFuzz_yara_partition, s);
