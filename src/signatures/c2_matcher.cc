@@ -65,59 +65,64 @@ C2Matcher::Scratch::~Scratch() {
 }
 
 C2Matcher::~C2Matcher() {
-  if (db_) hs_free_database(db_);
+  for (hs_database_t* db : db_)
+    if (db) hs_free_database(db);
 }
 
 Result<std::unique_ptr<C2Matcher>> C2Matcher::Build(const std::vector<C2Ioc>& iocs) {
   std::unique_ptr<C2Matcher> m(new C2Matcher());
-  std::vector<std::string> pats;
-  std::vector<unsigned> ids, flags;
   m->lengths_.assign(iocs.size() * 2, 0);
-  for (size_t i = 0; i < iocs.size(); ++i) {
-    const std::string& s = iocs[i].indicator;
-    if (s.empty()) continue;
-    std::string wide;
-    for (char c : s) {
-      wide += c;
-      wide += '\0';
+  // One database per form. vectorscan 5.4.9 (Debian 12) misses ascii hits
+  // when a small database also holds the wide (NUL-interleaved) form of the
+  // same literal, depending on how many bytes precede the hit (found by
+  // fuzz/ioc_fuzzer.cc against ScanSlow; reproduced with two patterns).
+  for (int wide = 0; wide < 2; ++wide) {
+    std::vector<std::string> pats;
+    std::vector<unsigned> ids;
+    for (size_t i = 0; i < iocs.size(); ++i) {
+      const std::string& s = iocs[i].indicator;
+      if (s.empty()) continue;
+      std::string p;
+      for (char c : s) {
+        p += c;
+        if (wide) p += '\0';
+      }
+      m->lengths_[2 * i + wide] = static_cast<uint32_t>(p.size());
+      pats.push_back(std::move(p));
+      ids.push_back(static_cast<unsigned>(2 * i + wide));
     }
-    pats.push_back(s);
-    ids.push_back(static_cast<unsigned>(2 * i));
-    m->lengths_[2 * i] = static_cast<uint32_t>(s.size());
-    pats.push_back(std::move(wide));
-    ids.push_back(static_cast<unsigned>(2 * i + 1));
-    m->lengths_[2 * i + 1] = static_cast<uint32_t>(2 * s.size());
-  }
-  if (pats.empty()) return m;  // nothing to search: Scan finds nothing
-  flags.assign(pats.size(), HS_FLAG_CASELESS);
-  std::vector<const char*> ptrs;
-  std::vector<size_t> lens;
-  for (const auto& p : pats) {
-    ptrs.push_back(p.data());
-    lens.push_back(p.size());
-  }
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned>(pats.size()), HS_MODE_BLOCK, nullptr, &m->db_,
-                           &err) != HS_SUCCESS) {
-    std::string msg = err && err->message ? err->message : "unknown error";
-    if (err) hs_free_compile_error(err);
-    return Status::InvalidArgument(fmt::format("vectorscan refused the C2 indicators: {}", msg));
+    if (pats.empty()) return m;  // nothing to search: Scan finds nothing
+    std::vector<unsigned> flags(pats.size(), HS_FLAG_CASELESS);
+    std::vector<const char*> ptrs;
+    std::vector<size_t> lens;
+    for (const auto& p : pats) {
+      ptrs.push_back(p.data());
+      lens.push_back(p.size());
+    }
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
+                             static_cast<unsigned>(pats.size()), HS_MODE_BLOCK, nullptr,
+                             &m->db_[wide], &err) != HS_SUCCESS) {
+      std::string msg = err && err->message ? err->message : "unknown error";
+      if (err) hs_free_compile_error(err);
+      return Status::InvalidArgument(fmt::format("vectorscan refused the C2 indicators: {}", msg));
+    }
   }
   return m;
 }
 
 Result<std::unique_ptr<C2Matcher::Scratch>> C2Matcher::NewScratch() const {
-  hs_scratch_t* s = nullptr;
-  if (db_ && hs_alloc_scratch(db_, &s) != HS_SUCCESS)
-    return Status::ResourceExhausted("vectorscan: cannot allocate scratch");
+  hs_scratch_t* s = nullptr;  // one scratch serves both databases
+  for (hs_database_t* db : db_)
+    if (db && hs_alloc_scratch(db, &s) != HS_SUCCESS)
+      return Status::ResourceExhausted("vectorscan: cannot allocate scratch");
   return std::unique_ptr<Scratch>(new Scratch(s));
 }
 
 Status C2Matcher::Scan(std::span<const uint8_t> data, Scratch& scratch, size_t max_per_ioc,
                        std::vector<C2Hit>* out) const {
   out->clear();
-  if (!db_ || data.empty()) return Status::Ok();
+  if (!db_[0] || data.empty()) return Status::Ok();
   // hs_scan takes an unsigned length: inputs over 1 GiB are scanned in
   // windows that overlap by the longest pattern; a hit seen twice is kept
   // once. Offsets passed to OnMatch are absolute.
@@ -133,14 +138,16 @@ Status C2Matcher::Scan(std::span<const uint8_t> data, Scratch& scratch, size_t m
     auto* w = static_cast<Window*>(user);
     return OnMatch(id, from + w->base, to + w->base, fl, w->ctx);
   };
-  for (uint64_t base = 0;;) {
-    uint64_t n = std::min<uint64_t>(kWindow, data.size() - base);
-    Window w{&ctx, base};
-    hs_error_t rc = hs_scan(db_, reinterpret_cast<const char*>(data.data() + base),
-                            static_cast<unsigned>(n), 0, scratch.s_, on_match, &w);
-    if (rc != HS_SUCCESS) return Status::IoError(fmt::format("vectorscan scan error {}", rc));
-    if (base + n >= data.size()) break;
-    base = base + n - std::min<uint64_t>(n - 1, longest);
+  for (hs_database_t* db : db_) {
+    for (uint64_t base = 0;;) {
+      uint64_t n = std::min<uint64_t>(kWindow, data.size() - base);
+      Window w{&ctx, base};
+      hs_error_t rc = hs_scan(db, reinterpret_cast<const char*>(data.data() + base),
+                              static_cast<unsigned>(n), 0, scratch.s_, on_match, &w);
+      if (rc != HS_SUCCESS) return Status::IoError(fmt::format("vectorscan scan error {}", rc));
+      if (base + n >= data.size()) break;
+      base = base + n - std::min<uint64_t>(n - 1, longest);
+    }
   }
   SortAndLimit(out, max_per_ioc);
   return Status::Ok();

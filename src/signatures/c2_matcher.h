@@ -1,6 +1,6 @@
 // C2Matcher: the C2 indicators (domains, IPs, URLs) searched in file content
-// with one vectorscan (Hyperscan API) literal database, so they cost one fast
-// pass instead of thousands of YARA strings in every rule set.
+// with vectorscan (Hyperscan API) literal databases (one per form), so they
+// cost two fast passes instead of thousands of YARA strings in every rule set.
 //
 // Semantics are those of a YARA text string with the modifiers
 // `ascii wide nocase fullword` (the form the indicators had as generated
@@ -71,7 +71,7 @@ class C2Matcher {
 
  private:
   C2Matcher() = default;
-  hs_database* db_ = nullptr;
+  hs_database* db_[2] = {nullptr, nullptr};  // ascii, wide (ids 2i, 2i+1)
   std::vector<uint32_t> lengths_;  // per pattern id (2*ioc + wide)
 };
 
