@@ -8,7 +8,6 @@ PKGS=(
   build-essential cmake pkg-config ninja-build git
   libyara-dev yara                 # YARA engine + CLI (reference for cross-checks/bench)
   libre2-dev                       # regex sets (portable: Linux and mingw-w64)
-  libvectorscan-dev                # C2 indicator literals in file content (Hyperscan API)
   libssl-dev                       # MD5/SHA1/SHA256 via EVP, PKCS#7
   libarchive-dev                   # archives (later issues)
   libsqlite3-dev                   # scan cache

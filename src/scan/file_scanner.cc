@@ -27,17 +27,9 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
   if (sigs && sigs->yara) {
     YaraLimits limits = config.yara;
     if (config.yara_reference) limits.fast_mode = false;
-    if (!config.yara_reference && sigs->c2_matcher) {
-      fs->c2_ = sigs->c2_matcher.get();
-      auto scratch = fs->c2_->NewScratch();
-      if (!scratch.ok()) return scratch.status();
-      fs->c2_scratch_ = std::move(*scratch);
-    }
     if (!config.yara_reference && sigs->yara_partition) {
       fs->partition_ = sigs->yara_partition.get();
       fs->part_scanners_.resize(fs->partition_->set_count());
-    } else if (!config.yara_reference && fs->c2_) {
-      // The whole set holds only the generated C2 rules: the matcher does it.
     } else {
       auto y = YaraScanner::Create(sigs->yara, limits, fs->C2List());
       if (!y.ok()) return y.status();
@@ -48,35 +40,6 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
 }
 
 const std::vector<std::string>& FileScanner::last_yara_ids() const { return last_ids_; }
-
-void FileScanner::AddC2Reasons(std::span<const uint8_t> data, std::vector<Reason>* out) {
-  const std::vector<C2Ioc>& iocs = sigs_->c2;
-  std::vector<uint32_t> rules_hit;
-  for (size_t i = 0; i < c2_hits_.size();) {
-    const C2Hit& first = c2_hits_[i];
-    const C2Ioc& ioc = iocs[first.ioc];
-    Reason r;
-    r.type = "c2";
-    r.name = ioc.indicator;
-    r.description = ioc.description;
-    r.score = ioc.score;
-    r.source = ioc.source;
-    for (; i < c2_hits_.size() && c2_hits_[i].ioc == first.ioc; ++i) {
-      const C2Hit& h = c2_hits_[i];
-      StringHit sh;
-      sh.identifier = "$ioc";
-      sh.offset = h.offset;
-      size_t n = std::min<size_t>(h.length, config_.yara.max_hit_bytes);
-      sh.data.assign(reinterpret_cast<const char*>(data.data() + h.offset), n);
-      r.strings.push_back(std::move(sh));
-    }
-    out->push_back(std::move(r));
-    if (first.ioc < sigs_->c2_rule_of.size()) rules_hit.push_back(sigs_->c2_rule_of[first.ioc]);
-  }
-  std::sort(rules_hit.begin(), rules_hit.end());
-  rules_hit.erase(std::unique(rules_hit.begin(), rules_hit.end()), rules_hit.end());
-  for (uint32_t n : rules_hit) last_ids_.push_back(fmt::format("{}:c2_{}", kC2Namespace, n));
-}
 
 Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
   if (!partition_) return yara_.get();
@@ -216,16 +179,6 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
       yara_failed = true;
       diag.Error(path, s.ToString());
     }
-  }
-  // 5b. C2 indicators (fast path; reported like the generated C2 rules of
-  // the reference path: after the YARA reasons, in indicator order).
-  if (c2_) {
-    Status s = c2_->Scan(data, *c2_scratch_, config_.yara.max_strings, &c2_hits_);
-    if (!s.ok()) {
-      yara_failed = true;
-      diag.Error(path, s.ToString());
-    }
-    AddC2Reasons(data, &f.reasons);
   }
 
   // 6. Native checks.

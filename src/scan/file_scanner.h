@@ -70,8 +70,6 @@ class FileScanner {
   // The scanner for this file's class (partitioned sets) or the one
   // scanner of the whole rule set (--yara-reference, or no partition).
   Result<YaraScanner*> ScannerFor(std::span<const uint8_t> data);
-  // One reason per indicator in c2_hits_; records the generated rule ids.
-  void AddC2Reasons(std::span<const uint8_t> data, std::vector<Reason>* out);
   // The C2 indicators behind the generated harrier_c2 rules (shares ownership
   // of the signature set).
   std::shared_ptr<const std::vector<C2Ioc>> C2List() const {
@@ -81,11 +79,6 @@ class FileScanner {
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
   YaraScanner* last_yara_ = nullptr;
-  // Fast path C2 search (null on --yara-reference: the generated C2 rules
-  // in the whole rule set run instead).
-  const C2Matcher* c2_ = nullptr;
-  std::unique_ptr<C2Matcher::Scratch> c2_scratch_;
-  std::vector<C2Hit> c2_hits_;
   std::vector<std::string> last_ids_;  // YARA rule ids of the last Scan
 };
 

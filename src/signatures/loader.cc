@@ -64,16 +64,11 @@ class Digest {
 // gets the whole rule set.
 void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
                     const LoadOptions& opts, Diagnostics& diag) {
-  // The C2 indicators are searched by the C2 matcher on the fast path; the
-  // partitioned sets leave their generated rules out.
-  std::vector<YaraSource> rules_only;
-  for (const auto& s : sources)
-    if (s.name != kC2Namespace) rules_only.push_back(s);
-  if (rules_only.empty() || !set.yara) return;
+  if (sources.empty() || !set.yara) return;
   YaraPartition::Options po;
   po.cache_dir = opts.rules_cache_dir;
   po.digest = set.stats.digest;
-  set.yara_partition = YaraPartition::Create(std::move(rules_only), set.yara, po);
+  set.yara_partition = YaraPartition::Create(sources, set.yara, po);
   if (!opts.partition_dump_dir.empty()) {
     const PartitionSources& parts = set.yara_partition->Sources();
     std::error_code ec;
@@ -131,7 +126,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
   Digest digest;
   digest.Add(HARRIER_VERSION);
   digest.Add(fmt::format("libyara {}", YR_VERSION));
-  digest.Add(fmt::format("partition {}; c2 matcher 1", kPartitionFormat));
+  digest.Add(fmt::format("partition {}", kPartitionFormat));
 
   for (const auto& folder : opts.folders) {
     auto real = platform::RealPath(folder);
@@ -250,10 +245,6 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     C2Rules gen = C2RulesSource(set->c2);
     digest.Add(gen.source);
     yara_sources.push_back({std::string(kC2Namespace), std::move(gen.source)});
-    set->c2_rule_of = std::move(gen.rule_of);
-    auto m = C2Matcher::Build(set->c2);
-    if (!m.ok()) return m.status();
-    set->c2_matcher = std::move(*m);
   }
   set->stats.digest = digest.Hex();
   // Compiled-rules cache (rules_cache.h): a hit skips compilation.

@@ -28,7 +28,6 @@ C2Rules C2RulesSource(const std::vector<C2Ioc>& c2) {
   std::map<int, std::vector<size_t>> by_score;  // score -> indicator indices, ascending
   for (size_t i = 0; i < c2.size(); ++i) by_score[c2[i].score].push_back(i);
   C2Rules out;
-  out.rule_of.assign(c2.size(), 0);
   for (const auto& [score, indices] : by_score) {
     for (size_t first = 0; first < indices.size(); first += kC2MaxStringsPerRule) {
       size_t last = std::min(indices.size(), first + kC2MaxStringsPerRule);
@@ -36,7 +35,6 @@ C2Rules C2RulesSource(const std::vector<C2Ioc>& c2) {
           "rule c2_{} {{\n  meta:\n    harrier_type = \"c2\"\n    score = {}\n  strings:\n",
           out.rules, score);
       for (size_t k = first; k < last; ++k) {
-        out.rule_of[indices[k]] = static_cast<uint32_t>(out.rules);
         out.source += fmt::format("    $c{} = \"{}\" ascii wide nocase fullword\n", indices[k],
                                   YaraEscape(c2[indices[k]].indicator));
       }

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/finding.h"
-#include "signatures/c2_matcher.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
 #include "signatures/yara_partition.h"
@@ -28,10 +27,6 @@ struct SignatureSet {
   std::unordered_set<std::string> fp_hashes;
   PathMatcher filenames;
   std::vector<C2Ioc> c2;                        // also compiled into `yara` (C2RulesSource)
-  // The fast path's C2 search (c2_matcher.h); the generated C2 rules in
-  // `yara` are its slow twin, used by --yara-reference. null without C2 IOCs.
-  std::shared_ptr<const C2Matcher> c2_matcher;
-  std::vector<uint32_t> c2_rule_of;             // C2Rules::rule_of
   std::shared_ptr<const YaraRules> yara;        // may be null (no rules)
   // The fast path: one rule set per file class; null when not built (then
   // `yara` is used for every file).
@@ -51,7 +46,6 @@ inline constexpr size_t kC2MaxStringsPerRule = 1000;
 struct C2Rules {
   std::string source;   // YARA source, compiled in namespace kC2Namespace
   uint64_t rules = 0;   // number of rules in `source`
-  std::vector<uint32_t> rule_of;  // per indicator: its rule, c2_<n> (empty indicator: 0)
 };
 
 // Builds the YARA source of the C2 indicators. libyara evaluates every
