@@ -810,7 +810,11 @@ std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSourc
   p->sources_ = std::move(sources);
   p->fallback_ = std::move(fallback);
   p->opts_ = opts;
-  if (!opts.cache_dir.empty() && p->LoadMeta()) {
+  // The plan depends on its limits too: they are part of the cache key.
+  const PartitionOptions& po = opts.plan;
+  p->opts_.digest = fmt::format("{}-m{}.{}-c{}.{}", opts.digest, po.max_magics, po.min_magic_rules,
+                                po.max_cuts, po.min_cut_rules);
+  if (!p->opts_.cache_dir.empty() && p->LoadMeta()) {
     p->plan_from_cache_ = true;
   } else {
     const PartitionSources& a = p->Sources();
@@ -825,7 +829,7 @@ std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSourc
       p->set_of_class_.push_back(it->second);
     }
     p->set_count_ = p->first_class_of_set_.size();
-    if (!opts.cache_dir.empty()) p->SaveMeta();
+    if (!p->opts_.cache_dir.empty()) p->SaveMeta();
   }
   p->stats_.sets = p->set_count_;
   p->slots_ = std::make_unique<Slot[]>(p->set_count_);
@@ -833,7 +837,7 @@ std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSourc
 }
 
 const PartitionSources& YaraPartition::Sources() const {
-  std::call_once(analysed_, [&] { analysis_ = PartitionYaraSources(sources_); });
+  std::call_once(analysed_, [&] { analysis_ = PartitionYaraSources(sources_, opts_.plan); });
   return analysis_;
 }
 

@@ -92,7 +92,7 @@ struct PartitionSources {
 struct PartitionOptions {
   size_t max_magics = 4;          // type classes besides "other"
   size_t min_magic_rules = 50;    // a header magic must gate this many rules
-  size_t max_cuts = 8;            // size buckets - 1
+  size_t max_cuts = 4;            // size buckets - 1
   uint64_t min_cut_rules = 20;    // a `filesize <` bound must gate this many
 };
 
@@ -117,7 +117,8 @@ class YaraPartition {
  public:
   struct Options {
     std::string cache_dir;  // empty: no cache
-    std::string digest;     // signature digest (cache key)
+    std::string digest;     // signature digest (cache key, with the plan limits)
+    PartitionOptions plan;  // limits of the plan
   };
   // Uses the cached plan when there is one, else analyses `sources` now.
   // `fallback` (the unpartitioned rules) serves any set that fails to
