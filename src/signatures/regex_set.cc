@@ -4,6 +4,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace harrier {
 namespace {
@@ -43,10 +44,18 @@ class SingleRegex {
   RE2::Set set_;
 };
 
+// Compilation is deferred to the first match (the set) and to the first
+// slow match (the single patterns): a run that never matches a path — a
+// rescan where every file comes from the --cache database — never pays for
+// it (~80 ms for signature-base's 3,828 filename patterns). Add() still
+// parses every pattern, so bad patterns are reported at load time.
 struct RegexSet::Impl {
   explicit Impl(int64_t budget) : set(MakeOptions(budget), RE2::UNANCHORED) {}
   RE2::Set set;
-  bool compiled = false;
+  std::vector<std::string> patterns;
+  std::once_flag set_once, singles_once;
+  bool set_ok = false;
+  std::vector<std::unique_ptr<SingleRegex>> singles;  // null: did not compile
 };
 
 RegexSet::RegexSet(int64_t dfa_budget_bytes) : impl_(std::make_unique<Impl>(dfa_budget_bytes)) {}
@@ -55,30 +64,23 @@ RegexSet::RegexSet(RegexSet&&) noexcept = default;
 RegexSet& RegexSet::operator=(RegexSet&&) noexcept = default;
 
 Result<int> RegexSet::Add(std::string_view pattern) {
-  auto single = SingleRegex::Compile(pattern);
-  if (!single.ok()) return single.status();
   std::string err;
   int idx = impl_->set.Add(pattern, &err);
   if (idx < 0) return Status::InvalidArgument(err);
-  single_.push_back(std::move(*single));
+  impl_->patterns.emplace_back(pattern);
   return idx;
 }
 
-Status RegexSet::Compile() {
-  if (single_.empty()) {
-    impl_->compiled = true;
-    return Status::Ok();
-  }
-  if (!impl_->set.Compile()) return Status::ResourceExhausted("regex set too large to compile");
-  impl_->compiled = true;
-  return Status::Ok();
-}
+Status RegexSet::Compile() { return Status::Ok(); }
 
 void RegexSet::Match(std::string_view text, std::vector<int>* out) const {
-  if (single_.empty()) return;
+  if (impl_->patterns.empty()) return;
+  std::call_once(impl_->set_once, [this] { impl_->set_ok = impl_->set.Compile(); });
   std::vector<int> hits;
   RE2::Set::ErrorInfo info;
-  if (!impl_->set.Match(text, &hits, &info) && info.kind != RE2::Set::kNoError) {
+  // A set too large to compile, or a DFA over its budget: the slow twin.
+  if (!impl_->set_ok ||
+      (!impl_->set.Match(text, &hits, &info) && info.kind != RE2::Set::kNoError)) {
     MatchSlow(text, out);
     return;
   }
@@ -87,10 +89,18 @@ void RegexSet::Match(std::string_view text, std::vector<int>* out) const {
 }
 
 void RegexSet::MatchSlow(std::string_view text, std::vector<int>* out) const {
-  for (size_t i = 0; i < single_.size(); ++i) {
-    if (single_[i]->PartialMatch(text)) out->push_back(static_cast<int>(i));
+  std::call_once(impl_->singles_once, [this] {
+    for (const auto& p : impl_->patterns) {
+      auto r = SingleRegex::Compile(p);
+      impl_->singles.push_back(r.ok() ? std::move(*r) : nullptr);
+    }
+  });
+  for (size_t i = 0; i < impl_->singles.size(); ++i) {
+    if (impl_->singles[i] && impl_->singles[i]->PartialMatch(text)) out->push_back(static_cast<int>(i));
   }
 }
+
+size_t RegexSet::size() const { return impl_->patterns.size(); }
 
 Regex::Regex(std::unique_ptr<SingleRegex> re) : re_(std::move(re)) {}
 Regex::~Regex() = default;

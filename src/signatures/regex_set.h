@@ -29,6 +29,10 @@ class RegexSet {
   // Returns the pattern's index, or InvalidArgument with RE2's message.
   // REQUIRES: Compile() not yet called.
   Result<int> Add(std::string_view pattern);
+  // Ends the build phase. The RE2 set itself is compiled on the first
+  // Match() (and the single patterns on the first MatchSlow()), so runs that
+  // never match pay nothing; a set too large to compile falls back to
+  // MatchSlow().
   Status Compile();
 
   // Appends the indices of all patterns found anywhere in `text` (unanchored),
@@ -36,12 +40,11 @@ class RegexSet {
   void Match(std::string_view text, std::vector<int>* out) const;
   void MatchSlow(std::string_view text, std::vector<int>* out) const;
 
-  size_t size() const { return single_.size(); }
+  size_t size() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  std::vector<std::unique_ptr<SingleRegex>> single_;
 };
 
 // Compiles one pattern; true when `text` contains a match. For fp-patterns
