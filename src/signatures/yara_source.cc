@@ -20,6 +20,21 @@ Status ErrorAt(std::string_view src, size_t pos, std::string_view what) {
   return Status::InvalidArgument(fmt::format("line {}: {}", line, what));
 }
 
+// From the opening delimiter at src[b] to one past the matching closing one,
+// skipping backslash escapes; a newline or the end of input first is an error.
+Result<size_t> SkipDelimited(std::string_view src, size_t b, std::string_view what) {
+  const char delim = src[b];
+  size_t i = b + 1;
+  while (i < src.size() && src[i] != delim) {
+    if (src[i] == '\\') ++i;
+    if (i < src.size() && src[i] == '\n') break;
+    ++i;
+  }
+  if (i >= src.size() || src[i] != delim)
+    return ErrorAt(src, b, fmt::format("unterminated {}", what));
+  return i + 1;
+}
+
 }  // namespace
 
 Result<std::vector<YaraToken>> TokenizeYara(std::string_view src) {
@@ -50,29 +65,13 @@ Result<std::vector<YaraToken>> TokenizeYara(std::string_view src) {
       i = e + 2;
       continue;
     }
-    if (c == '"') {
-      ++i;
-      while (i < n && src[i] != '"') {
-        if (src[i] == '\\') ++i;
-        if (i < n && src[i] == '\n') return ErrorAt(src, b, "unterminated string");
-        ++i;
-      }
-      if (i >= n) return ErrorAt(src, b, "unterminated string");
-      ++i;
-      push(YaraTok::kText, b, i);
-      continue;
-    }
-    if (c == '/') {  // YARA divides with '\': a '/' always opens a regex
-      ++i;
-      while (i < n && src[i] != '/') {
-        if (src[i] == '\\') ++i;
-        if (i < n && src[i] == '\n') return ErrorAt(src, b, "unterminated regular expression");
-        ++i;
-      }
-      if (i >= n) return ErrorAt(src, b, "unterminated regular expression");
-      ++i;
-      while (i < n && (src[i] == 'i' || src[i] == 's')) ++i;
-      push(YaraTok::kRegex, b, i);
+    if (c == '"' || c == '/') {  // YARA divides with '\': a '/' always opens a regex
+      auto end = SkipDelimited(src, b, c == '"' ? "string" : "regular expression");
+      if (!end.ok()) return end.status();
+      i = *end;
+      if (c == '/')
+        while (i < n && (src[i] == 'i' || src[i] == 's')) ++i;  // flags
+      push(c == '"' ? YaraTok::kText : YaraTok::kRegex, b, i);
       continue;
     }
     if (c == '{' && prev_is("=")) {  // hex string
