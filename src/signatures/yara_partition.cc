@@ -539,19 +539,23 @@ PartitionPlan ChoosePlan(const std::vector<FileInfo>& files, const PartitionOpti
       for (const auto& m : magics_here) ++magic_rules[m];
     }
   }
+  uint64_t total_rules = 0;
+  for (const auto& f : files) total_rules += f.rules.size();
+  const uint64_t min_magic = std::max<uint64_t>(opts.min_magic_rules, total_rules * opts.magic_permille / 1000);
+  const uint64_t min_cut = std::max<uint64_t>(opts.min_cut_rules, total_rules * opts.cut_permille / 1000);
   PartitionPlan plan;
   std::vector<std::pair<uint64_t, std::string>> by_count;
   for (const auto& [m, c] : magic_rules) by_count.emplace_back(c, m);
   std::sort(by_count.rbegin(), by_count.rend());
   for (const auto& [c, m] : by_count) {
-    if (c < opts.min_magic_rules || plan.magics.size() >= opts.max_magics) break;
+    if (c < min_magic || plan.magics.size() >= opts.max_magics) break;
     bool clash = false;  // keep the table prefix-free
     for (const auto& have : plan.magics)
       clash |= have.compare(0, m.size(), m) == 0 || m.compare(0, have.size(), have) == 0;
     if (!clash) plan.magics.push_back(m);
   }
   // Size cuts: the upper bounds that gate the most rules (at least
-  // min_cut_rules), at most max_cuts, at least 1.5x apart. Sets are built
+  // min_cut), at most max_cuts, at least 1.5x apart. Sets are built
   // lazily, so unused buckets cost nothing; each bucket boundary moves the
   // rules gated below it out of the sets for larger files, which is where
   // the content-scanning time goes.
@@ -560,7 +564,7 @@ PartitionPlan ChoosePlan(const std::vector<FileInfo>& files, const PartitionOpti
   std::sort(sizes.rbegin(), sizes.rend());
   std::vector<uint64_t> cuts;
   for (const auto& [c, v] : sizes) {
-    if (cuts.size() >= opts.max_cuts || c < opts.min_cut_rules) break;
+    if (cuts.size() >= opts.max_cuts || c < min_cut) break;
     bool near = false;
     for (uint64_t have : cuts) near |= v * 2 < have * 3 && have * 2 < v * 3;
     if (!near) cuts.push_back(v);
@@ -812,8 +816,9 @@ std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSourc
   p->opts_ = opts;
   // The plan depends on its limits too: they are part of the cache key.
   const PartitionOptions& po = opts.plan;
-  p->opts_.digest = fmt::format("{}-m{}.{}-c{}.{}", opts.digest, po.max_magics, po.min_magic_rules,
-                                po.max_cuts, po.min_cut_rules);
+  p->opts_.digest = fmt::format("{}-m{}.{}.{}-c{}.{}.{}", opts.digest, po.max_magics,
+                                po.min_magic_rules, po.magic_permille, po.max_cuts,
+                                po.min_cut_rules, po.cut_permille);
   if (!p->opts_.cache_dir.empty() && p->LoadMeta()) {
     p->plan_from_cache_ = true;
   } else {

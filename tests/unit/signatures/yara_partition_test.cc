@@ -144,7 +144,7 @@ TEST(YaraPartition, CachedPlanIsKeyedByItsLimitsAndSetsLoadFromTheCache) {
   EXPECT_EQ(p2->stats().sets_failed, 0u);
 
   YaraPartition::Options b = a;  // other limits: not the cached plan
-  b.plan.min_magic_rules = 50;
+  b.plan.min_magic_rules = 50;  // kRules has 1 MZ gate
   auto p3 = YaraPartition::Create(src, *whole, b);
   EXPECT_FALSE(p3->plan_from_cache());
   EXPECT_TRUE(p3->plan().magics.empty());
