@@ -33,6 +33,8 @@
 //     including other (true) global rules; private rules are never reported.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -716,6 +718,43 @@ TEST(Partition, SignatureBaseMatchesReference) {
   for (const auto& l : ref) rules_fired.insert(l.substr(0, l.find(' ')));
   std::cout << "[ info ] " << chunks.size() << " planted chunks; " << ref.size()
             << " matches of " << rules_fired.size() << " signature-base rules\n";
+}
+
+// The fast path is really partitioned (the differential tests above would
+// also pass if it silently fell back to the whole set): `rules check -v`
+// shows the classes, non-MZ classes do not import pe, and the dumped source
+// of the "other" class has the MZ-only rule left out and the pe leaf
+// rewritten.
+TEST(Partition, RulesCheckShowsTheClassesAndTheDump) {
+  TempDir sig, dump;
+  sig.Write("yara/p.yar", R"(import "pe"
+rule mz_a { strings: $a = "x1" condition: uint16(0) == 0x5a4d and $a }
+rule mz_b { strings: $a = "x2" condition: uint16(0) == 0x5a4d and $a }
+rule mz_c { strings: $a = "x3" condition: uint16(0) == 0x5a4d and $a }
+rule pe_or_text { strings: $a = "x4" condition: pe.imphash() == "00" or $a }
+rule small { strings: $a = "x5" condition: filesize < 1KB and $a }
+rule small2 { strings: $a = "x6" condition: filesize < 1KB and $a }
+rule small3 { strings: $a = "x7" condition: filesize < 1KB and $a }
+)");
+  auto r = RunHarrier({"rules", "check", "-v", "--no-builtin", sig.path(), "--dump-partition",
+                       dump.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Partitioned YARA sets: 4 classes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("class MZ/<1024"), std::string::npos) << r.out;
+  for (const char* other : {"class other/<1024", "class other/>=1024"}) {
+    size_t at = r.out.find(other);
+    ASSERT_NE(at, std::string::npos) << r.out;
+    std::string line = r.out.substr(at, r.out.find('\n', at) - at);
+    EXPECT_EQ(line.find("imports pe"), std::string::npos) << line;
+  }
+  std::ifstream in(dump.path() + "/set-02.yar");  // other/<1024
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string other = ss.str();
+  EXPECT_NE(other.find("class other/<1024"), std::string::npos) << other;
+  EXPECT_EQ(other.find("rule mz_a"), std::string::npos) << other;
+  EXPECT_NE(other.find("false or $a"), std::string::npos) << other;
+  EXPECT_EQ(other.find("import \"pe\""), std::string::npos) << other;
 }
 
 }  // namespace
