@@ -1,7 +1,5 @@
 #include "scan/file_scanner.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "scan/filetype.h"
@@ -39,7 +37,9 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
   return fs;
 }
 
-const std::vector<std::string>& FileScanner::last_yara_ids() const { return last_ids_; }
+const std::vector<std::string>& FileScanner::last_yara_ids() const {
+  return last_yara_ ? last_yara_->last_rule_ids() : no_ids_;
+}
 
 Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
   if (!partition_) return yara_.get();
@@ -57,7 +57,7 @@ Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
 FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
                               Diagnostics& diag) {
   FileOutcome out;
-  last_ids_.clear();
+  last_yara_ = nullptr;  // no YARA ids until this file reaches YARA
   Finding f;
   f.file.path = path;
   f.file.size = st.size;
@@ -171,7 +171,6 @@ FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
     ev.filemode = st.mode;
     if (config_.yara_no_externals) ev = YaraExternalValues{};
     Status s = last_yara_->Scan(data, ev, &f.reasons);
-    last_ids_ = last_yara_->last_rule_ids();
     if (s.code() == Status::Code::kTimeout) {
       timed_out = true;
       diag.Warning(path, s.ToString());

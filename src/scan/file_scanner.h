@@ -78,8 +78,8 @@ class FileScanner {
   std::unique_ptr<YaraScanner> yara_;
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
-  YaraScanner* last_yara_ = nullptr;
-  std::vector<std::string> last_ids_;  // YARA rule ids of the last Scan
+  YaraScanner* last_yara_ = nullptr;   // the scanner of the last Scan, if it ran YARA
+  std::vector<std::string> no_ids_;
 };
 
 }  // namespace harrier

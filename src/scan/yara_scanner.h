@@ -60,7 +60,6 @@ class YaraScanner {
   // differential tests against the yara CLI. A generated C2 rule appears
   // once however many of its indicators matched.
   const std::vector<std::string>& last_rule_ids() const { return last_ids_; }
-  void ClearLastRuleIds() { last_ids_.clear(); }
 
  private:
   YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits,
