@@ -476,18 +476,8 @@ bool ProbeBatch(const std::vector<std::string>& texts, size_t b, size_t e,
                 std::vector<bool>* is_true) {
   std::string src = "import \"pe\"\n";
   for (size_t i = b; i < e; ++i) src += fmt::format("rule p{} {{ condition: {} }}\n", i, texts[i]);
-  YR_COMPILER* c = nullptr;
-  if (yr_compiler_create(&c) != ERROR_SUCCESS) return false;
-  auto quiet = [](int, const char*, int, const YR_RULE*, const char*, void*) {};
-  yr_compiler_set_callback(c, quiet, nullptr);
-  if (yr_compiler_add_string(c, src.c_str(), nullptr) != 0) {
-    yr_compiler_destroy(c);
-    return false;
-  }
-  YR_RULES* rules = nullptr;
-  bool ok = yr_compiler_get_rules(c, &rules) == ERROR_SUCCESS;
-  yr_compiler_destroy(c);
-  if (!ok) return false;
+  auto rules = CompileYaraStrict({{"probe", std::move(src)}}, {});
+  if (!rules.ok()) return false;
   auto cb = [](YR_SCAN_CONTEXT*, int msg, void* data, void* user) -> int {
     if (msg == CALLBACK_MSG_RULE_MATCHING) {
       auto* v = static_cast<std::vector<bool>*>(user);
@@ -498,9 +488,8 @@ bool ProbeBatch(const std::vector<std::string>& texts, size_t b, size_t e,
     return CALLBACK_CONTINUE;
   };
   static const uint8_t kNotMz[4] = {0, 0, 0, 0};
-  int rc = yr_rules_scan_mem(rules, kNotMz, sizeof kNotMz, 0, cb, is_true, 0);
-  yr_rules_destroy(rules);
-  return rc == ERROR_SUCCESS;
+  return yr_rules_scan_mem((*rules)->get(), kNotMz, sizeof kNotMz, 0, cb, is_true, 0) ==
+         ERROR_SUCCESS;
 }
 
 // Which pe-only leaves are true on a non-MZ file. A leaf that cannot be
@@ -508,8 +497,6 @@ bool ProbeBatch(const std::vector<std::string>& texts, size_t b, size_t e,
 std::vector<bool> Probe(const std::vector<std::string>& texts) {
   std::vector<bool> is_true(texts.size(), false);
   if (texts.empty()) return is_true;
-  YaraLibrary lib;
-  if (!lib.ok()) return std::vector<bool>(texts.size(), true);
   if (ProbeBatch(texts, 0, texts.size(), &is_true)) return is_true;
   for (size_t i = 0; i < texts.size(); ++i) {
     std::vector<bool> one(texts.size(), false);
