@@ -18,33 +18,43 @@ namespace {
 constexpr const char* kMagic = "harrier-rules-cache 1";
 constexpr size_t kKeepEntries = 4;  // newest entries kept; older ones deleted
 
-// Deletes all but the newest kKeepEntries entries (by .yarc mtime), so
-// changing signatures (or test runs with throw-away folders) cannot fill the
-// disk. Best effort: errors are ignored.
-void Prune(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("rules-", 0) == 0 && e.path().extension() == ".yarc")
-      entries.emplace_back(fs::last_write_time(e.path(), ec), e.path());
-  }
-  if (entries.size() <= kKeepEntries) return;
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (size_t i = kKeepEntries; i < entries.size(); ++i) {
-    fs::path meta = entries[i].second;
-    meta.replace_extension(".meta");
-    fs::remove(meta, ec);  // meta first: readers look for it first
-    fs::remove(entries[i].second, ec);
-  }
-}
-
 std::string Base(const std::string& dir, const std::string& digest) {
   return fmt::format("{}/rules-{}", dir, digest);
 }
 
 }  // namespace
+
+bool WriteFileAtomically(const std::string& path,
+                         const std::function<bool(const std::string& tmp)>& write) {
+  std::string tmp = fmt::format("{}.tmp{}", path, platform::ProcessId());
+  if (!write(tmp)) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::remove(tmp.c_str());
+  return !ec;
+}
+
+void PruneCacheEntries(const std::string& dir, std::string_view prefix, size_t keep) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> metas;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && e.path().extension() == ".meta")
+      metas.emplace_back(fs::last_write_time(e.path(), ec), e.path());
+  }
+  if (metas.size() <= keep) return;
+  std::sort(metas.begin(), metas.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = keep; i < metas.size(); ++i) {
+    std::string base = metas[i].second.stem().string();
+    fs::remove(metas[i].second, ec);
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().filename().string().rfind(base, 0) == 0) fs::remove(e.path(), ec);
+  }
+}
 
 std::string DefaultCacheDir() {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
@@ -81,26 +91,18 @@ Status SaveCachedRules(const std::string& dir, const std::string& digest,
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(fmt::format("{}: {}", dir, ec.message()));
   std::string base = Base(dir, digest);
-  std::string tmp = fmt::format("{}.tmp{}", base, platform::ProcessId());
-  if (Status s = rules.Save(tmp + ".yarc"); !s.ok()) {
-    std::remove((tmp + ".yarc").c_str());
-    return s;
-  }
-  {
-    std::ofstream meta(tmp + ".meta");
-    meta << kMagic << "\n" << "files " << yara_files << "\n";
-    for (const auto& e : rules.extra_externals()) meta << "extra " << e << "\n";
-    if (!meta) return Status::IoError(tmp + ".meta: write failed");
-  }
   // Rules first: a reader finds the .meta only when the .yarc is complete.
-  std::filesystem::rename(tmp + ".yarc", base + ".yarc", ec);
-  if (!ec) std::filesystem::rename(tmp + ".meta", base + ".meta", ec);
-  if (ec) {
-    std::remove((tmp + ".yarc").c_str());
-    std::remove((tmp + ".meta").c_str());
-    return Status::IoError(fmt::format("{}: {}", base, ec.message()));
-  }
-  Prune(dir);
+  if (!WriteFileAtomically(base + ".yarc",
+                           [&](const std::string& tmp) { return rules.Save(tmp).ok(); }))
+    return Status::IoError(base + ".yarc: write failed");
+  if (!WriteFileAtomically(base + ".meta", [&](const std::string& tmp) {
+        std::ofstream meta(tmp);
+        meta << kMagic << "\n" << "files " << yara_files << "\n";
+        for (const auto& e : rules.extra_externals()) meta << "extra " << e << "\n";
+        return static_cast<bool>(meta);
+      }))
+    return Status::IoError(base + ".meta: write failed");
+  PruneCacheEntries(dir, "rules-", kKeepEntries);
   return Status::Ok();
 }
 

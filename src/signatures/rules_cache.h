@@ -17,8 +17,10 @@
 // (`--no-rules-cache` disables it).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "signatures/yara_rules.h"
@@ -36,5 +38,18 @@ struct CachedRules {
 Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest);
 Status SaveCachedRules(const std::string& dir, const std::string& digest,
                        const YaraRules& rules, uint64_t yara_files);
+
+// Shared by the cache writers (this file and the partitioned sets,
+// yara_partition.h). Writes `path` through a temporary name in the same
+// folder and a rename, so a reader or a concurrent writer never sees a torn
+// file; `write(tmp)` writes the temporary file and returns false on failure.
+bool WriteFileAtomically(const std::string& path,
+                         const std::function<bool(const std::string& tmp)>& write);
+
+// Deletes all but the `keep` newest entries of one kind in `dir`. An entry
+// is a `<prefix>….meta` file (newest by mtime) and every file whose name
+// starts with that name without ".meta"; the .meta goes first, since
+// readers look for it first. Best effort: errors are ignored.
+void PruneCacheEntries(const std::string& dir, std::string_view prefix, size_t keep);
 
 }  // namespace harrier

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "platform/fs.h"
+#include "signatures/rules_cache.h"
 #include "signatures/yara_source.h"
 
 namespace harrier {
@@ -757,41 +757,6 @@ std::string SetPath(const std::string& dir, const std::string& digest, size_t id
   return fmt::format("{}/part-{}-f{}-{}.yarc", dir, digest, kPartitionFormat, idx);
 }
 
-// Writes via a temporary name + rename so readers never see a torn file.
-template <typename WriteFn>
-bool AtomicWrite(const std::string& path, WriteFn write) {
-  std::string tmp = fmt::format("{}.tmp{}", path, platform::ProcessId());
-  if (!write(tmp)) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::remove(tmp.c_str());
-  return !ec;
-}
-
-// Keeps the partition files of the newest 4 digests (by .meta mtime).
-void PruneParts(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<std::pair<fs::file_time_type, std::string>> metas;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (name.rfind("part-", 0) == 0 && e.path().extension() == ".meta")
-      metas.emplace_back(fs::last_write_time(e.path(), ec), name.substr(0, name.size() - 5));
-  }
-  if (metas.size() <= 4) return;
-  std::sort(metas.begin(), metas.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::string> old;
-  for (size_t i = 4; i < metas.size(); ++i) old.push_back(metas[i].second);
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    for (const auto& o : old)
-      if (name.rfind(o, 0) == 0) fs::remove(e.path(), ec);
-  }
-}
-
 }  // namespace
 
 std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSource> sources,
@@ -865,7 +830,7 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
     return fallback_;
   }
   if (!opts_.cache_dir.empty()) {
-    AtomicWrite(SetPath(opts_.cache_dir, opts_.digest, idx),
+    WriteFileAtomically(SetPath(opts_.cache_dir, opts_.digest, idx),
                 [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
   }
   return std::move(*rules);
@@ -874,7 +839,7 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
 void YaraPartition::SaveMeta() const {
   std::error_code ec;
   std::filesystem::create_directories(opts_.cache_dir, ec);
-  AtomicWrite(MetaPath(opts_.cache_dir, opts_.digest), [&](const std::string& tmp) {
+  WriteFileAtomically(MetaPath(opts_.cache_dir, opts_.digest), [&](const std::string& tmp) {
     std::ofstream out(tmp);
     out << "harrier-partition " << kPartitionFormat << "\n";
     out << "magics";
@@ -894,7 +859,7 @@ void YaraPartition::SaveMeta() const {
         << stats_.leaves_ref << ' ' << stats_.probe_leaves << "\nend\n";
     return static_cast<bool>(out);
   });
-  PruneParts(opts_.cache_dir);
+  PruneCacheEntries(opts_.cache_dir, "part-", 4);  // the plans of the 4 newest digests
 }
 
 bool YaraPartition::LoadMeta() {
