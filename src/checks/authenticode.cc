@@ -1,5 +1,7 @@
 #include "checks/authenticode.h"
 
+#include "core/units.h"
+
 #include <fmt/format.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -47,15 +49,11 @@ std::string NameToString(const X509_NAME* name) {
 
 std::string SerialHex(const ASN1_INTEGER* serial) {
   if (serial == nullptr) return "";
-  std::string out;
-  bool leading = true;
-  for (int i = 0; i < serial->length; ++i) {
-    uint8_t b = serial->data[i];
-    if (leading && b == 0) continue;
-    leading = false;
-    out += fmt::format("{:02x}", b);
-  }
-  return out.empty() ? "00" : out;
+  int first = 0;  // leading zero bytes are dropped
+  while (first < serial->length && serial->data[first] == 0) ++first;
+  if (first >= serial->length) return "00";
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(serial->data + first),
+                                    static_cast<size_t>(serial->length - first)));
 }
 
 std::optional<int64_t> TimeOf(const ASN1_TIME* t) {

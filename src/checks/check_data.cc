@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/authenticode.h"
+#include "core/units.h"
 #include "platform/fs.h"
 
 namespace harrier {
@@ -33,24 +34,13 @@ std::vector<std::string> Strs(const json& j, const char* key) {
   return out;
 }
 
+// Hex with optional spaces between bytes ("4D 5A"); empty is an error.
 std::optional<std::string> HexBytes(std::string_view hex) {
-  std::string out;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string clean;
   for (char c : hex)
     if (c != ' ') clean.push_back(c);
-  if (clean.empty() || clean.size() % 2) return std::nullopt;
-  for (size_t i = 0; i < clean.size(); i += 2) {
-    int a = nib(clean[i]), b = nib(clean[i + 1]);
-    if (a < 0 || b < 0) return std::nullopt;
-    out.push_back(static_cast<char>(a * 16 + b));
-  }
-  return out;
+  if (clean.empty()) return std::nullopt;
+  return HexDecode(clean);
 }
 
 std::string NormSerial(std::string s) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/units.h"
 #include "platform/fs.h"
 
 namespace harrier {
@@ -67,12 +68,6 @@ std::string EscapeBytes(std::string_view s) {
   return out;
 }
 
-std::string HexBytes(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) out += fmt::format("{:02x}", c);
-  return out;
-}
-
 std::string IsoTime(int64_t t) { return platform::UtcIsoTime(t); }
 
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
@@ -115,7 +110,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
         ss.push_back({{"id", SafeUtf8(s.identifier)},
                       {"offset", s.offset},
                       {"text", EscapeBytes(s.data)},
-                      {"hex", HexBytes(s.data)}});
+                      {"hex", HexEncode(s.data)}});
       jr["strings"] = std::move(ss);
     }
     if (!r.details.empty()) {
@@ -131,7 +126,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
          {"score", f.score},
          {"reasons", std::move(reasons)}};
   if (f.file.display_path != f.file.path) h["display_path"] = SafeUtf8(f.file.display_path);
-  if (!IsValidUtf8(f.file.path)) h["path_hex"] = HexBytes(f.file.path);
+  if (!IsValidUtf8(f.file.path)) h["path_hex"] = HexEncode(f.file.path);
   j["harrier"] = std::move(h);
   return j;
 }

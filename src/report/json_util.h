@@ -20,7 +20,6 @@ bool IsValidUtf8(std::string_view bytes);
 
 // Printable ASCII as is, other bytes as \xNN: for matched string data.
 std::string EscapeBytes(std::string_view bytes);
-std::string HexBytes(std::string_view bytes);
 
 constexpr int kJsonlSchemaVersion = 1;
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <yara.h>
 
+#include "core/units.h"
 #include "platform/fs.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_partition.h"
@@ -50,9 +51,7 @@ class Digest {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx_, md, &len);
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-    return out;
+    return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
   }
 
  private:

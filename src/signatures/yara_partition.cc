@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "core/units.h"
 #include "platform/fs.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_source.h"
@@ -732,24 +733,6 @@ namespace harrier {
 
 namespace {
 
-std::string Hex(const std::string& bytes) {
-  std::string out;
-  for (char c : bytes) out += fmt::format("{:02x}", static_cast<uint8_t>(c));
-  return out;
-}
-
-bool Unhex(const std::string& hex, std::string* out) {
-  if (hex.size() % 2) return false;
-  out->clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    unsigned v = 0;
-    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
-    if (ec != std::errc() || p != hex.data() + i + 2) return false;
-    out->push_back(static_cast<char>(v));
-  }
-  return true;
-}
-
 std::string MetaPath(const std::string& dir, const std::string& digest) {
   return fmt::format("{}/part-{}-f{}.meta", dir, digest, kPartitionFormat);
 }
@@ -843,7 +826,7 @@ void YaraPartition::SaveMeta() const {
     std::ofstream out(tmp);
     out << "harrier-partition " << kPartitionFormat << "\n";
     out << "magics";
-    for (const auto& m : plan_.magics) out << ' ' << Hex(m);
+    for (const auto& m : plan_.magics) out << ' ' << HexEncode(m);
     out << "\ncuts";
     for (uint64_t c : plan_.size_cuts) out << ' ' << c;
     out << "\nclasses";
@@ -877,10 +860,11 @@ bool YaraPartition::LoadMeta() {
     std::string key;
     ls >> key;
     if (key == "magics") {
-      std::string h, m;
+      std::string h;
       while (ls >> h) {
-        if (!Unhex(h, &m)) return false;
-        plan.magics.push_back(m);
+        auto m = HexDecode(h);
+        if (!m) return false;
+        plan.magics.push_back(std::move(*m));
       }
     } else if (key == "cuts") {
       uint64_t v;

@@ -42,5 +42,17 @@ TEST(FormatBytes, Units) {
   EXPECT_EQ(FormatBytes(1536ull << 20), "1.5 GiB");
 }
 
+TEST(Hex, EncodeAndDecode) {
+  EXPECT_EQ(HexEncode("\x01\xab"), "01ab");
+  EXPECT_EQ(HexEncode(std::string("\x00\xff", 2)), "00ff");
+  EXPECT_EQ(*HexDecode("01aB"), "\x01\xab");
+  EXPECT_EQ(*HexDecode(""), "");
+  EXPECT_FALSE(HexDecode("abc").has_value());
+  EXPECT_FALSE(HexDecode("0g").has_value());
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  EXPECT_EQ(*HexDecode(HexEncode(all)), all);
+}
+
 }  // namespace
 }  // namespace harrier
