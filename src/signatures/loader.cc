@@ -59,15 +59,16 @@ class Digest {
 };
 
 // The fast path's rule sets (yara_partition.h), built from the sources that
-// compiled. Failure to build leaves `yara_partition` null: every file then
-// gets the whole rule set.
-void BuildPartition(SignatureSet& set, const std::vector<YaraSource>& sources,
+// compiled (the partition keeps them to compile its sets on first use).
+// Without sources or rules `yara_partition` stays null: every file then gets
+// the whole rule set.
+void BuildPartition(SignatureSet& set, std::vector<YaraSource> sources,
                     const LoadOptions& opts, Diagnostics& diag) {
   if (sources.empty() || !set.yara) return;
   YaraPartition::Options po;
   po.cache_dir = opts.rules_cache_dir;
   po.digest = set.stats.digest;
-  set.yara_partition = YaraPartition::Create(sources, set.yara, po);
+  set.yara_partition = YaraPartition::Create(std::move(sources), set.yara, po);
   if (!opts.partition_dump_dir.empty()) {
     const PartitionSources& parts = set.yara_partition->Sources();
     std::error_code ec;
@@ -256,7 +257,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       set->stats.rules_from_cache = true;
       for (const auto& e : set->yara->extra_externals())
         diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
-      if (opts.partition_yara) BuildPartition(*set, yara_sources, opts, diag);
+      if (opts.partition_yara) BuildPartition(*set, std::move(yara_sources), opts, diag);
       return std::shared_ptr<const SignatureSet>(std::move(set));
     }
     if (cached.status().code() != Status::Code::kNotFound)
@@ -281,7 +282,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       std::vector<YaraSource> good;
       for (size_t i = 0; i < yara_sources.size(); ++i)
         if (i >= ys.source_ok.size() || ys.source_ok[i]) good.push_back(yara_sources[i]);
-      BuildPartition(*set, good, opts, diag);
+      BuildPartition(*set, std::move(good), opts, diag);
     }
     // Per-file entry counts are not tracked by libyara; mark failures.
     std::vector<Diagnostic> snapshot = diag.Snapshot();
