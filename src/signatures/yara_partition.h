@@ -112,10 +112,11 @@ PartitionSources PartitionYaraSources(const std::vector<YaraSource>& sources,
 // classes its files fall into: startup reads one small plan file when the
 // cache is warm, and memory holds only the sets in use.
 //
-// Cache layout (in the compiled-rules cache folder, keyed by the signature
-// digest and kPartitionFormat): part-<digest>.meta (plan, class -> set map,
-// statistics) and part-<digest>-<set>.yarc, each written to a temporary
-// name and renamed. A missing or unreadable set file is compiled again.
+// Cache layout (in the compiled-rules cache folder): with KEY = the
+// signature digest + the plan limits (PartitionOptions) + kPartitionFormat,
+// part-KEY.meta (plan, class -> set map, statistics) and part-KEY-<set>.yarc,
+// each written with WriteFileAtomically; the 4 newest keys are kept
+// (rules_cache.h). A missing or unreadable set file is compiled again.
 // Thread-safety: Set() may be called from any thread; everything else is
 // immutable after Create.
 class YaraPartition {
