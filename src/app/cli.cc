@@ -66,6 +66,7 @@ struct ScanCli {
   bool no_rules_cache = false;
   bool yara_reference = false;
   bool yara_no_externals = false;
+  std::string yara_prefilter_max = "100KiB";
   std::string yara_matches;
   std::vector<std::string> root_as;  // --root-as (app/root_mapping.h)
   int root_detect_depth = 2;
@@ -96,6 +97,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.cpu_limit_pct = cli.cpu_limit;
   po.scan.yara_reference = cli.yara_reference;
   po.scan.yara_no_externals = cli.yara_no_externals;
+  auto pre_max = ParseSize(cli.yara_prefilter_max);
+  if (!pre_max.ok())
+    return die(fmt::format("--yara-prefilter-max-size: {}", pre_max.status().message()));
+  po.scan.yara_prefilter_max = *pre_max;
   std::ofstream yara_matches;
   if (!cli.yara_matches.empty()) {
     yara_matches.open(cli.yara_matches);
@@ -260,6 +265,10 @@ int RunRulesCheck(const RulesCheckCli& cli) {
                                TerminalSafe(part->plan().Label(c)), part->set_of_class()[c],
                                c < ps.rules_per_class.size() ? ps.rules_per_class[c] : 0,
                                c < ps.pe_per_class.size() && ps.pe_per_class[c] ? ", imports pe" : "");
+    const YaraPrefilter& pre = part->Prefilter();
+    std::cout << fmt::format(
+        "Literal prefilter: {} of {} rules can only match where one of their {} literals occurs\n",
+        pre.rules.size(), st.yara_rules, pre.filter.literal_count());
   }
   bool failed = diag.error_count() > 0;
   std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");
@@ -327,6 +336,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
                "Evaluate every YARA rule on every file with one rule set (slow reference mode)");
   sc->add_flag("--yara-no-externals", scan.yara_no_externals,
                "Define all YARA externals empty (to compare with the yara CLI; benchmarks only)");
+  sc->add_option("--yara-prefilter-max-size", scan.yara_prefilter_max,
+                 "Files up to SIZE get the literal prefilter of the fast path, which switches off "
+                 "the rules none of whose literals occur in the file (0 = off)")
+      ->default_val("100KiB");
   sc->add_option("--yara-matches", scan.yara_matches,
                  "Write one 'namespace:rule path' line per YARA match to FILE (differential checks)");
   sc->add_option("--root-as", scan.root_as,

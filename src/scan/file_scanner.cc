@@ -28,6 +28,7 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
     if (!config.yara_reference && sigs->yara_partition) {
       fs->partition_ = sigs->yara_partition.get();
       fs->part_scanners_.resize(fs->partition_->set_count());
+      fs->pre_sets_.resize(fs->partition_->set_count());
     } else {
       auto y = YaraScanner::Create(sigs->yara, limits, fs->C2List());
       if (!y.ok()) return y.status();
@@ -44,6 +45,10 @@ const std::vector<std::string>& FileScanner::last_yara_ids() const {
 Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
   if (!partition_) return yara_.get();
   size_t idx = partition_->set_index_for(data);
+  if (data.size() <= config_.yara_prefilter_max && config_.yara_prefilter_max > 0) {
+    auto pre = PrefilteredScannerFor(idx, data);
+    if (!pre.ok() || *pre) return pre;
+  }
   auto& slot = part_scanners_[idx];
   if (!slot) {  // created on first use: most scans touch a few classes
     YaraLimits limits = config_.yara;
@@ -52,6 +57,32 @@ Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
     slot = std::move(*y);
   }
   return slot.get();
+}
+
+Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
+                                                       std::span<const uint8_t> data) {
+  auto& slot = pre_sets_[idx];
+  if (slot.unavailable) return nullptr;
+  const YaraPrefilter& pre = partition_->Prefilter();
+  if (!slot.scanner) {  // this worker's own copy: rules are switched per file
+    auto copy = partition_->PrivateCopy(idx);
+    if (!copy) {
+      slot.unavailable = true;  // the set fell back: scan with the shared rules
+      return nullptr;
+    }
+    auto y = YaraScanner::Create(copy, config_.yara, C2List());
+    if (!y.ok()) return y.status();
+    // The prefilter rules this set holds, with a literal search of their own.
+    YaraRuleSwitch all(*copy, pre.rules);
+    std::vector<PrefilterRule> held;
+    for (size_t i : all.mapped_indices()) held.push_back(pre.rules[i]);
+    slot.rule_switch = std::make_unique<YaraRuleSwitch>(*copy, held);
+    slot.filter = std::make_unique<LiteralFilter>(held);
+    slot.scanner = std::move(*y);
+  }
+  slot.filter->Match(data, &pre_hit_, &pre_scratch_);
+  slot.rule_switch->Apply(pre_hit_);
+  return slot.scanner.get();
 }
 
 FileOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,

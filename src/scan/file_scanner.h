@@ -33,6 +33,11 @@ struct ScanConfig {
   // --yara-no-externals: all YARA externals empty/0, as the yara CLI run in
   // bench/run.sh defines them (for comparing match sets only).
   bool yara_no_externals = false;
+  // --yara-prefilter-max-size: files up to this size get the literal
+  // prefilter (yara_prefilter.h) on the fast path; 0 = off. Larger files
+  // gain little or lose (the string search, not the conditions, is their
+  // cost, and the literal search adds to it): measured in docs/performance.md.
+  uint64_t yara_prefilter_max = 100ULL << 10;
   ScoreOptions score;
   Level report_level = Level::kNotice;   // findings below are not reported
   std::vector<RootMapping> roots;        // mounted-image volume roots
@@ -78,6 +83,18 @@ class FileScanner {
   std::unique_ptr<YaraScanner> yara_;
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
+  // Prefiltered scans: this worker's private copy of a class set (by set
+  // index) with its rule switch, and the reused per-file buffers.
+  struct PrefilteredSet {
+    std::unique_ptr<YaraScanner> scanner;
+    std::unique_ptr<YaraRuleSwitch> rule_switch;  // over the set's prefilter rules
+    std::unique_ptr<LiteralFilter> filter;         // their literals only
+    bool unavailable = false;                      // set fell back: shared path
+  };
+  // Null when set `idx` has no private copy (it fell back to the whole set).
+  Result<YaraScanner*> PrefilteredScannerFor(size_t idx, std::span<const uint8_t> data);
+  std::vector<PrefilteredSet> pre_sets_;
+  std::vector<uint8_t> pre_hit_, pre_scratch_;
   YaraScanner* last_yara_ = nullptr;   // the scanner of the last Scan, if it ran YARA
   std::vector<std::string> no_ids_;
 };

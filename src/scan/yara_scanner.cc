@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -177,6 +178,32 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
     case ERROR_INSUFFICIENT_MEMORY: return Status::ResourceExhausted("YARA: out of memory");
     case ERROR_TOO_MANY_MATCHES: return Status::ResourceExhausted("YARA: too many matches");
     default: return Status::IoError(fmt::format("YARA scan error {}", rc));
+  }
+}
+
+YaraRuleSwitch::YaraRuleSwitch(const YaraRules& copy, const std::vector<PrefilterRule>& rules)
+    : rule_(rules.size(), nullptr), enabled_(rules.size(), 1) {
+  std::unordered_map<std::string, size_t> index;
+  index.reserve(rules.size());
+  for (size_t i = 0; i < rules.size(); ++i)
+    index.emplace(rules[i].ns + '\0' + rules[i].name, i);
+  YR_RULE* rule;
+  yr_rules_foreach(copy.get(), rule) {
+    auto it = index.find(std::string(rule->ns->name) + '\0' + rule->identifier);
+    if (it == index.end()) continue;
+    rule_[it->second] = rule;
+    ++mapped_;
+  }
+}
+
+void YaraRuleSwitch::Apply(const std::vector<uint8_t>& enable) {
+  for (size_t i = 0; i < rule_.size(); ++i) {
+    uint8_t want = enable[i] ? 1 : 0;
+    if (!rule_[i] || enabled_[i] == want) continue;
+    auto* r = static_cast<YR_RULE*>(rule_[i]);
+    if (want) yr_rule_enable(r);
+    else yr_rule_disable(r);
+    enabled_[i] = want;
   }
 }
 

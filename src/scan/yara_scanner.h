@@ -11,6 +11,7 @@
 #include "core/finding.h"
 #include "core/status.h"
 #include "signatures/ioc.h"
+#include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
 
 struct YR_SCAN_CONTEXT;
@@ -71,6 +72,31 @@ class YaraScanner {
   std::vector<std::string> last_ids_;
   // C2 reasons of the current Scan, keyed by indicator index (reused).
   std::vector<std::pair<size_t, Reason>> c2_reasons_;
+};
+
+// Switches the prefilter rules (yara_prefilter.h) of one worker's private
+// copy of a rule set (YaraRules::Clone) on and off. Rules of the prefilter
+// that the set does not hold are ignored.
+// Thread-safety: not thread-safe; the copy must not be shared.
+class YaraRuleSwitch {
+ public:
+  YaraRuleSwitch(const YaraRules& copy, const std::vector<PrefilterRule>& rules);
+  // Enables exactly the prefilter rules r with enable[r] != 0 (all others
+  // of the set stay as they are: enabled). Touches only rules that change.
+  void Apply(const std::vector<uint8_t>& enable);
+  size_t mapped() const { return mapped_; }
+  // Indices (into the constructor's vector) of the rules the set holds.
+  std::vector<size_t> mapped_indices() const {
+    std::vector<size_t> v;
+    for (size_t i = 0; i < rule_.size(); ++i)
+      if (rule_[i]) v.push_back(i);
+    return v;
+  }
+
+ private:
+  std::vector<void*> rule_;       // YR_RULE* per prefilter rule, or null
+  std::vector<uint8_t> enabled_;  // current state per prefilter rule
+  size_t mapped_ = 0;
 };
 
 constexpr int kDefaultYaraScore = 75;

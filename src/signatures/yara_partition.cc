@@ -781,6 +781,12 @@ const PartitionSources& YaraPartition::Sources() const {
   return analysis_;
 }
 
+const YaraPrefilter& YaraPartition::Prefilter() const {
+  std::call_once(prefiltered_,
+                 [&] { prefilter_ = std::make_unique<YaraPrefilter>(FindPrefilterRules(sources_)); });
+  return *prefilter_;
+}
+
 PartitionStats YaraPartition::stats() const {
   PartitionStats s = stats_;
   s.sets_failed = sets_failed_.load();
@@ -794,6 +800,15 @@ std::shared_ptr<const YaraRules> YaraPartition::Set(size_t idx) const {
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
+  auto rules = LoadOrCompile(idx, /*write_cache=*/true);
+  if (!rules) {
+    ++sets_failed_;
+    return fallback_;
+  }
+  return rules;
+}
+
+std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache) const {
   std::vector<std::string> extra = fallback_ ? fallback_->extra_externals() : std::vector<std::string>{};
   if (!opts_.cache_dir.empty()) {
     auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx), extra);
@@ -803,20 +818,27 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
   // The analysis is deterministic; a cached plan that does not agree with
   // it (another Harrier wrote it?) is not trusted.
   if (a.plan.magics != plan_.magics || a.plan.size_cuts != plan_.size_cuts ||
-      idx >= first_class_of_set_.size()) {
-    ++sets_failed_;
-    return fallback_;
-  }
+      idx >= first_class_of_set_.size())
+    return nullptr;
   auto rules = CompileYaraStrict(a.per_class[first_class_of_set_[idx]], extra);
-  if (!rules.ok()) {
-    ++sets_failed_;
-    return fallback_;
-  }
-  if (!opts_.cache_dir.empty()) {
+  if (!rules.ok()) return nullptr;
+  if (write_cache && !opts_.cache_dir.empty()) {
     WriteFileAtomically(SetPath(opts_.cache_dir, opts_.digest, idx),
                 [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
   }
   return std::move(*rules);
+}
+
+std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx) const {
+  // Not a copy of the shared set in memory: yr_rules_save_stream rewrites
+  // the arena's pointers while it writes, under the feet of its scanners.
+  if (!opts_.cache_dir.empty()) {
+    auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx),
+                                  fallback_ ? fallback_->extra_externals() : std::vector<std::string>{});
+    if (cached.ok()) return std::move(*cached);
+  }
+  if (Set(idx) == fallback_) return nullptr;  // builds (and caches) the set first
+  return LoadOrCompile(idx, /*write_cache=*/false);
 }
 
 void YaraPartition::SaveMeta() const {

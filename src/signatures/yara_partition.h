@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
 
 namespace harrier {
@@ -141,11 +142,19 @@ class YaraPartition {
   }
   // The rules of set `idx`, compiled or loaded on first use.
   std::shared_ptr<const YaraRules> Set(size_t idx) const;
+  // A private copy of set `idx` (loaded from the cache again, or compiled
+  // again) for one worker that switches its rules on and off; null when the
+  // set fell back to the unpartitioned rules.
+  std::shared_ptr<const YaraRules> PrivateCopy(size_t idx) const;
   // Statistics; sets_failed counts the sets replaced by the fallback so far.
   PartitionStats stats() const;
   bool plan_from_cache() const { return plan_from_cache_; }
   // The analysis result (runs it if the plan came from the cache).
   const PartitionSources& Sources() const;
+  // The literal prefilter of the whole rule set (yara_prefilter.h), built
+  // on first use from the sources. Its rules keep their namespace and name
+  // in every class set that holds them.
+  const YaraPrefilter& Prefilter() const;
 
  private:
   struct Slot {
@@ -153,6 +162,7 @@ class YaraPartition {
     std::shared_ptr<const YaraRules> rules;
   };
   std::shared_ptr<const YaraRules> Build(size_t idx) const;
+  std::shared_ptr<const YaraRules> LoadOrCompile(size_t idx, bool write_cache) const;
   void SaveMeta() const;
   bool LoadMeta();
 
@@ -165,6 +175,8 @@ class YaraPartition {
   std::vector<uint32_t> first_class_of_set_;
   PartitionStats stats_;
   bool plan_from_cache_ = false;
+  mutable std::once_flag prefiltered_;
+  mutable std::unique_ptr<YaraPrefilter> prefilter_;
   mutable std::once_flag analysed_;
   mutable PartitionSources analysis_;
   mutable std::unique_ptr<Slot[]> slots_;

@@ -1,0 +1,337 @@
+#include "signatures/yara_prefilter.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <unordered_set>
+
+#include "signatures/yara_source.h"
+
+namespace harrier {
+namespace {
+
+constexpr int kFilterBits = 20;  // 128 KiB per table: ~1 % false keys at 13k literals
+
+uint64_t HashKey(uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> (64 - kFilterBits); }
+
+class RuleReader {
+ public:
+  RuleReader(const YaraSplit& s, const YaraRuleSpan& r, size_t min_literal)
+      : t_(s.tokens), r_(r), min_(min_literal) {}
+
+  // The literals of the rule, or false when a string is not a literal.
+  bool Literals(std::vector<std::string>* out) const {
+    // Token range of the rule up to "condition :".
+    auto first = std::lower_bound(t_.begin(), t_.end(), r_.begin,
+                                  [](const YaraToken& t, uint32_t off) { return t.begin < off; });
+    uint32_t b = static_cast<uint32_t>(first - t_.begin());
+    uint32_t e = r_.cond_tok_begin >= 2 ? r_.cond_tok_begin - 2 : b;  // at "condition"
+    uint32_t k = b;
+    while (k + 1 < e && !(IsIdent(k, "strings") && IsPunct(k + 1, ":"))) ++k;
+    if (k + 1 >= e) return false;  // no strings
+    k += 2;
+    while (k < e) {
+      if (t_[k].kind != YaraTok::kStringId || k + 2 >= e || !IsPunct(k + 1, "=")) return false;
+      const YaraToken& v = t_[k + 2];
+      k += 3;
+      bool wide = false, ascii = false;
+      while (k < e && t_[k].kind == YaraTok::kIdent) {
+        std::string_view m = t_[k].text;
+        if (m == "wide") wide = true;
+        else if (m == "ascii") ascii = true;
+        else if (m != "nocase" && m != "fullword" && m != "private") return false;  // xor, base64...
+        ++k;
+      }
+      std::string bytes;
+      if (v.kind == YaraTok::kText) {
+        if (!DecodeText(v.text, &bytes)) return false;
+      } else if (v.kind == YaraTok::kHex) {
+        if (wide || ascii || !DecodeHex(v.text, &bytes)) return false;
+      } else {
+        return false;  // regular expression
+      }
+      std::vector<std::string> forms;
+      if (!wide || ascii) forms.push_back(bytes);
+      if (wide) {
+        std::string w;
+        for (char c : bytes) {
+          w.push_back(c);
+          w.push_back('\0');
+        }
+        forms.push_back(std::move(w));
+      }
+      for (auto& f : forms) {
+        if (f.size() < min_) return false;
+        for (char& c : f) c = static_cast<char>(FoldAscii(static_cast<uint8_t>(c)));
+        out->push_back(std::move(f));
+      }
+    }
+    return !out->empty();
+  }
+
+  // True when the condition is false whenever none of the rule's strings
+  // matches.
+  bool NeedsString() const { return Needs(r_.cond_tok_begin, r_.cond_tok_end, 0); }
+
+ private:
+  bool IsPunct(uint32_t k, std::string_view s) const {
+    return t_[k].kind == YaraTok::kPunct && t_[k].text == s;
+  }
+  bool IsIdent(uint32_t k, std::string_view s) const {
+    return t_[k].kind == YaraTok::kIdent && t_[k].text == s;
+  }
+  static bool Number(std::string_view s, uint64_t* v) {
+    if (s.empty() || s.size() > 18) return false;
+    int base = 10;
+    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+      base = 16;
+      s.remove_prefix(2);
+    }
+    uint64_t x = 0;
+    for (char c : s) {
+      int d;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      else return false;  // KB/MB suffixes, floats: not a count bound
+      x = x * base + d;
+    }
+    *v = x;
+    return true;
+  }
+  static bool DecodeText(std::string_view tok, std::string* out) {
+    if (tok.size() < 2) return false;
+    std::string_view s = tok.substr(1, tok.size() - 2);
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] != '\\') {
+        out->push_back(s[i]);
+        continue;
+      }
+      if (++i >= s.size()) return false;
+      switch (s[i]) {
+        case '"': out->push_back('"'); break;
+        case '\\': out->push_back('\\'); break;
+        case 't': out->push_back('\t'); break;
+        case 'n': out->push_back('\n'); break;
+        case 'r': out->push_back('\r'); break;
+        case 'x': {
+          if (i + 2 >= s.size()) return false;
+          std::string h(s.substr(i + 1, 2));
+          if (!std::isxdigit(static_cast<unsigned char>(h[0])) ||
+              !std::isxdigit(static_cast<unsigned char>(h[1])))
+            return false;
+          out->push_back(static_cast<char>(std::stoi(h, nullptr, 16)));
+          i += 2;
+          break;
+        }
+        default: return false;
+      }
+    }
+    return true;
+  }
+  static bool DecodeHex(std::string_view tok, std::string* out) {
+    int hi = -1;
+    for (char c : tok) {
+      if (c == '{' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;  // ?? [..] (|) ~ comments
+      int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10);
+      if (hi < 0) {
+        hi = d;
+      } else {
+        out->push_back(static_cast<char>(hi * 16 + d));
+        hi = -1;
+      }
+    }
+    return hi < 0;
+  }
+
+  // Top-level split of [b, e) at keyword `op` (outside parentheses).
+  std::vector<std::pair<uint32_t, uint32_t>> Split(uint32_t b, uint32_t e, std::string_view op) const {
+    std::vector<std::pair<uint32_t, uint32_t>> parts;
+    int depth = 0;
+    uint32_t start = b;
+    for (uint32_t k = b; k < e; ++k) {
+      if (IsPunct(k, "(")) ++depth;
+      else if (IsPunct(k, ")")) --depth;
+      else if (depth == 0 && IsIdent(k, op)) {
+        parts.emplace_back(start, k);
+        start = k + 1;
+      }
+    }
+    parts.emplace_back(start, e);
+    return parts;
+  }
+  bool Enclosed(uint32_t b, uint32_t e) const {  // "( ... )" with matching ends
+    if (e - b < 2 || !IsPunct(b, "(") || !IsPunct(e - 1, ")")) return false;
+    int depth = 0;
+    for (uint32_t k = b; k < e; ++k) {
+      if (IsPunct(k, "(")) ++depth;
+      else if (IsPunct(k, ")") && --depth == 0 && k != e - 1) return false;
+    }
+    return true;
+  }
+  bool Needs(uint32_t b, uint32_t e, int depth) const {
+    if (b >= e || depth > 64) return false;
+    while (Enclosed(b, e)) {
+      ++b;
+      --e;
+    }
+    auto ors = Split(b, e, "or");
+    if (ors.size() > 1) {
+      for (auto [x, y] : ors)
+        if (!Needs(x, y, depth + 1)) return false;
+      return true;
+    }
+    auto ands = Split(b, e, "and");
+    if (ands.size() > 1) {
+      for (auto [x, y] : ands)
+        if (Needs(x, y, depth + 1)) return true;
+      return false;
+    }
+    return Leaf(b, e);
+  }
+  bool Leaf(uint32_t b, uint32_t e) const {
+    uint32_t n = e - b;
+    const YaraToken& f = t_[b];
+    if (f.kind == YaraTok::kStringId && f.text != "$" && f.text.back() != '*') {
+      if (n == 1) return true;                                                   // $a
+      if (n >= 3 && (IsIdent(b + 1, "at") || IsIdent(b + 1, "in"))) return true;  // $a at/in X
+      return false;
+    }
+    if (f.kind == YaraTok::kCountId && n == 3 && t_[b + 2].kind == YaraTok::kNumber) {
+      uint64_t v;
+      if (!Number(t_[b + 2].text, &v)) return false;
+      if (IsPunct(b + 1, ">")) return true;
+      if ((IsPunct(b + 1, ">=") || IsPunct(b + 1, "==")) && v >= 1) return true;
+      return false;
+    }
+    // any|all|N of them|( $a, $b* )
+    if (n >= 3 && IsIdent(b + 1, "of")) {
+      uint64_t v = 0;
+      bool quant = IsIdent(b, "any") || IsIdent(b, "all") ||
+                   (f.kind == YaraTok::kNumber && Number(f.text, &v) && v >= 1);
+      if (!quant) return false;
+      if (n == 3) return IsIdent(b + 2, "them");
+      if (!IsPunct(b + 2, "(") || !IsPunct(e - 1, ")")) return false;
+      for (uint32_t k = b + 3; k + 1 < e; ++k) {
+        bool id = t_[k].kind == YaraTok::kStringId && t_[k].text != "$";
+        if ((k - b - 3) % 2 == 0 ? !id : !IsPunct(k, ",")) return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  const std::vector<YaraToken>& t_;
+  const YaraRuleSpan& r_;
+  size_t min_;
+};
+
+}  // namespace
+
+uint8_t FoldAscii(uint8_t c) { return (c >= 'A' && c <= 'Z') ? static_cast<uint8_t>(c + 32) : c; }
+
+std::vector<PrefilterRule> FindPrefilterRules(const std::vector<YaraSource>& sources,
+                                              size_t min_literal) {
+  min_literal = std::max<size_t>(min_literal, 4);
+  std::vector<PrefilterRule> out;
+  for (const auto& src : sources) {
+    auto split = SplitYara(src.text);
+    if (!split.ok()) continue;
+    // Identifiers named in any condition (a named rule stays enabled).
+    std::unordered_set<std::string_view> named;
+    for (const auto& r : split->rules)
+      for (uint32_t k = r.cond_tok_begin; k < r.cond_tok_end; ++k)
+        if (split->tokens[k].kind == YaraTok::kIdent) named.insert(split->tokens[k].text);
+    for (const auto& r : split->rules) {
+      if (r.is_global || named.count(r.name)) continue;
+      RuleReader rd(*split, r, min_literal);
+      PrefilterRule pr;
+      if (!rd.Literals(&pr.literals) || !rd.NeedsString()) continue;
+      pr.ns = src.name;
+      pr.name = r.name;
+      out.push_back(std::move(pr));
+    }
+  }
+  return out;
+}
+
+LiteralFilter::LiteralFilter(const std::vector<PrefilterRule>& rules) : rule_count_(rules.size()) {
+  for (size_t r = 0; r < rules.size(); ++r)
+    for (const auto& l : rules[r].literals) {
+      if (l.size() < 4) continue;  // never: FindPrefilterRules refuses them
+      lit_.push_back(l);
+      lit_rule_.push_back(static_cast<uint32_t>(r));
+    }
+  auto build = [&](Table& t, bool is_long) {
+    std::vector<std::pair<uint64_t, uint32_t>> kv;
+    for (size_t i = 0; i < lit_.size(); ++i) {
+      if ((lit_[i].size() >= 8) != is_long) continue;
+      uint64_t k = 0;
+      std::memcpy(&k, lit_[i].data(), is_long ? 8 : 4);
+      kv.emplace_back(k, static_cast<uint32_t>(i));
+    }
+    std::sort(kv.begin(), kv.end());
+    t.bits.assign((size_t{1} << kFilterBits) / 64, 0);
+    size_t cap = 16;
+    while (cap < 2 * kv.size()) cap *= 2;
+    t.slots.assign(cap, Slot{});
+    for (size_t a = 0; a < kv.size();) {
+      size_t b = a;
+      while (b < kv.size() && kv[b].first == kv[a].first) t.lits.push_back(kv[b++].second);
+      uint64_t k = kv[a].first, h = HashKey(k);
+      t.bits[h >> 6] |= uint64_t{1} << (h & 63);
+      size_t s = h & (cap - 1);
+      while (t.slots[s].count) s = (s + 1) & (cap - 1);
+      t.slots[s] = Slot{k, static_cast<uint32_t>(t.lits.size() - (b - a)), static_cast<uint32_t>(b - a)};
+      a = b;
+    }
+  };
+  build(long_, true);
+  build(short_, false);
+}
+
+bool LiteralFilter::Table::MayHave(uint64_t key) const {
+  if (lits.empty()) return false;
+  uint64_t h = HashKey(key);
+  return (bits[h >> 6] >> (h & 63)) & 1;
+}
+
+void LiteralFilter::Lookup(const Table& t, uint64_t key, const uint8_t* p, size_t left,
+                           std::vector<uint8_t>* hit) const {
+  const size_t mask = t.slots.size() - 1;
+  for (size_t s = HashKey(key) & mask; t.slots[s].count; s = (s + 1) & mask) {
+    const Slot& slot = t.slots[s];
+    if (slot.key != key) continue;
+    for (uint32_t j = slot.begin; j < slot.begin + slot.count; ++j) {
+      uint32_t li = t.lits[j];
+      uint8_t& h = (*hit)[lit_rule_[li]];
+      if (h) continue;
+      const std::string& l = lit_[li];
+      if (l.size() <= left && std::memcmp(p, l.data(), l.size()) == 0) h = 1;
+    }
+    return;
+  }
+}
+
+void LiteralFilter::Match(std::span<const uint8_t> data, std::vector<uint8_t>* hit,
+                          std::vector<uint8_t>* scratch) const {
+  hit->assign(rule_count_, 0);
+  if (data.size() < 4 || lit_.empty()) return;
+  scratch->resize(data.size());
+  uint8_t* f = scratch->data();
+  for (size_t i = 0; i < data.size(); ++i) f[i] = FoldAscii(data[i]);
+  const size_t n = data.size();
+  for (size_t i = 0; i + 4 <= n; ++i) {
+    if (i + 8 <= n) {
+      uint64_t k8;
+      std::memcpy(&k8, f + i, 8);
+      if (long_.MayHave(k8)) Lookup(long_, k8, f + i, n - i, hit);
+    }
+    uint32_t k4;
+    std::memcpy(&k4, f + i, 4);
+    if (short_.MayHave(k4)) Lookup(short_, k4, f + i, n - i, hit);
+  }
+}
+
+}  // namespace harrier

@@ -1,0 +1,95 @@
+// Literal prefilter of the fast path (issue 5).
+//
+// Most signature-base rules cannot match unless one of their own strings
+// does (`filesize < 200KB and 2 of them`), and most of those strings are
+// plain literals. libyara evaluates every such rule's condition on every
+// file anyway; on small files that bytecode is most of the cost. The
+// prefilter finds, per file, which of these rules have a literal somewhere
+// in the data; the scanner disables the others for that file
+// (yr_rule_disable on a per-worker copy of the rule set).
+//
+// Soundness contract (the match set stays that of --yara-reference):
+//  * a rule is a prefilter rule only when
+//      - its condition is false whenever none of its strings matches: read
+//        as a tree of top-level `or` (all children must be so) and `and`
+//        (one child must be so) over leaves `$a`, `$a at/in ...`,
+//        `any|all|N>=1 of them|($a, $b*)`, `#a > N`, `#a >= N>=1`,
+//        `#a == N>=1`; any other leaf (including `not ...`) is not;
+//      - every string is a literal: a text string without xor/base64 or a
+//        hex string of plain bytes; each form searched (ascii, wide) is at
+//        least `min_literal` bytes;
+//      - it is not global and no rule of its namespace names it (libyara
+//        makes a disabled rule undefined, not false, where it is named);
+//  * a literal is searched ASCII-case-folded on both sides, which finds a
+//    superset of the places where the string can match (nocase, fullword,
+//    private and case-sensitive strings alike): a rule with no literal in
+//    the data cannot match, so disabling it changes no result;
+//  * anything the analysis does not understand keeps the rule enabled.
+// Thread-safety: immutable after construction; Match uses caller scratch.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "signatures/yara_rules.h"
+
+namespace harrier {
+
+struct PrefilterRule {
+  std::string ns;    // namespace (YaraSource::name)
+  std::string name;  // rule identifier
+  std::vector<std::string> literals;  // ASCII-case-folded byte strings
+};
+
+// The prefilter rules of `sources` (files the splitter cannot read add
+// none). `min_literal` >= 4.
+std::vector<PrefilterRule> FindPrefilterRules(const std::vector<YaraSource>& sources,
+                                              size_t min_literal = 4);
+
+// Exact multi-literal search over ASCII-case-folded data: a literal of 8 or
+// more bytes is keyed by its first 8 bytes, a shorter one by its first 4;
+// every position whose key passes a bit filter is looked up and verified.
+class LiteralFilter {
+ public:
+  explicit LiteralFilter(const std::vector<PrefilterRule>& rules);
+  size_t rule_count() const { return rule_count_; }
+  size_t literal_count() const { return lit_rule_.size(); }
+  // Sets (*hit)[r] = 1 for every rule r (index into the constructor's
+  // vector) with a literal in `data`, 0 for the others. `scratch` holds the
+  // folded copy of the data (reused across calls).
+  void Match(std::span<const uint8_t> data, std::vector<uint8_t>* hit,
+             std::vector<uint8_t>* scratch) const;
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t begin = 0, count = 0;  // range in Table::lits; count 0 = empty
+  };
+  struct Table {
+    std::vector<uint64_t> bits;   // 2^kFilterBits filter on the key hash
+    std::vector<Slot> slots;      // open addressing, power of two
+    std::vector<uint32_t> lits;   // literal indices grouped by key
+    bool MayHave(uint64_t key) const;
+  };
+  void Lookup(const Table& t, uint64_t key, const uint8_t* p, size_t left,
+              std::vector<uint8_t>* hit) const;
+
+  size_t rule_count_ = 0;
+  std::vector<std::string> lit_;     // folded literal bytes
+  std::vector<uint32_t> lit_rule_;   // literal -> rule index
+  Table long_, short_;               // >= 8 bytes, 4..7 bytes
+};
+
+// The prefilter rules of a signature set with their literal search.
+struct YaraPrefilter {
+  explicit YaraPrefilter(std::vector<PrefilterRule> r) : rules(std::move(r)), filter(rules) {}
+  std::vector<PrefilterRule> rules;
+  LiteralFilter filter;
+};
+
+// ASCII lower-casing used on both sides of the search.
+uint8_t FoldAscii(uint8_t c);
+
+}  // namespace harrier
