@@ -22,3 +22,4 @@ extern "C" int HarrierFuzz_plist(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_ioc(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_jsonl(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_yara_partition(const uint8_t* data, size_t size);
+extern "C" int HarrierFuzz_yara_prefilter(const uint8_t* data, size_t size);

@@ -551,25 +551,6 @@ std::string AsTable(const std::vector<std::string>& set, const std::string& tree
 
 // Fails with the lines only on either side (at most 50 of each) unless
 // `got` == `want`; returns whether they were equal.
-bool ExpectSameSet(const std::vector<std::string>& got, const std::vector<std::string>& want,
-                   const std::string& got_name, const std::string& want_name) {
-  if (got == want) return true;
-  std::vector<std::string> only_got, only_want;
-  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
-                      std::back_inserter(only_got));
-  std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
-                      std::back_inserter(only_want));
-  auto show = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (size_t i = 0; i < v.size() && i < 50; ++i) s += "  " + v[i] + "\n";
-    return s;
-  };
-  ADD_FAILURE() << got.size() << " lines in " << got_name << ", " << want.size() << " in "
-                << want_name << "\nonly in " << got_name << " (" << only_got.size() << "):\n"
-                << show(only_got) << "only in " << want_name << " (" << only_want.size()
-                << "):\n" << show(only_want);
-  return false;
-}
 
 // The yara CLI's -e output for the same rule files (namespace = file name)
 // over the tree, sorted; empty when the CLI is absent.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -53,6 +54,27 @@ inline std::vector<std::string> ScanYaraMatches(const std::string& sigs, const s
   auto r = RunHarrier(args, timeout_s);
   EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << "\n" << r.out << r.err;
   return MatchSet(file);
+}
+
+// Equal sorted match sets, or a test failure listing the differences.
+inline bool ExpectSameSet(const std::vector<std::string>& got, const std::vector<std::string>& want,
+                   const std::string& got_name, const std::string& want_name) {
+  if (got == want) return true;
+  std::vector<std::string> only_got, only_want;
+  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                      std::back_inserter(only_got));
+  std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                      std::back_inserter(only_want));
+  auto show = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size() && i < 50; ++i) s += "  " + v[i] + "\n";
+    return s;
+  };
+  ADD_FAILURE() << got.size() << " lines in " << got_name << ", " << want.size() << " in "
+                << want_name << "\nonly in " << got_name << " (" << only_got.size() << "):\n"
+                << show(only_got) << "only in " << want_name << " (" << only_want.size()
+                << "):\n" << show(only_want);
+  return false;
 }
 
 }  // namespace harrier::testing

@@ -135,5 +135,25 @@ rule p4 { strings: $b = "p4" condition: $b at pe.entry_point or filesize < 3 }
   }
 }
 
+TEST(FuzzTargets, YaraPrefilterSeeds) {
+  for (const std::string s : {
+           std::string(R"(rule a { strings: $a = "needle-one" $b = { 4E 45 45 44 4C 45 } condition: any of them }
+rule b { strings: $a = "MixedCase" nocase wide ascii condition: #a >= 2 or $a at 0 }
+rule c { strings: $a = "needle-one" condition: not $a }
+rule d { strings: $a = "needle-one" condition: d2 }
+rule e { strings: $a = "longer-literal-x" fullword condition: filesize < 100 and $a }
+rule f { strings: $a = "abcd" condition: #a == 0 or $a }
+----
+..NEEDLE-ONE..m\0i\0x\0e\0d\0c\0a\0s\0e\0 abcd longer-literal-x)"),
+           std::string(R"(global rule g { strings: $a = "gate" condition: $a }
+rule h { strings: $a = "tail" condition: $a in (filesize-4..filesize) }
+rule i { strings: $a = "xorme" xor condition: $a }
+----
+no literal here, tail)")}) {
+    MaybeWriteSeed("yara_prefilter", s);
+    RunWithMutations(HarrierFuzz_yara_prefilter, s);
+  }
+}
+
 }  // namespace
 }  // namespace harrier::testing

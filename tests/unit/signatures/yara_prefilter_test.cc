@@ -1,0 +1,135 @@
+// The literal prefilter (src/signatures/yara_prefilter.h): which rules it
+// may switch off, the literals it searches, and the search itself.
+#include "signatures/yara_prefilter.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace harrier {
+namespace {
+
+std::map<std::string, std::vector<std::string>> Find(const std::string& text) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (auto& r : FindPrefilterRules({{"ns", text}})) {
+    EXPECT_EQ(r.ns, "ns");
+    out[r.name] = r.literals;
+  }
+  return out;
+}
+
+TEST(YaraPrefilter, TakesRulesThatNeedOneOfTheirLiterals) {
+  auto got = Find(R"(
+rule any_of { strings: $a = "alpha-1" $b = "Beta-22" condition: any of them }
+rule n_of { strings: $a = "alpha-1" $b = "beta-22" condition: filesize < 1KB and 2 of ($a, $b) }
+rule at_0 { strings: $a = "gamma" condition: $a at 0 }
+rule in_range { strings: $a = "gamma" condition: $a in (0..100) }
+rule count_gt { strings: $a = "gamma" condition: #a > 3 }
+rule count_ge { strings: $a = "gamma" condition: #a >= 1 and uint16(0) == 0x5a4d }
+rule or_all { strings: $a = "gamma" $b = "delta" condition: ($a and filesize > 10) or $b }
+rule wide { strings: $a = "wxyz" wide condition: $a }
+rule both { strings: $a = "wxyz" wide ascii nocase fullword private condition: $a }
+rule hex { strings: $a = { 4D 5A 90 00 } condition: all of them }
+)");
+  std::vector<std::string> names;
+  for (const auto& [n, l] : got) names.push_back(n);
+  EXPECT_EQ(names, (std::vector<std::string>{"any_of", "at_0", "both", "count_ge", "count_gt", "hex",
+                                             "in_range", "n_of", "or_all", "wide"}));
+  EXPECT_EQ(got["any_of"], (std::vector<std::string>{"alpha-1", "beta-22"}));  // folded
+  EXPECT_EQ(got["wide"], (std::vector<std::string>{std::string("w\0x\0y\0z\0", 8)}));
+  EXPECT_EQ(got["both"].size(), 2u);
+  EXPECT_EQ(got["hex"], (std::vector<std::string>{std::string("mz\x90\0", 4)}));
+}
+
+TEST(YaraPrefilter, KeepsEverythingElse) {
+  auto got = Find(R"(
+rule not_a { strings: $a = "alpha-1" condition: not $a }
+rule none { strings: $a = "alpha-1" condition: none of them }
+rule zero_of { strings: $a = "alpha-1" condition: 0 of them }
+rule count_eq0 { strings: $a = "alpha-1" condition: #a == 0 }
+rule count_ge0 { strings: $a = "alpha-1" condition: #a >= 0 }
+rule or_other { strings: $a = "alpha-1" condition: $a or filesize < 10 }
+rule for_of { strings: $a = "alpha-1" condition: for any of them : ( $ at 0 ) }
+rule offset { strings: $a = "alpha-1" condition: @a[1] > 0 }
+rule short { strings: $a = "abc" condition: $a }
+rule short_wide { strings: $a = "a" wide condition: $a }
+rule xor { strings: $a = "alpha-1" xor condition: $a }
+rule b64 { strings: $a = "alpha-1" base64 condition: $a }
+rule regex { strings: $a = /alpha-1/ condition: $a }
+rule hex_wild { strings: $a = { 4D 5A ?? 00 } condition: $a }
+rule hex_jump { strings: $a = { 4D 5A [1-2] 00 } condition: $a }
+rule hex_alt { strings: $a = { 4D ( 5A | 5B ) 00 00 } condition: $a }
+rule named { strings: $a = "alpha-1" condition: $a }
+rule names_it { condition: named }
+global rule gl { strings: $a = "alpha-1" condition: $a }
+rule no_strings { condition: filesize > 0 }
+)");
+  std::vector<std::string> names;
+  for (const auto& [n, l] : got) names.push_back(n);
+  EXPECT_TRUE(names.empty()) << ::testing::PrintToString(names);
+}
+
+TEST(YaraPrefilter, UnreadableFilesAddNothing) {
+  EXPECT_TRUE(FindPrefilterRules({{"bad", "rule x { strings: $a = \"unterminated condition: $a }"},
+                                  {"inc", "include \"other.yar\"\nrule y { strings: $a = \"literal\" condition: $a }"}})
+                  .empty());
+}
+
+TEST(YaraPrefilter, TextEscapes) {
+  auto got = Find(R"(rule e { strings: $a = "a\"b\\c\td\x41\x4a" condition: $a })");
+  ASSERT_EQ(got.count("e"), 1u);
+  EXPECT_EQ(got["e"], (std::vector<std::string>{"a\"b\\c\tdaj"}));
+}
+
+// The search against a naive one over random data with planted literals of
+// every length class (4..7 and 8+ bytes), in both cases, at both ends.
+TEST(LiteralFilter, FindsExactlyTheRulesWhoseLiteralsOccur) {
+  std::vector<PrefilterRule> rules;
+  std::mt19937 rng(7);
+  auto word = [&](size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s.push_back(static_cast<char>('a' + rng() % 6));
+    return s;
+  };
+  for (int r = 0; r < 300; ++r) {
+    PrefilterRule pr;
+    pr.name = "r" + std::to_string(r);
+    for (int k = 0; k < 1 + r % 3; ++k) pr.literals.push_back(word(4 + rng() % 9));
+    rules.push_back(pr);
+  }
+  LiteralFilter f(rules);
+  EXPECT_EQ(f.rule_count(), 300u);
+  std::vector<uint8_t> hit, scratch;
+  for (int round = 0; round < 200; ++round) {
+    std::string data = word(rng() % 300);
+    for (char& c : data)
+      if (rng() % 3 == 0) c = static_cast<char>(c - 32);  // upper case
+    if (round % 2 == 0) data = rules[rng() % 300].literals[0] + data;
+    if (round % 3 == 0) data += rules[rng() % 300].literals[0];
+    f.Match({reinterpret_cast<const uint8_t*>(data.data()), data.size()}, &hit, &scratch);
+    std::string folded = data;
+    for (char& c : folded) c = static_cast<char>(FoldAscii(static_cast<uint8_t>(c)));
+    for (size_t r = 0; r < rules.size(); ++r) {
+      bool want = false;
+      for (const auto& l : rules[r].literals) want = want || folded.find(l) != std::string::npos;
+      ASSERT_EQ(hit[r] != 0, want) << "round " << round << " rule " << r << " data " << data;
+    }
+  }
+}
+
+TEST(LiteralFilter, ShortAndEmptyData) {
+  LiteralFilter f({{"ns", "r", {"abcd"}}});
+  std::vector<uint8_t> hit, scratch;
+  for (std::string d : {"", "a", "abc", "abcd", "xABCD", "abc d"}) {
+    f.Match({reinterpret_cast<const uint8_t*>(d.data()), d.size()}, &hit, &scratch);
+    ASSERT_EQ(hit.size(), 1u);
+    EXPECT_EQ(hit[0] != 0, d == "abcd" || d == "xABCD") << d;
+  }
+}
+
+}  // namespace
+}  // namespace harrier
