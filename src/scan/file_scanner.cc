@@ -63,24 +63,33 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
                                                        std::span<const uint8_t> data) {
   auto& slot = pre_sets_[idx];
   if (slot.unavailable) return nullptr;
-  const YaraPrefilter& pre = partition_->Prefilter();
-  if (!slot.scanner) {  // this worker's own copy: rules are switched per file
-    auto copy = partition_->PrivateCopy(idx);
+  if (!slot.scanner) {  // this worker's own copy of the lean set
+    const YaraPrefilter& pre = partition_->Prefilter();
+    auto copy = partition_->PrivateCopy(idx, /*lean=*/true);
     if (!copy) {
       slot.unavailable = true;  // the set fell back: scan with the shared rules
       return nullptr;
     }
     auto y = YaraScanner::Create(copy, config_.yara, C2List());
     if (!y.ok()) return y.status();
-    // The prefilter rules this set holds, with a literal search of their own.
+    // Searched: the prefilter rules the lean set holds (switched per file),
+    // then the gates of the slow rules it left out (a hit sends the file
+    // to the shared class set). Slow rules of other classes are searched
+    // too: a needless hit costs time, never a match.
     YaraRuleSwitch all(*copy, pre.rules);
-    std::vector<PrefilterRule> held;
-    for (size_t i : all.mapped_indices()) held.push_back(pre.rules[i]);
-    slot.rule_switch = std::make_unique<YaraRuleSwitch>(*copy, held);
-    slot.filter = std::make_unique<LiteralFilter>(held);
+    std::vector<PrefilterRule> searched;
+    for (size_t i : all.mapped_indices()) searched.push_back(pre.rules[i]);
+    slot.switched = searched.size();
+    const auto& slow = partition_->SlowRules();
+    for (const auto& r : pre.rules)
+      if (slow.count(r.ns + '\0' + r.name)) searched.push_back(r);
+    slot.rule_switch = std::make_unique<YaraRuleSwitch>(*copy, searched);
+    slot.filter = std::make_unique<LiteralFilter>(searched);
     slot.scanner = std::move(*y);
   }
   slot.filter->Match(data, &pre_hit_, &pre_scratch_);
+  for (size_t i = slot.switched; i < pre_hit_.size(); ++i)
+    if (pre_hit_[i]) return nullptr;  // a slow rule may match: the whole class set
   slot.rule_switch->Apply(pre_hit_);
   return slot.scanner.get();
 }

@@ -83,15 +83,21 @@ class FileScanner {
   std::unique_ptr<YaraScanner> yara_;
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
-  // Prefiltered scans: this worker's private copy of a class set (by set
-  // index) with its rule switch, and the reused per-file buffers.
+  // Prefiltered scans (yara_prefilter.h): this worker's private copy of the
+  // lean variant of a class set (by set index), its rule switch and literal
+  // search, and the reused per-file buffers.
   struct PrefilteredSet {
     std::unique_ptr<YaraScanner> scanner;
-    std::unique_ptr<YaraRuleSwitch> rule_switch;  // over the set's prefilter rules
-    std::unique_ptr<LiteralFilter> filter;         // their literals only
-    bool unavailable = false;                      // set fell back: shared path
+    // Over the lean set's prefilter rules [0, switched), then the slow
+    // rules the lean set leaves out (not switched: absent).
+    std::unique_ptr<YaraRuleSwitch> rule_switch;
+    std::unique_ptr<LiteralFilter> filter;
+    size_t switched = 0;
+    bool unavailable = false;  // set fell back: shared path
   };
-  // Null when set `idx` has no private copy (it fell back to the whole set).
+  // The lean scanner with the file's rules switched on, or null when the
+  // file needs the whole class set (a slow rule's gate literal occurs, or
+  // the set fell back to the unpartitioned rules).
   Result<YaraScanner*> PrefilteredScannerFor(size_t idx, std::span<const uint8_t> data);
   std::vector<PrefilteredSet> pre_sets_;
   std::vector<uint8_t> pre_hit_, pre_scratch_;

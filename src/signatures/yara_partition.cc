@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -736,8 +737,36 @@ namespace {
 std::string MetaPath(const std::string& dir, const std::string& digest) {
   return fmt::format("{}/part-{}-f{}.meta", dir, digest, kPartitionFormat);
 }
-std::string SetPath(const std::string& dir, const std::string& digest, size_t idx) {
-  return fmt::format("{}/part-{}-f{}-{}.yarc", dir, digest, kPartitionFormat, idx);
+// `lean`: the digest of the rules a lean set leaves out; empty for a class set.
+std::string SetPath(const std::string& dir, const std::string& digest, size_t idx,
+                    const std::string& lean = "") {
+  return lean.empty() ? fmt::format("{}/part-{}-f{}-{}.yarc", dir, digest, kPartitionFormat, idx)
+                      : fmt::format("{}/part-{}-f{}-{}-lean-{}.yarc", dir, digest, kPartitionFormat,
+                                    idx, lean);
+}
+
+// `sources` without the rules named in `drop` (namespace + '\0' + name).
+// A file the splitter cannot read is kept whole (more rules is never wrong).
+std::vector<YaraSource> WithoutRules(const std::vector<YaraSource>& sources,
+                                     const std::unordered_set<std::string>& drop) {
+  std::vector<YaraSource> out;
+  for (const auto& src : sources) {
+    auto split = SplitYara(src.text);
+    if (!split.ok()) {
+      out.push_back(src);
+      continue;
+    }
+    YaraSource lean{src.name, {}};
+    size_t at = 0;
+    for (const auto& r : split->rules) {
+      if (!drop.count(src.name + '\0' + r.name)) continue;
+      lean.text.append(src.text, at, r.begin - at);
+      at = r.end;
+    }
+    lean.text.append(src.text, at, std::string::npos);
+    out.push_back(std::move(lean));
+  }
+  return out;
 }
 
 }  // namespace
@@ -800,7 +829,7 @@ std::shared_ptr<const YaraRules> YaraPartition::Set(size_t idx) const {
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
-  auto rules = LoadOrCompile(idx, /*write_cache=*/true);
+  auto rules = LoadOrCompile(idx, /*write_cache=*/true, /*lean=*/false);
   if (!rules) {
     ++sets_failed_;
     return fallback_;
@@ -808,10 +837,14 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
   return rules;
 }
 
-std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache) const {
+std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache,
+                                                              bool lean) const {
   std::vector<std::string> extra = fallback_ ? fallback_->extra_externals() : std::vector<std::string>{};
-  if (!opts_.cache_dir.empty()) {
-    auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx), extra);
+  if (lean) SlowRules();  // sets slow_digest_
+  const std::string path =
+      opts_.cache_dir.empty() ? "" : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? slow_digest_ : "");
+  if (!path.empty()) {
+    auto cached = YaraRules::Load(path, extra);
     if (cached.ok()) return std::move(*cached);
   }
   const PartitionSources& a = Sources();
@@ -820,25 +853,47 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool w
   if (a.plan.magics != plan_.magics || a.plan.size_cuts != plan_.size_cuts ||
       idx >= first_class_of_set_.size())
     return nullptr;
-  auto rules = CompileYaraStrict(a.per_class[first_class_of_set_[idx]], extra);
+  const auto& sources = a.per_class[first_class_of_set_[idx]];
+  Result<std::shared_ptr<const YaraRules>> rules =
+      lean ? CompileYaraStrict(WithoutRules(sources, SlowRules()), extra)
+           : CompileYaraStrict(sources, extra);
   if (!rules.ok()) return nullptr;
-  if (write_cache && !opts_.cache_dir.empty()) {
-    WriteFileAtomically(SetPath(opts_.cache_dir, opts_.digest, idx),
-                [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
-  }
+  if (write_cache && !path.empty())
+    WriteFileAtomically(path, [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
   return std::move(*rules);
 }
 
-std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx) const {
-  // Not a copy of the shared set in memory: yr_rules_save_stream rewrites
+const std::unordered_set<std::string>& YaraPartition::SlowRules() const {
+  std::call_once(slow_once_, [&] {
+    std::vector<std::string> names;
+    for (const auto& r : Prefilter().rules)
+      if (r.slow) names.push_back(r.ns + '\0' + r.name);
+    std::sort(names.begin(), names.end());
+    uint64_t h = 1469598103934665603ull;  // FNV-1a 64
+    for (const auto& n : names) {
+      for (char c : n) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+      h = (h ^ 0xff) * 1099511628211ull;
+    }
+    slow_digest_ = fmt::format("{:016x}", h);
+    slow_.insert(names.begin(), names.end());
+  });
+  return slow_;
+}
+
+std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx, bool lean) const {
+  // Never a copy of the shared set in memory: yr_rules_save_stream rewrites
   // the arena's pointers while it writes, under the feet of its scanners.
-  if (!opts_.cache_dir.empty()) {
-    auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx),
-                                  fallback_ ? fallback_->extra_externals() : std::vector<std::string>{});
-    if (cached.ok()) return std::move(*cached);
+  if (!lean) {
+    if (!opts_.cache_dir.empty()) {
+      auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx),
+                                    fallback_ ? fallback_->extra_externals() : std::vector<std::string>{});
+      if (cached.ok()) return std::move(*cached);
+    }
+    if (Set(idx) == fallback_) return nullptr;  // builds (and caches) the set first
+    return LoadOrCompile(idx, /*write_cache=*/false, false);
   }
-  if (Set(idx) == fallback_) return nullptr;  // builds (and caches) the set first
-  return LoadOrCompile(idx, /*write_cache=*/false);
+  if (Set(idx) == fallback_) return nullptr;  // no class set: no lean one either
+  return LoadOrCompile(idx, /*write_cache=*/true, true);
 }
 
 void YaraPartition::SaveMeta() const {

@@ -46,6 +46,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -144,8 +145,14 @@ class YaraPartition {
   std::shared_ptr<const YaraRules> Set(size_t idx) const;
   // A private copy of set `idx` (loaded from the cache again, or compiled
   // again) for one worker that switches its rules on and off; null when the
-  // set fell back to the unpartitioned rules.
-  std::shared_ptr<const YaraRules> PrivateCopy(size_t idx) const;
+  // set fell back to the unpartitioned rules. `lean`: the set without the
+  // slow prefilter rules (SlowRules), for files in which none of their
+  // gate literals occurs; compiled on first use and cached as
+  // part-KEY-<set>-lean-<digest of the left-out rule names>.yarc, so that a
+  // change of the prefilter analysis can never load a stale lean set.
+  std::shared_ptr<const YaraRules> PrivateCopy(size_t idx, bool lean) const;
+  // The prefilter rules left out of the lean sets (namespace + '\0' + name).
+  const std::unordered_set<std::string>& SlowRules() const;
   // Statistics; sets_failed counts the sets replaced by the fallback so far.
   PartitionStats stats() const;
   bool plan_from_cache() const { return plan_from_cache_; }
@@ -162,7 +169,7 @@ class YaraPartition {
     std::shared_ptr<const YaraRules> rules;
   };
   std::shared_ptr<const YaraRules> Build(size_t idx) const;
-  std::shared_ptr<const YaraRules> LoadOrCompile(size_t idx, bool write_cache) const;
+  std::shared_ptr<const YaraRules> LoadOrCompile(size_t idx, bool write_cache, bool lean) const;
   void SaveMeta() const;
   bool LoadMeta();
 
@@ -177,6 +184,9 @@ class YaraPartition {
   bool plan_from_cache_ = false;
   mutable std::once_flag prefiltered_;
   mutable std::unique_ptr<YaraPrefilter> prefilter_;
+  mutable std::once_flag slow_once_;
+  mutable std::unordered_set<std::string> slow_;
+  mutable std::string slow_digest_;  // FNV-1a of the sorted names, hex
   mutable std::once_flag analysed_;
   mutable PartitionSources analysis_;
   mutable std::unique_ptr<Slot[]> slots_;

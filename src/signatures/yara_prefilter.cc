@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <unordered_set>
 
 #include "signatures/yara_source.h"
@@ -19,9 +20,15 @@ class RuleReader {
   RuleReader(const YaraSplit& s, const YaraRuleSpan& r, size_t min_literal)
       : t_(s.tokens), r_(r), min_(min_literal) {}
 
-  // The literals of the rule, or false when a string is not a literal.
-  bool Literals(std::vector<std::string>* out) const {
-    // Token range of the rule up to "condition :".
+  // One string of the rule: its identifier and, when it is a literal, the
+  // folded forms searched for it (empty: not a literal).
+  struct Str {
+    std::string_view id;
+    std::vector<std::string> forms;
+  };
+  // Reads the strings section; false when the splitter's tokens do not
+  // look like one (the rule is then left alone).
+  bool ReadStrings() {
     auto first = std::lower_bound(t_.begin(), t_.end(), r_.begin,
                                   [](const YaraToken& t, uint32_t off) { return t.begin < off; });
     uint32_t b = static_cast<uint32_t>(first - t_.begin());
@@ -32,46 +39,68 @@ class RuleReader {
     k += 2;
     while (k < e) {
       if (t_[k].kind != YaraTok::kStringId || k + 2 >= e || !IsPunct(k + 1, "=")) return false;
+      Str str;
+      str.id = t_[k].text;
       const YaraToken& v = t_[k + 2];
       k += 3;
-      bool wide = false, ascii = false;
-      while (k < e && t_[k].kind == YaraTok::kIdent) {
-        std::string_view m = t_[k].text;
-        if (m == "wide") wide = true;
-        else if (m == "ascii") ascii = true;
-        else if (m != "nocase" && m != "fullword" && m != "private") return false;  // xor, base64...
+      bool wide = false, ascii = false, literal = true;
+      while (k < e && (t_[k].kind == YaraTok::kIdent || IsPunct(k, "(") || IsPunct(k, ")") ||
+                       IsPunct(k, "-") || IsPunct(k, ",") || t_[k].kind == YaraTok::kNumber ||
+                       t_[k].kind == YaraTok::kText)) {
+        if (t_[k].kind == YaraTok::kIdent) {
+          std::string_view m = t_[k].text;
+          if (m == "wide") wide = true;
+          else if (m == "ascii") ascii = true;
+          else if (m != "nocase" && m != "fullword" && m != "private") literal = false;  // xor, base64
+        }
         ++k;
       }
       std::string bytes;
-      if (v.kind == YaraTok::kText) {
-        if (!DecodeText(v.text, &bytes)) return false;
-      } else if (v.kind == YaraTok::kHex) {
-        if (wide || ascii || !DecodeHex(v.text, &bytes)) return false;
-      } else {
-        return false;  // regular expression
+      if (v.kind == YaraTok::kText) literal = literal && DecodeText(v.text, &bytes);
+      else if (v.kind == YaraTok::kHex) literal = literal && !wide && !ascii && DecodeHex(v.text, &bytes);
+      else if (v.kind == YaraTok::kRegex) {
+        literal = false;
+        slow_ = slow_ || UnboundedRepeat(v.text);
       }
-      std::vector<std::string> forms;
-      if (!wide || ascii) forms.push_back(bytes);
-      if (wide) {
-        std::string w;
-        for (char c : bytes) {
-          w.push_back(c);
-          w.push_back('\0');
+      else return false;
+      if (literal) {
+        if (!wide || ascii) str.forms.push_back(bytes);
+        if (wide) {
+          std::string w;
+          for (char c : bytes) {
+            w.push_back(c);
+            w.push_back('\0');
+          }
+          str.forms.push_back(std::move(w));
         }
-        forms.push_back(std::move(w));
+        for (auto& f : str.forms) {
+          if (f.size() < min_) literal = false;
+          for (char& c : f) c = static_cast<char>(FoldAscii(static_cast<uint8_t>(c)));
+        }
+        if (!literal) str.forms.clear();
       }
-      for (auto& f : forms) {
-        if (f.size() < min_) return false;
-        for (char& c : f) c = static_cast<char>(FoldAscii(static_cast<uint8_t>(c)));
-        out->push_back(std::move(f));
-      }
+      strs_.push_back(std::move(str));
     }
-    return !out->empty();
+    return !strs_.empty();
   }
 
-  // True when the condition is false whenever none of the rule's strings
-  // matches.
-  bool NeedsString() const { return Needs(r_.cond_tok_begin, r_.cond_tok_end, 0); }
+  // Some string is a regular expression that repeats a class, `.`, an
+  // escape class or a group without bound (`[^\x0d]*`, `.+`, `\s{2,}`):
+  // libyara's verification of such a string at an atom hit can run to the
+  // end of the file, at every hit.
+  bool Slow() const { return slow_; }
+
+  // The literals of a set of strings the condition needs one match of, or
+  // false when there is no such set of literal strings.
+  bool GateLiterals(std::vector<std::string>* out) const {
+    auto need = Needs(r_.cond_tok_begin, r_.cond_tok_end, 0);
+    if (!need || need->empty()) return false;
+    for (size_t i : *need) {
+      if (strs_[i].forms.empty()) return false;
+      for (const auto& f : strs_[i].forms) out->push_back(f);
+    }
+    return true;
+  }
 
  private:
   bool IsPunct(uint32_t k, std::string_view s) const {
@@ -129,6 +158,37 @@ class RuleReader {
     }
     return true;
   }
+  static bool UnboundedRepeat(std::string_view re) {
+    bool repeatable = false;  // the previous item is a class, '.', \s-like or ')'
+    bool in_class = false;
+    for (size_t i = 0; i < re.size(); ++i) {
+      char c = re[i];
+      if (c == '\\' && i + 1 < re.size()) {
+        char e = re[++i];
+        if (!in_class) repeatable = std::strchr("sSwWdD", e) != nullptr;
+        continue;
+      }
+      if (in_class) {
+        if (c == ']') {
+          in_class = false;
+          repeatable = true;
+        }
+        continue;
+      }
+      if (c == '[') {
+        in_class = true;
+        continue;
+      }
+      if (repeatable && (c == '*' || c == '+')) return true;
+      if (repeatable && c == '{') {
+        size_t j = i + 1;
+        while (j < re.size() && std::isdigit(static_cast<unsigned char>(re[j]))) ++j;
+        if (j > i + 1 && j + 1 < re.size() && re[j] == ',' && re[j + 1] == '}') return true;
+      }
+      repeatable = c == '.' || c == ')';
+    }
+    return false;
+  }
   static bool DecodeHex(std::string_view tok, std::string* out) {
     int hi = -1;
     for (char c : tok) {
@@ -170,61 +230,114 @@ class RuleReader {
     }
     return true;
   }
-  bool Needs(uint32_t b, uint32_t e, int depth) const {
-    if (b >= e || depth > 64) return false;
+  using Need = std::optional<std::vector<size_t>>;  // string indices; nullopt: none
+
+  // The strings of which the condition [b, e) needs at least one match to
+  // be true (a superset is fine), or nullopt when it can be true without
+  // any: `or` needs the union of its children's sets (each child needs
+  // one), `and` the set of one child (a literal one when there is one).
+  Need Needs(uint32_t b, uint32_t e, int depth) const {
+    if (b >= e || depth > 64) return std::nullopt;
     while (Enclosed(b, e)) {
       ++b;
       --e;
     }
     auto ors = Split(b, e, "or");
     if (ors.size() > 1) {
-      for (auto [x, y] : ors)
-        if (!Needs(x, y, depth + 1)) return false;
-      return true;
+      std::vector<size_t> all;
+      for (auto [x, y] : ors) {
+        auto n = Needs(x, y, depth + 1);
+        if (!n) return std::nullopt;
+        all.insert(all.end(), n->begin(), n->end());
+      }
+      return all;
     }
     auto ands = Split(b, e, "and");
     if (ands.size() > 1) {
-      for (auto [x, y] : ands)
-        if (Needs(x, y, depth + 1)) return true;
-      return false;
+      Need best;
+      for (auto [x, y] : ands) {
+        auto n = Needs(x, y, depth + 1);
+        if (!n) continue;
+        if (AllLiteral(*n)) return n;
+        if (!best) best = std::move(n);
+      }
+      return best;
     }
     return Leaf(b, e);
   }
-  bool Leaf(uint32_t b, uint32_t e) const {
+  bool AllLiteral(const std::vector<size_t>& v) const {
+    for (size_t i : v)
+      if (strs_[i].forms.empty()) return false;
+    return !v.empty();
+  }
+  // Indices of the strings an identifier names: "$a" exactly, "$a*" by
+  // prefix, "$*" all.
+  std::vector<size_t> Named(std::string_view id) const {
+    std::vector<size_t> v;
+    bool prefix = !id.empty() && id.back() == '*';
+    if (prefix) id.remove_suffix(1);
+    for (size_t i = 0; i < strs_.size(); ++i)
+      if (prefix ? strs_[i].id.substr(0, id.size()) == id : strs_[i].id == id) v.push_back(i);
+    return v;
+  }
+  Need Leaf(uint32_t b, uint32_t e) const {
     uint32_t n = e - b;
     const YaraToken& f = t_[b];
     if (f.kind == YaraTok::kStringId && f.text != "$" && f.text.back() != '*') {
-      if (n == 1) return true;                                                   // $a
-      if (n >= 3 && (IsIdent(b + 1, "at") || IsIdent(b + 1, "in"))) return true;  // $a at/in X
-      return false;
+      // $a, $a at X, $a in (X..Y)
+      if (n == 1 || (n >= 3 && (IsIdent(b + 1, "at") || IsIdent(b + 1, "in")))) {
+        auto v = Named(f.text);
+        if (v.size() == 1) return v;
+      }
+      return std::nullopt;
     }
     if (f.kind == YaraTok::kCountId && n == 3 && t_[b + 2].kind == YaraTok::kNumber) {
       uint64_t v;
-      if (!Number(t_[b + 2].text, &v)) return false;
-      if (IsPunct(b + 1, ">")) return true;
-      if ((IsPunct(b + 1, ">=") || IsPunct(b + 1, "==")) && v >= 1) return true;
-      return false;
+      if (!Number(t_[b + 2].text, &v)) return std::nullopt;
+      bool needs = IsPunct(b + 1, ">") || ((IsPunct(b + 1, ">=") || IsPunct(b + 1, "==")) && v >= 1);
+      if (!needs) return std::nullopt;
+      auto s = Named("$" + std::string(f.text.substr(1)));
+      if (s.size() == 1) return s;
+      return std::nullopt;
     }
     // any|all|N of them|( $a, $b* )
     if (n >= 3 && IsIdent(b + 1, "of")) {
       uint64_t v = 0;
-      bool quant = IsIdent(b, "any") || IsIdent(b, "all") ||
+      bool all = IsIdent(b, "all");
+      bool quant = all || IsIdent(b, "any") ||
                    (f.kind == YaraTok::kNumber && Number(f.text, &v) && v >= 1);
-      if (!quant) return false;
-      if (n == 3) return IsIdent(b + 2, "them");
-      if (!IsPunct(b + 2, "(") || !IsPunct(e - 1, ")")) return false;
-      for (uint32_t k = b + 3; k + 1 < e; ++k) {
-        bool id = t_[k].kind == YaraTok::kStringId && t_[k].text != "$";
-        if ((k - b - 3) % 2 == 0 ? !id : !IsPunct(k, ",")) return false;
+      if (!quant) return std::nullopt;
+      std::vector<size_t> set;
+      if (n == 3) {
+        if (!IsIdent(b + 2, "them")) return std::nullopt;
+        for (size_t i = 0; i < strs_.size(); ++i) set.push_back(i);
+      } else {
+        if (!IsPunct(b + 2, "(") || !IsPunct(e - 1, ")")) return std::nullopt;
+        for (uint32_t k = b + 3; k + 1 < e; ++k) {
+          bool id = t_[k].kind == YaraTok::kStringId;
+          if ((k - b - 3) % 2 == 0 ? !id : !IsPunct(k, ",")) return std::nullopt;
+          if (id) {
+            auto named = Named(t_[k].text);
+            if (named.empty()) return std::nullopt;
+            set.insert(set.end(), named.begin(), named.end());
+          }
+        }
       }
-      return true;
+      if (set.empty()) return std::nullopt;
+      if (all) {  // every one is needed: one literal one is enough
+        for (size_t i : set)
+          if (!strs_[i].forms.empty()) return std::vector<size_t>{i};
+      }
+      return set;
     }
-    return false;
+    return std::nullopt;
   }
 
   const std::vector<YaraToken>& t_;
   const YaraRuleSpan& r_;
   size_t min_;
+  std::vector<Str> strs_;
+  bool slow_ = false;
 };
 
 }  // namespace
@@ -247,7 +360,8 @@ std::vector<PrefilterRule> FindPrefilterRules(const std::vector<YaraSource>& sou
       if (r.is_global || named.count(r.name)) continue;
       RuleReader rd(*split, r, min_literal);
       PrefilterRule pr;
-      if (!rd.Literals(&pr.literals) || !rd.NeedsString()) continue;
+      if (!rd.ReadStrings() || !rd.GateLiterals(&pr.literals)) continue;
+      pr.slow = rd.Slow();
       pr.ns = src.name;
       pr.name = r.name;
       out.push_back(std::move(pr));

@@ -73,6 +73,46 @@ rule no_strings { condition: filesize > 0 }
   EXPECT_TRUE(names.empty()) << ::testing::PrintToString(names);
 }
 
+TEST(YaraPrefilter, GatesOnTheLiteralStringsARegexRuleNeeds) {
+  std::map<std::string, PrefilterRule> got;
+  for (auto& r : FindPrefilterRules({{"ns", R"(
+rule lit_and_re { strings: $u1 = "[Internet]" nocase $u2 = "clsid-x" $re = /url\s*=[^\x0d]*/ condition: any of ($u*) and $re }
+rule all_mixed { strings: $re = /a.b/ $lit = "needle" condition: all of them }
+rule re_only { strings: $re = /abcdef/ condition: $re }
+rule any_mixed { strings: $re = /a.b/ $lit = "needle" condition: any of them }
+rule re_or_lit { strings: $re = /a.b/ $lit = "needle" condition: $re or $lit }
+rule xor_behind { strings: $x = "hidden" xor $lit = "needle" condition: $lit and #x > 2 }
+rule plain { strings: $lit = "needle" condition: $lit }
+)"}}))
+    got[r.name] = r;
+  std::vector<std::string> names;
+  for (const auto& [n, r] : got) names.push_back(n);
+  EXPECT_EQ(names, (std::vector<std::string>{"all_mixed", "lit_and_re", "plain", "xor_behind"}));
+  EXPECT_EQ(got["lit_and_re"].literals, (std::vector<std::string>{"[internet]", "clsid-x"}));
+  EXPECT_TRUE(got["lit_and_re"].slow);  // [^\x0d]* runs to the end of the file
+  EXPECT_EQ(got["all_mixed"].literals, (std::vector<std::string>{"needle"}));
+  EXPECT_FALSE(got["all_mixed"].slow);
+  EXPECT_FALSE(got["xor_behind"].slow);
+  EXPECT_FALSE(got["plain"].slow);
+}
+
+TEST(YaraPrefilter, SlowMeansAnUnboundedRepeatOfAClass) {
+  std::map<std::string, bool> slow;
+  for (auto& r : FindPrefilterRules({{"ns", R"(
+rule s1 { strings: $g = "gate-lit" $r = /a[^b]+c/ condition: $g and $r }
+rule s2 { strings: $g = "gate-lit" $r = /(ab)*c/ condition: $g and $r }
+rule s3 { strings: $g = "gate-lit" $r = /x\s{2,}y/ condition: $g and $r }
+rule s4 { strings: $g = "gate-lit" $r = /x.*y/ condition: $g and $r }
+rule f1 { strings: $g = "gate-lit" $r = /ab*c/ condition: $g and $r }
+rule f2 { strings: $g = "gate-lit" $r = /a[b*]c\*/ condition: $g and $r }
+rule f3 { strings: $g = "gate-lit" $r = /a.{2,3}c/ condition: $g and $r }
+rule f4 { strings: $g = "gate-lit" $r = /a\.+c/ condition: $g and $r }
+)"}}))
+    slow[r.name] = r.slow;
+  EXPECT_EQ(slow, (std::map<std::string, bool>{{"s1", true}, {"s2", true}, {"s3", true}, {"s4", true},
+                                               {"f1", false}, {"f2", false}, {"f3", false}, {"f4", false}}));
+}
+
 TEST(YaraPrefilter, UnreadableFilesAddNothing) {
   EXPECT_TRUE(FindPrefilterRules({{"bad", "rule x { strings: $a = \"unterminated condition: $a }"},
                                   {"inc", "include \"other.yar\"\nrule y { strings: $a = \"literal\" condition: $a }"}})
