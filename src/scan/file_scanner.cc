@@ -73,23 +73,23 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
     auto y = YaraScanner::Create(copy, config_.yara, C2List());
     if (!y.ok()) return y.status();
     // Searched: the prefilter rules the lean set holds (switched per file),
-    // then the gates of the slow rules it left out (a hit sends the file
-    // to the shared class set). Slow rules of other classes are searched
-    // too: a needless hit costs time, never a match.
+    // then the gates of the rules it left out (a hit sends the file to the
+    // shared class set). Left-out rules of other classes are searched too:
+    // a needless hit costs time, never a match.
     YaraRuleSwitch all(*copy, pre.rules);
     std::vector<PrefilterRule> searched;
     for (size_t i : all.mapped_indices()) searched.push_back(pre.rules[i]);
     slot.switched = searched.size();
-    const auto& slow = partition_->SlowRules();
+    const auto& left_out = partition_->LeanLeftOut();
     for (const auto& r : pre.rules)
-      if (slow.count(r.ns + '\0' + r.name)) searched.push_back(r);
+      if (left_out.count(r.ns + '\0' + r.name)) searched.push_back(r);
     slot.rule_switch = std::make_unique<YaraRuleSwitch>(*copy, searched);
     slot.filter = std::make_unique<LiteralFilter>(searched);
     slot.scanner = std::move(*y);
   }
   slot.filter->Match(data, &pre_hit_, &pre_scratch_);
   for (size_t i = slot.switched; i < pre_hit_.size(); ++i)
-    if (pre_hit_[i]) return nullptr;  // a slow rule may match: the whole class set
+    if (pre_hit_[i]) return nullptr;  // a left-out rule may match: the whole class set
   slot.rule_switch->Apply(pre_hit_);
   return slot.scanner.get();
 }

@@ -88,15 +88,15 @@ class FileScanner {
   // search, and the reused per-file buffers.
   struct PrefilteredSet {
     std::unique_ptr<YaraScanner> scanner;
-    // Over the lean set's prefilter rules [0, switched), then the slow
-    // rules the lean set leaves out (not switched: absent).
+    // Over the lean set's prefilter rules [0, switched), then the rules the
+    // lean set leaves out (not switched: absent).
     std::unique_ptr<YaraRuleSwitch> rule_switch;
     std::unique_ptr<LiteralFilter> filter;
     size_t switched = 0;
     bool unavailable = false;  // set fell back: shared path
   };
   // The lean scanner with the file's rules switched on, or null when the
-  // file needs the whole class set (a slow rule's gate literal occurs, or
+  // file needs the whole class set (a left-out rule's gate literal occurs, or
   // the set fell back to the unpartitioned rules).
   Result<YaraScanner*> PrefilteredScannerFor(size_t idx, std::span<const uint8_t> data);
   std::vector<PrefilteredSet> pre_sets_;

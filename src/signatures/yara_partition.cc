@@ -840,9 +840,9 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
 std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache,
                                                               bool lean) const {
   std::vector<std::string> extra = fallback_ ? fallback_->extra_externals() : std::vector<std::string>{};
-  if (lean) SlowRules();  // sets slow_digest_
+  if (lean) LeanLeftOut();  // sets left_out_digest_
   const std::string path =
-      opts_.cache_dir.empty() ? "" : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? slow_digest_ : "");
+      opts_.cache_dir.empty() ? "" : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? left_out_digest_ : "");
   if (!path.empty()) {
     auto cached = YaraRules::Load(path, extra);
     if (cached.ok()) return std::move(*cached);
@@ -855,7 +855,7 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool w
     return nullptr;
   const auto& sources = a.per_class[first_class_of_set_[idx]];
   Result<std::shared_ptr<const YaraRules>> rules =
-      lean ? CompileYaraStrict(WithoutRules(sources, SlowRules()), extra)
+      lean ? CompileYaraStrict(WithoutRules(sources, LeanLeftOut()), extra)
            : CompileYaraStrict(sources, extra);
   if (!rules.ok()) return nullptr;
   if (write_cache && !path.empty())
@@ -863,21 +863,25 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool w
   return std::move(*rules);
 }
 
-const std::unordered_set<std::string>& YaraPartition::SlowRules() const {
-  std::call_once(slow_once_, [&] {
+const std::unordered_set<std::string>& YaraPartition::LeanLeftOut() const {
+  std::call_once(left_out_once_, [&] {
     std::vector<std::string> names;
-    for (const auto& r : Prefilter().rules)
-      if (r.slow) names.push_back(r.ns + '\0' + r.name);
+    for (const auto& r : Prefilter().rules) {
+      size_t shortest = SIZE_MAX;
+      for (const auto& l : r.literals) shortest = std::min(shortest, l.size());
+      bool rare = opts_.lean_gate_min > 0 && shortest >= opts_.lean_gate_min;
+      if (r.slow || rare) names.push_back(r.ns + '\0' + r.name);
+    }
     std::sort(names.begin(), names.end());
     uint64_t h = 1469598103934665603ull;  // FNV-1a 64
     for (const auto& n : names) {
       for (char c : n) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
       h = (h ^ 0xff) * 1099511628211ull;
     }
-    slow_digest_ = fmt::format("{:016x}", h);
-    slow_.insert(names.begin(), names.end());
+    left_out_digest_ = fmt::format("{:016x}", h);
+    left_out_.insert(names.begin(), names.end());
   });
-  return slow_;
+  return left_out_;
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx, bool lean) const {

@@ -127,6 +127,10 @@ class YaraPartition {
     std::string cache_dir;  // empty: no cache
     std::string digest;     // signature digest (cache key, with the plan limits)
     PartitionOptions plan;  // limits of the plan
+    // Lean sets leave out the prefilter rules whose gate literals are all
+    // at least this long (rare in benign files; measured in
+    // docs/performance.md), besides the slow ones. 0: only the slow ones.
+    size_t lean_gate_min = 12;
   };
   // Uses the cached plan when there is one, else analyses `sources` now.
   // `fallback` (the unpartitioned rules) serves any set that fails to
@@ -146,13 +150,17 @@ class YaraPartition {
   // A private copy of set `idx` (loaded from the cache again, or compiled
   // again) for one worker that switches its rules on and off; null when the
   // set fell back to the unpartitioned rules. `lean`: the set without the
-  // slow prefilter rules (SlowRules), for files in which none of their
-  // gate literals occurs; compiled on first use and cached as
+  // prefilter rules of LeanLeftOut, for files in which none of their gate
+  // literals occurs; compiled on first use and cached as
   // part-KEY-<set>-lean-<digest of the left-out rule names>.yarc, so that a
   // change of the prefilter analysis can never load a stale lean set.
   std::shared_ptr<const YaraRules> PrivateCopy(size_t idx, bool lean) const;
-  // The prefilter rules left out of the lean sets (namespace + '\0' + name).
-  const std::unordered_set<std::string>& SlowRules() const;
+  // The prefilter rules left out of the lean sets (namespace + '\0' +
+  // name): the slow ones and those gated by long literals only
+  // (Options::lean_gate_min). Leaving a rule out saves its strings in the
+  // search, their verification and its condition; a file in which one of
+  // their gate literals occurs takes the whole class set instead.
+  const std::unordered_set<std::string>& LeanLeftOut() const;
   // Statistics; sets_failed counts the sets replaced by the fallback so far.
   PartitionStats stats() const;
   bool plan_from_cache() const { return plan_from_cache_; }
@@ -184,9 +192,9 @@ class YaraPartition {
   bool plan_from_cache_ = false;
   mutable std::once_flag prefiltered_;
   mutable std::unique_ptr<YaraPrefilter> prefilter_;
-  mutable std::once_flag slow_once_;
-  mutable std::unordered_set<std::string> slow_;
-  mutable std::string slow_digest_;  // FNV-1a of the sorted names, hex
+  mutable std::once_flag left_out_once_;
+  mutable std::unordered_set<std::string> left_out_;
+  mutable std::string left_out_digest_;  // FNV-1a of the sorted names, hex
   mutable std::once_flag analysed_;
   mutable PartitionSources analysis_;
   mutable std::unique_ptr<Slot[]> slots_;

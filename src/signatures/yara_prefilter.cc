@@ -254,16 +254,28 @@ class RuleReader {
     }
     auto ands = Split(b, e, "and");
     if (ands.size() > 1) {
+      // Any child's set will do: the all-literal one whose shortest literal
+      // is the longest (the rarest gate), else any.
       Need best;
+      size_t best_len = 0;
       for (auto [x, y] : ands) {
         auto n = Needs(x, y, depth + 1);
         if (!n) continue;
-        if (AllLiteral(*n)) return n;
-        if (!best) best = std::move(n);
+        size_t len = AllLiteral(*n) ? ShortestLiteral(*n) : 0;
+        if (!best || len > best_len) {
+          best = std::move(n);
+          best_len = len;
+        }
       }
       return best;
     }
     return Leaf(b, e);
+  }
+  size_t ShortestLiteral(const std::vector<size_t>& v) const {
+    size_t m = SIZE_MAX;
+    for (size_t i : v)
+      for (const auto& f : strs_[i].forms) m = std::min(m, f.size());
+    return m;
   }
   bool AllLiteral(const std::vector<size_t>& v) const {
     for (size_t i : v)

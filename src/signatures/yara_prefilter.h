@@ -13,7 +13,8 @@
 //      - its condition is false unless one of a set G of its strings
 //        matches, G being all literals (its "gate"): the condition is read
 //        as a tree of top-level `or` (every child needs one of its own
-//        set; G = their union) and `and` (one child's set will do) over
+//        set; G = their union) and `and` (one child's set will do: the
+//        one with the longest shortest literal, the rarest) over
 //        leaves `$a`, `$a at/in ...`, `any|N>=1 of them|($a, $b*)`,
 //        `all of ...` (any one member), `#a > N`, `#a >= N>=1`,
 //        `#a == N>=1`; any other leaf (including `not ...`) needs nothing;
