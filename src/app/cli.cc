@@ -67,6 +67,7 @@ struct ScanCli {
   bool yara_reference = false;
   bool yara_no_externals = false;
   std::string yara_prefilter_max = "100KiB";
+  size_t yara_lean_gate_min = 16;
   std::string yara_matches;
   std::vector<std::string> root_as;  // --root-as (app/root_mapping.h)
   int root_detect_depth = 2;
@@ -159,6 +160,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   lo.folders = *folders;
   if (!cli.no_rules_cache) lo.rules_cache_dir = DefaultCacheDir();
   lo.partition_yara = !cli.yara_reference;
+  lo.lean_gate_min = cli.yara_lean_gate_min;
   auto sigs = LoadSignatures(lo, diag);
   console.ClearProgress();
   diag.SetListener(nullptr);
@@ -340,6 +342,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
                  "Files up to SIZE get the literal prefilter of the fast path, which switches off "
                  "the rules none of whose literals occur in the file (0 = off)")
       ->default_val("100KiB");
+  sc->add_option("--yara-lean-gate-min", scan.yara_lean_gate_min,
+                 "The lean rule sets of the prefilter leave out the rules gated by literals of at "
+                 "least N bytes only (0 = only the rules with unbounded regexes)")
+      ->default_val(16);
   sc->add_option("--yara-matches", scan.yara_matches,
                  "Write one 'namespace:rule path' line per YARA match to FILE (differential checks)");
   sc->add_option("--root-as", scan.root_as,

@@ -68,6 +68,7 @@ void BuildPartition(SignatureSet& set, std::vector<YaraSource> sources,
   YaraPartition::Options po;
   po.cache_dir = opts.rules_cache_dir;
   po.digest = set.stats.digest;
+  po.lean_gate_min = opts.lean_gate_min;
   set.yara_partition = YaraPartition::Create(std::move(sources), set.yara, po);
   if (!opts.partition_dump_dir.empty()) {
     const PartitionSources& parts = set.yara_partition->Sources();

@@ -27,6 +27,8 @@ struct LoadOptions {
   // Build the partitioned YARA sets of the fast path (yara_partition.h).
   // Off for --yara-reference, which evaluates every rule on every file.
   bool partition_yara = true;
+  // YaraPartition::Options::lean_gate_min (--yara-lean-gate-min).
+  size_t lean_gate_min = 16;
   // When set, the source of each class's rule set is written there as
   // set-<class>.yar (`harrier rules check --dump-partition DIR`).
   std::string partition_dump_dir;

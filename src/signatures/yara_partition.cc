@@ -896,7 +896,9 @@ std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx, bool lea
     if (Set(idx) == fallback_) return nullptr;  // builds (and caches) the set first
     return LoadOrCompile(idx, /*write_cache=*/false, false);
   }
-  if (Set(idx) == fallback_) return nullptr;  // no class set: no lean one either
+  // Not through Set(idx): a file that takes the lean set never needs the
+  // shared class set loaded. A lean set that does not compile is null (the
+  // caller then takes the shared class set, or its fallback).
   return LoadOrCompile(idx, /*write_cache=*/true, true);
 }
 

@@ -130,7 +130,7 @@ class YaraPartition {
     // Lean sets leave out the prefilter rules whose gate literals are all
     // at least this long (rare in benign files; measured in
     // docs/performance.md), besides the slow ones. 0: only the slow ones.
-    size_t lean_gate_min = 12;
+    size_t lean_gate_min = 16;
   };
   // Uses the cached plan when there is one, else analyses `sources` now.
   // `fallback` (the unpartitioned rules) serves any set that fails to
