@@ -14,6 +14,11 @@ namespace {
 constexpr int kFilterBits = 20;  // 128 KiB per table: ~1 % false keys at 13k literals
 
 uint64_t HashKey(uint64_t k) { return (k * 0x9E3779B97F4A7C15ull) >> (64 - kFilterBits); }
+// The first filter on every position: the first 4 bytes of some literal?
+// 2^18 bits = 32 KiB, in L1 on this hardware; ~5 % of positions pass at 14k
+// literals.
+constexpr int kPrefixBits = 18;
+uint32_t HashPrefix(uint32_t k) { return (k * 0x9E3779B1u) >> (32 - kPrefixBits); }
 
 class RuleReader {
  public:
@@ -415,6 +420,13 @@ LiteralFilter::LiteralFilter(const std::vector<PrefilterRule>& rules) : rule_cou
   };
   build(long_, true);
   build(short_, false);
+  prefix_bits_.assign((size_t{1} << kPrefixBits) / 64, 0);
+  for (const auto& l : lit_) {
+    uint32_t k;
+    std::memcpy(&k, l.data(), 4);
+    uint32_t h = HashPrefix(k);
+    prefix_bits_[h >> 6] |= uint64_t{1} << (h & 63);
+  }
 }
 
 bool LiteralFilter::Table::MayHave(uint64_t key) const {
@@ -448,7 +460,12 @@ void LiteralFilter::Match(std::span<const uint8_t> data, std::vector<uint8_t>* h
   uint8_t* f = scratch->data();
   for (size_t i = 0; i < data.size(); ++i) f[i] = FoldAscii(data[i]);
   const size_t n = data.size();
+  const uint64_t* prefix = prefix_bits_.data();
   for (size_t i = 0; i + 4 <= n; ++i) {
+    uint32_t p4;
+    std::memcpy(&p4, f + i, 4);
+    uint32_t ph = HashPrefix(p4);
+    if (!((prefix[ph >> 6] >> (ph & 63)) & 1)) continue;
     if (i + 8 <= n) {
       uint64_t k8;
       std::memcpy(&k8, f + i, 8);

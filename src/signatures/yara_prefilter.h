@@ -63,8 +63,10 @@ std::vector<PrefilterRule> FindPrefilterRules(const std::vector<YaraSource>& sou
                                               size_t min_literal = 4);
 
 // Exact multi-literal search over ASCII-case-folded data: a literal of 8 or
-// more bytes is keyed by its first 8 bytes, a shorter one by its first 4;
-// every position whose key passes a bit filter is looked up and verified.
+// more bytes is keyed by its first 8 bytes, a shorter one by its first 4.
+// At every position a small bit filter on the first 4 bytes (L1-sized)
+// rejects most positions; the others pass a second bit filter per key kind,
+// then a hash lookup and a compare.
 class LiteralFilter {
  public:
   explicit LiteralFilter(const std::vector<PrefilterRule>& rules);
@@ -94,6 +96,7 @@ class LiteralFilter {
   std::vector<std::string> lit_;     // folded literal bytes
   std::vector<uint32_t> lit_rule_;   // literal -> rule index
   Table long_, short_;               // >= 8 bytes, 4..7 bytes
+  std::vector<uint64_t> prefix_bits_;  // first 4 bytes of every literal (hashed)
 };
 
 // The prefilter rules of a signature set with their literal search.
