@@ -25,10 +25,13 @@ std::string YaraEscape(std::string_view s) {
 }  // namespace
 
 C2Rules C2RulesSource(const std::vector<C2Ioc>& c2) {
-  std::map<int, std::vector<size_t>> by_score;  // score -> indicator indices, ascending
-  for (size_t i = 0; i < c2.size(); ++i) by_score[c2[i].score].push_back(i);
+  // (score, long) -> indicator indices, ascending
+  std::map<std::pair<int, bool>, std::vector<size_t>> by_score;
+  for (size_t i = 0; i < c2.size(); ++i)
+    by_score[{c2[i].score, c2[i].indicator.size() >= kC2LongIndicator}].push_back(i);
   C2Rules out;
-  for (const auto& [score, indices] : by_score) {
+  for (const auto& [key, indices] : by_score) {
+    const int score = key.first;
     for (size_t first = 0; first < indices.size(); first += kC2MaxStringsPerRule) {
       size_t last = std::min(indices.size(), first + kC2MaxStringsPerRule);
       out.source += fmt::format(

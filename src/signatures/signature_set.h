@@ -42,6 +42,12 @@ struct SignatureSet {
 // strings one generated rule holds.
 inline constexpr std::string_view kC2Namespace = "harrier_c2";
 inline constexpr size_t kC2MaxStringsPerRule = 1000;
+// Indicators at least this long go into rules of their own: such a rule is
+// gated by long literals only, so the lean sets of the prefilter leave it
+// out (YaraPartition::Options::lean_gate_min, default 16) and a file pays
+// for the search of its ~1,400 strings (signature-base) only when one of
+// them occurs.
+inline constexpr size_t kC2LongIndicator = 16;
 
 struct C2Rules {
   std::string source;   // YARA source, compiled in namespace kC2Namespace
@@ -50,7 +56,8 @@ struct C2Rules {
 
 // Builds the YARA source of the C2 indicators. libyara evaluates every
 // rule's condition on every file, so indicators are packed into few rules:
-// one rule per score (ascending), split into rules of at most
+// one rule per score (ascending) and length class (shorter than
+// kC2LongIndicator first), split into rules of at most
 // kC2MaxStringsPerRule strings. Each rule carries meta harrier_type = "c2"
 // and score = the group's score, and one string per indicator named
 // `$c<i>`, where i is the indicator's index in `c2`; its condition is

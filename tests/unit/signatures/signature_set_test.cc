@@ -81,6 +81,17 @@ TEST(C2RulesSource, OneRulePerScoreWithTheSameStringModifiersAsBefore) {
   EXPECT_EQ(rules["c2_1"].indices, (std::set<size_t>{0, 2}));
 }
 
+TEST(C2RulesSource, LongIndicatorsGetRulesOfTheirOwn) {
+  std::string long_name(kC2LongIndicator, 'x');
+  C2Rules gen = C2RulesSource({Ioc("short.example", 75), Ioc(long_name + ".example", 75),
+                               Ioc(long_name.substr(1), 75)});
+  auto rules = Compile(gen);
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules["c2_0"].indices, (std::set<size_t>{0, 2}));  // shorter than kC2LongIndicator
+  EXPECT_EQ(rules["c2_1"].indices, (std::set<size_t>{1}));
+  EXPECT_EQ(rules["c2_1"].score, 75);
+}
+
 TEST(C2RulesSource, LargeGroupIsSplitAtMaxStringsPerRule) {
   std::vector<C2Ioc> c2;
   const size_t n = 2 * kC2MaxStringsPerRule + 5;
