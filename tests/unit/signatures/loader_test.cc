@@ -189,9 +189,9 @@ TEST_F(SignatureBase, LoadsEverythingWithoutErrors) {
   EXPECT_EQ(st.hash_iocs, 3224u);
   EXPECT_EQ(st.filename_iocs, 3828u);
   EXPECT_EQ(st.c2_iocs, 1844u);
-  // The C2 indicators take 3 generated rules: score 75 (1,838, split in two)
-  // and score 65 (6).
-  EXPECT_EQ((*sigs_)->yara->rule_count(), 5883u + 3u);
+  // The C2 indicators take 4 generated rules: score 65 (6), score 75 shorter
+  // than kC2LongIndicator (434) and score 75 longer (1,404, split in two).
+  EXPECT_EQ((*sigs_)->yara->rule_count(), 5883u + 4u);
   EXPECT_EQ(st.fp_hashes, 0u);
   EXPECT_EQ(st.ioc_lines_failed, 0u);
   EXPECT_EQ(diag_->error_count(), 0u);
