@@ -62,7 +62,7 @@ class RuleReader {
       }
       std::string bytes;
       if (v.kind == YaraTok::kText) literal = literal && DecodeText(v.text, &bytes);
-      else if (v.kind == YaraTok::kHex) literal = literal && !wide && !ascii && DecodeHex(v.text, &bytes);
+      else if (v.kind == YaraTok::kHex) literal = literal && !wide && !ascii && HexFixedRun(v.text, &bytes);
       else if (v.kind == YaraTok::kRegex) {
         literal = false;
         slow_ = slow_ || UnboundedRepeat(v.text);
@@ -194,20 +194,53 @@ class RuleReader {
     }
     return false;
   }
-  static bool DecodeHex(std::string_view tok, std::string* out) {
-    int hi = -1;
-    for (char c : tok) {
+  // The longest run of plain bytes of a hex string outside alternatives
+  // (`( .. | .. )`): wherever the string matches, that run occurs. The whole
+  // string for a plain one. False for what is not understood (comments).
+  static bool HexFixedRun(std::string_view tok, std::string* out) {
+    std::string run;
+    int depth = 0;
+    auto end_run = [&] {
+      if (run.size() > out->size()) *out = run;
+      run.clear();
+    };
+    auto nibble = [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+    };
+    for (size_t i = 0; i < tok.size(); ++i) {
+      char c = tok[i];
       if (c == '{' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;  // ?? [..] (|) ~ comments
-      int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10);
-      if (hi < 0) {
-        hi = d;
+      if (c == '(' || c == ')' || c == '|') {
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        end_run();
+        continue;
+      }
+      if (c == '[') {  // jump
+        size_t j = tok.find(']', i);
+        if (j == std::string_view::npos) return false;
+        i = j;
+        end_run();
+        continue;
+      }
+      if (c == '~') {  // negated byte: one unknown byte
+        end_run();
+        i += 2;
+        continue;
+      }
+      if (i + 1 >= tok.size()) return false;
+      char d = tok[++i];
+      bool hex_c = std::isxdigit(static_cast<unsigned char>(c));
+      bool hex_d = std::isxdigit(static_cast<unsigned char>(d));
+      if (hex_c && hex_d && depth == 0) {
+        run.push_back(static_cast<char>(nibble(c) * 16 + nibble(d)));
+      } else if ((hex_c || c == '?') && (hex_d || d == '?')) {
+        end_run();  // a wildcard, or a byte inside an alternative
       } else {
-        out->push_back(static_cast<char>(hi * 16 + d));
-        hi = -1;
+        return false;  // a comment, or something else not understood
       }
     }
-    return hi < 0;
+    end_run();
+    return depth == 0;
   }
 
   // Top-level split of [b, e) at keyword `op` (outside parentheses).

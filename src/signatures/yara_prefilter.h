@@ -18,9 +18,10 @@
 //        leaves `$a`, `$a at/in ...`, `any|N>=1 of them|($a, $b*)`,
 //        `all of ...` (any one member), `#a > N`, `#a >= N>=1`,
 //        `#a == N>=1`; any other leaf (including `not ...`) needs nothing;
-//      - a literal is a text string without xor/base64 or a hex string of
-//        plain bytes; each form searched (ascii, wide) is at least
-//        `min_literal` bytes;
+//      - a literal is a text string without xor/base64 (searched as is), or
+//        a hex string (searched: its longest run of plain bytes outside
+//        alternatives and jumps, which occurs wherever the string matches);
+//        each form searched (ascii, wide) is at least `min_literal` bytes;
 //      - it is not global and no rule of its namespace names it (libyara
 //        makes a disabled rule undefined, not false, where it is named);
 //  * such a rule with no literal of G in the file cannot match, so it may

@@ -38,6 +38,7 @@ rule regex_lit { strings: $a = /need[l]e-one/ condition: $a }
 rule hex_wild { strings: $a = { 4E 45 ?? 44 } condition: $a }
 rule gated_regex { strings: $g = "[gate-lit]" nocase $r = /url\s*=[^\x0d]*exe/ condition: $g and $r }
 rule gated_all { strings: $g = "gate-two" $r = /ne.dle/ condition: all of them }
+rule hex_run { strings: $a = { 4E 45 45 44 ?? 4C 45 2D 4F 4E 45 } condition: $a }
 )yar";
 
 constexpr const char* kGlobal = R"yar(
@@ -84,6 +85,7 @@ TEST(Prefilter, MatchesReferenceOnEdgeRules) {
   tree.Write("gated", pad + "[GATE-LIT]\nurl = x.exe\n" + pad);
   tree.Write("ungated", pad + "url = x.exe\n" + pad);
   tree.Write("gated_all", pad + "gate-two needle" + pad);
+  tree.Write("hex_run", pad + "NEEDxLE-ONE" + pad);
 
   auto pre = ScanYaraMatches(sig.path(), tree.path(), out.path(), "pre",
                              {"--yara-prefilter-max-size", "1MiB"});
@@ -124,15 +126,17 @@ TEST(Prefilter, MatchesReferenceOnEdgeRules) {
   EXPECT_TRUE(has("edge.yar:gated_regex", "gated"));
   EXPECT_FALSE(has("edge.yar:gated_regex", "ungated"));
   EXPECT_TRUE(has("edge.yar:gated_all", "gated_all"));
+  EXPECT_TRUE(has("edge.yar:hex_run", "hex_run"));
+  EXPECT_FALSE(has("edge.yar:hex_run", "needle"));
 
   // The prefilter really took the rules it may take, and only those.
   auto r = RunHarrier({"rules", "check", "-v", "--no-builtin", sig.path()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   // lit_any lit_nocase lit_case lit_wide lit_wide_ascii lit_hex
-  // lit_short_key lit_end lit_fullword gated_regex gated_all = 11 (named,
+  // lit_short_key lit_end lit_fullword gated_regex gated_all hex_run = 12 (named,
   // the global, xor, short, regex and wildcard rules and the string-free
   // conditions stay on); gated_regex is slow (left out of the lean sets).
-  EXPECT_NE(r.out.find("Literal prefilter: 11 of 23 rules"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Literal prefilter: 12 of 24 rules"), std::string::npos) << r.out;
 }
 
 }  // namespace

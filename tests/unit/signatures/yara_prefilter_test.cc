@@ -113,6 +113,25 @@ rule f4 { strings: $g = "gate-lit" $r = /a\.+c/ condition: $g and $r }
                                                {"f1", false}, {"f2", false}, {"f3", false}, {"f4", false}}));
 }
 
+TEST(YaraPrefilter, HexStringsAreGatedByTheirLongestPlainRun) {
+  std::map<std::string, std::vector<std::string>> got;
+  for (auto& r : FindPrefilterRules({{"ns", R"(
+rule run5 { strings: $a = { 4D 5A 90 00 ?? 11 22 33 44 55 [2-4] 66 } condition: $a }
+rule nibble { strings: $a = { 41 42 43 4? 45 46 47 48 49 } condition: $a }
+rule negated { strings: $a = { 41 42 43 44 ~45 46 } condition: $a }
+rule in_alt { strings: $a = { 41 42 ( 43 44 45 46 47 | 48 ) 49 } condition: $a }
+rule comment { strings: $a = { 41 42 43 44 /* x */ 45 } condition: $a }
+)"}}))
+    got[r.name] = r.literals;
+  EXPECT_EQ(got.size(), 3u);
+  EXPECT_EQ(got["run5"], (std::vector<std::string>{"\x11\x22\x33"
+                                                   "du"}));  // folded
+  EXPECT_EQ(got["nibble"], (std::vector<std::string>{"efghi"}));  // folded
+  EXPECT_EQ(got["negated"], (std::vector<std::string>{"abcd"}));
+  EXPECT_EQ(got.count("in_alt"), 0u);   // the run inside ( | ) is not required
+  EXPECT_EQ(got.count("comment"), 0u);  // not understood: no gate
+}
+
 TEST(YaraPrefilter, UnreadableFilesAddNothing) {
   EXPECT_TRUE(FindPrefilterRules({{"bad", "rule x { strings: $a = \"unterminated condition: $a }"},
                                   {"inc", "include \"other.yar\"\nrule y { strings: $a = \"literal\" condition: $a }"}})
