@@ -149,7 +149,12 @@ rule f { strings: $a = "abcd" condition: #a == 0 or $a }
 rule h { strings: $a = "tail" condition: $a in (filesize-4..filesize) }
 rule i { strings: $a = "xorme" xor condition: $a }
 ----
-no literal here, tail)")}) {
+no literal here, tail)"),
+           std::string(R"(rule hx { strings: $a = { 4E 45 45 44 ?? 4C 45 2D 4F 4E 45 } condition: $a }
+rule alt { strings: $a = { 41 42 ( 43 44 45 46 | 47 ) [1-2] 48 49 4A 4B } condition: $a }
+rule slow { strings: $g = "[gate]" $r = /url\s*=[^\x0d]*exe/ condition: $g and $r }
+----
+NEEDxLE-ONE ABGxHIJK [GATE] url = a.exe)")}) {
     MaybeWriteSeed("yara_prefilter", s);
     RunWithMutations(HarrierFuzz_yara_prefilter, s);
   }
