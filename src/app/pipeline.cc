@@ -21,6 +21,8 @@ struct WorkItem {
 
 class BoundedQueue {
  public:
+  static constexpr size_t kWakeBatch = 16;
+  static constexpr std::chrono::milliseconds kIdlePoll{2};
   explicit BoundedQueue(size_t cap) : cap_(cap) {}
   // Blocks while full; returns false when closed/cancelled.
   bool Push(WorkItem item, const std::atomic<bool>& cancel) {
@@ -35,15 +37,19 @@ class BoundedQueue {
     }
     if (closed_ || cancel.load()) return false;
     q_.push_back(std::move(item));
-    not_empty_.notify_one();
+    // Wake an idle worker once a batch has queued up: when workers are
+    // faster than the walk (files from --cache, excluded files), waking one
+    // per file costs two context switches per file. An idle worker also
+    // looks by itself every kIdlePoll, so a slow walk delays a file by at
+    // most that.
+    if (q_.size() >= kWakeBatch) not_empty_.notify_one();
     return true;
   }
   bool Pop(WorkItem* out, const std::atomic<bool>& cancel) {
     std::unique_lock lock(mu_);
-    not_empty_.wait_for(lock, std::chrono::milliseconds(100), [&] { return !q_.empty() || closed_; });
     while (q_.empty() && !closed_) {
       if (cancel.load()) return false;
-      not_empty_.wait_for(lock, std::chrono::milliseconds(100), [&] { return !q_.empty() || closed_; });
+      not_empty_.wait_for(lock, kIdlePoll, [&] { return !q_.empty() || closed_; });
     }
     if (q_.empty() || cancel.load()) return false;
     *out = std::move(q_.front());

@@ -30,7 +30,9 @@ Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const S
       fs->part_scanners_.resize(fs->partition_->set_count());
       fs->pre_sets_.resize(fs->partition_->set_count());
     } else {
-      auto y = YaraScanner::Create(sigs->yara, limits, fs->C2List());
+      auto whole = sigs->yara.rules();
+      if (!whole) return Status::Corrupt("the compiled YARA rules could not be loaded");
+      auto y = YaraScanner::Create(whole, limits, fs->C2List());
       if (!y.ok()) return y.status();
       fs->yara_ = std::move(*y);
     }
@@ -52,7 +54,9 @@ Result<YaraScanner*> FileScanner::ScannerFor(std::span<const uint8_t> data) {
   auto& slot = part_scanners_[idx];
   if (!slot) {  // created on first use: most scans touch a few classes
     YaraLimits limits = config_.yara;
-    auto y = YaraScanner::Create(partition_->Set(idx), limits, C2List());
+    auto rules = partition_->Set(idx);
+    if (!rules) return Status::Corrupt("the compiled YARA rules could not be loaded");
+    auto y = YaraScanner::Create(rules, limits, C2List());
     if (!y.ok()) return y.status();
     slot = std::move(*y);
   }
@@ -65,7 +69,7 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
   if (slot.unavailable) return nullptr;
   if (!slot.scanner) {  // this worker's own copy of the lean set
     const YaraPrefilter& pre = partition_->Prefilter();
-    auto copy = partition_->PrivateCopy(idx, /*lean=*/true);
+    auto copy = partition_->PrivateLeanCopy(idx);
     if (!copy) {
       slot.unavailable = true;  // the set fell back: scan with the shared rules
       return nullptr;

@@ -254,9 +254,9 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     if (cached.ok()) {
       set->yara = std::move(cached->rules);
       set->stats.yara_files = cached->yara_files;
-      set->stats.yara_rules = set->yara->rule_count() - CountC2Rules(*set->yara);
+      set->stats.yara_rules = set->yara.rule_count() - cached->c2_rules;
       set->stats.rules_from_cache = true;
-      for (const auto& e : set->yara->extra_externals())
+      for (const auto& e : set->yara.extra_externals())
         diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
       if (opts.partition_yara) BuildPartition(*set, std::move(yara_sources), opts, diag);
       return std::shared_ptr<const SignatureSet>(std::move(set));
@@ -270,15 +270,16 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     uint64_t c2_sources = set->c2.empty() ? 0 : 1;
     auto rules = CompileYara(yara_sources, diag, &ys);
     if (!rules.ok()) return rules.status();
-    set->yara = std::move(*rules);
+    const uint64_t c2_rules = CountC2Rules(**rules);
     set->stats.yara_files = ys.files - c2_sources;
     set->stats.yara_files_failed += ys.files_failed;
-    set->stats.yara_rules = set->yara->rule_count() - CountC2Rules(*set->yara);
+    set->stats.yara_rules = (*rules)->rule_count() - c2_rules;
     if (!opts.rules_cache_dir.empty() && ys.files_failed == 0) {
-      Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, *set->yara,
-                                 set->stats.yara_files);
+      Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, **rules,
+                                 set->stats.yara_files, c2_rules);
       if (!s.ok()) diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));
     }
+    set->yara = std::move(*rules);
     if (opts.partition_yara) {
       std::vector<YaraSource> good;
       for (size_t i = 0; i < yara_sources.size(); ++i)

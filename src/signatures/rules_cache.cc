@@ -15,7 +15,7 @@
 namespace harrier {
 namespace {
 
-constexpr const char* kMagic = "harrier-rules-cache 1";
+constexpr const char* kMagic = "harrier-rules-cache 2";
 constexpr size_t kKeepEntries = 4;  // newest entries kept; older ones deleted
 
 std::string Base(const std::string& dir, const std::string& digest) {
@@ -68,25 +68,41 @@ Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& d
   std::ifstream meta(base + ".meta");
   if (!meta) return Status::NotFound(base + ".meta");
   std::string line;
-  if (!std::getline(meta, line) || line != kMagic)
+  if (!std::getline(meta, line)) return Status::Corrupt(fmt::format("{}.meta: empty", base));
+  if (line != kMagic) {
+    if (line.rfind("harrier-rules-cache ", 0) == 0)  // another version: a miss
+      return Status::NotFound(fmt::format("{}.meta: format {}", base, line));
     return Status::Corrupt(fmt::format("{}.meta: bad header", base));
+  }
   CachedRules out;
+  uint64_t rule_count = 0;
+  bool have_count = false;
   std::vector<std::string> extra;
   while (std::getline(meta, line)) {
     std::istringstream ls(line);
     std::string key, value;
     ls >> key >> value;
     if (key == "files") out.yara_files = std::strtoull(value.c_str(), nullptr, 10);
+    else if (key == "rules") rule_count = std::strtoull(value.c_str(), nullptr, 10), have_count = true;
+    else if (key == "c2") out.c2_rules = std::strtoull(value.c_str(), nullptr, 10);
     else if (key == "extra" && !value.empty()) extra.push_back(value);
   }
-  auto rules = YaraRules::Load(base + ".yarc", std::move(extra));
-  if (!rules.ok()) return rules.status();
-  out.rules = std::move(*rules);
+  if (!have_count) return Status::Corrupt(fmt::format("{}.meta: no rule count", base));
+  std::shared_ptr<std::FILE> file(std::fopen((base + ".yarc").c_str(), "rb"),
+                                  [](std::FILE* f) { if (f) std::fclose(f); });
+  if (!file) return Status::NotFound(base + ".yarc");
+  auto extra_copy = extra;
+  out.rules = YaraRulesHandle::Lazy(
+      [file, extra = std::move(extra)]() -> std::shared_ptr<const YaraRules> {
+        auto r = YaraRules::Load(file.get(), extra);
+        return r.ok() ? *r : nullptr;
+      },
+      rule_count, std::move(extra_copy));
   return out;
 }
 
 Status SaveCachedRules(const std::string& dir, const std::string& digest,
-                       const YaraRules& rules, uint64_t yara_files) {
+                       const YaraRules& rules, uint64_t yara_files, uint64_t c2_rules) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError(fmt::format("{}: {}", dir, ec.message()));
@@ -97,7 +113,8 @@ Status SaveCachedRules(const std::string& dir, const std::string& digest,
     return Status::IoError(base + ".yarc: write failed");
   if (!WriteFileAtomically(base + ".meta", [&](const std::string& tmp) {
         std::ofstream meta(tmp);
-        meta << kMagic << "\n" << "files " << yara_files << "\n";
+        meta << kMagic << "\n" << "files " << yara_files << "\n"
+             << "rules " << rules.rule_count() << "\n" << "c2 " << c2_rules << "\n";
         for (const auto& e : rules.extra_externals()) meta << "extra " << e << "\n";
         return static_cast<bool>(meta);
       }))

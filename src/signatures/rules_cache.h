@@ -5,8 +5,9 @@
 // the saved rules instead of compiling (see docs/performance.md for times).
 //
 // Layout: DIR/rules-<digest>.yarc (yr_rules_save format) and
-// DIR/rules-<digest>.meta (text: format version, YARA file count, the extra
-// externals defined while compiling). Written to temporary names and
+// DIR/rules-<digest>.meta (text: format version, YARA file count, rule
+// count, generated C2 rule count, the extra externals defined while
+// compiling). Written to temporary names and
 // renamed, so a crashed or concurrent writer never leaves a torn entry; a
 // corrupt or unreadable entry is treated as a miss and rewritten. Only the
 // 4 newest entries are kept (older ones are deleted when one is written).
@@ -30,14 +31,20 @@ namespace harrier {
 std::string DefaultCacheDir();
 
 struct CachedRules {
-  std::shared_ptr<const YaraRules> rules;
+  // Loaded on first use from the .yarc, which is opened now (so a later
+  // prune or rewrite of the entry cannot take it away); a file that then
+  // turns out corrupt gives null rules (YaraPartition and FileScanner treat
+  // that as an error of the files that need them).
+  YaraRulesHandle rules;
   uint64_t yara_files = 0;  // source files the entry was compiled from
+  uint64_t c2_rules = 0;    // generated C2 rules among rules.rule_count()
 };
 
-// NotFound on a miss; other errors for unreadable or corrupt entries.
+// NotFound on a miss (also for an entry of an older format); other errors
+// for unreadable or corrupt entries.
 Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest);
 Status SaveCachedRules(const std::string& dir, const std::string& digest,
-                       const YaraRules& rules, uint64_t yara_files);
+                       const YaraRules& rules, uint64_t yara_files, uint64_t c2_rules);
 
 // Shared by the cache writers (this file and the partitioned sets,
 // yara_partition.h). Writes `path` through a temporary name in the same

@@ -27,7 +27,10 @@ struct SignatureSet {
   std::unordered_set<std::string> fp_hashes;
   PathMatcher filenames;
   std::vector<C2Ioc> c2;                        // also compiled into `yara` (C2RulesSource)
-  std::shared_ptr<const YaraRules> yara;        // may be null (no rules)
+  // The whole rule set (--yara-reference, and the fallback of the fast
+  // path); may be empty (no rules). From the compiled-rules cache it is
+  // loaded on first use: a fast-path scan usually never needs it.
+  YaraRulesHandle yara;
   // The fast path: one rule set per file class; null when not built (then
   // `yara` is used for every file).
   std::shared_ptr<const YaraPartition> yara_partition;

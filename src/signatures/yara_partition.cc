@@ -772,7 +772,7 @@ std::vector<YaraSource> WithoutRules(const std::vector<YaraSource>& sources,
 }  // namespace
 
 std::shared_ptr<const YaraPartition> YaraPartition::Create(std::vector<YaraSource> sources,
-                                                           std::shared_ptr<const YaraRules> fallback,
+                                                           YaraRulesHandle fallback,
                                                            const Options& opts) {
   auto p = std::make_shared<YaraPartition>();
   p->sources_ = std::move(sources);
@@ -832,14 +832,14 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
   auto rules = LoadOrCompile(idx, /*write_cache=*/true, /*lean=*/false);
   if (!rules) {
     ++sets_failed_;
-    return fallback_;
+    return fallback_.rules();
   }
   return rules;
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache,
                                                               bool lean) const {
-  std::vector<std::string> extra = fallback_ ? fallback_->extra_externals() : std::vector<std::string>{};
+  const std::vector<std::string>& extra = fallback_.extra_externals();
   if (lean) LeanLeftOut();  // sets left_out_digest_
   const std::string path =
       opts_.cache_dir.empty() ? "" : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? left_out_digest_ : "");
@@ -884,22 +884,12 @@ const std::unordered_set<std::string>& YaraPartition::LeanLeftOut() const {
   return left_out_;
 }
 
-std::shared_ptr<const YaraRules> YaraPartition::PrivateCopy(size_t idx, bool lean) const {
-  // Never a copy of the shared set in memory: yr_rules_save_stream rewrites
+std::shared_ptr<const YaraRules> YaraPartition::PrivateLeanCopy(size_t idx) const {
+  // Never a copy of a shared set in memory: yr_rules_save_stream rewrites
   // the arena's pointers while it writes, under the feet of its scanners.
-  if (!lean) {
-    if (!opts_.cache_dir.empty()) {
-      auto cached = YaraRules::Load(SetPath(opts_.cache_dir, opts_.digest, idx),
-                                    fallback_ ? fallback_->extra_externals() : std::vector<std::string>{});
-      if (cached.ok()) return std::move(*cached);
-    }
-    if (Set(idx) == fallback_) return nullptr;  // builds (and caches) the set first
-    return LoadOrCompile(idx, /*write_cache=*/false, false);
-  }
-  // Not through Set(idx): a file that takes the lean set never needs the
-  // shared class set loaded. A lean set that does not compile is null (the
-  // caller then takes the shared class set, or its fallback).
-  return LoadOrCompile(idx, /*write_cache=*/true, true);
+  // Not through Set(idx) either: a file that takes the lean set never needs
+  // the shared class set loaded.
+  return LoadOrCompile(idx, /*write_cache=*/true, /*lean=*/true);
 }
 
 void YaraPartition::SaveMeta() const {

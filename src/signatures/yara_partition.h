@@ -136,7 +136,7 @@ class YaraPartition {
   // `fallback` (the unpartitioned rules) serves any set that fails to
   // compile, and gives the extra externals to define.
   static std::shared_ptr<const YaraPartition> Create(std::vector<YaraSource> sources,
-                                                     std::shared_ptr<const YaraRules> fallback,
+                                                     YaraRulesHandle fallback,
                                                      const Options& opts);
 
   const PartitionPlan& plan() const { return plan_; }
@@ -147,14 +147,13 @@ class YaraPartition {
   }
   // The rules of set `idx`, compiled or loaded on first use.
   std::shared_ptr<const YaraRules> Set(size_t idx) const;
-  // A private copy of set `idx` (loaded from the cache again, or compiled
-  // again) for one worker that switches its rules on and off; null when the
-  // set fell back to the unpartitioned rules. `lean`: the set without the
-  // prefilter rules of LeanLeftOut, for files in which none of their gate
-  // literals occurs; compiled on first use and cached as
+  // A private copy of the lean variant of set `idx` (loaded from the cache,
+  // or compiled) for one worker that switches its rules on and off: the
+  // set without the prefilter rules of LeanLeftOut, for files in which none
+  // of their gate literals occurs; null when it does not compile; compiled on first use and cached as
   // part-KEY-<set>-lean-<digest of the left-out rule names>.yarc, so that a
   // change of the prefilter analysis can never load a stale lean set.
-  std::shared_ptr<const YaraRules> PrivateCopy(size_t idx, bool lean) const;
+  std::shared_ptr<const YaraRules> PrivateLeanCopy(size_t idx) const;
   // The prefilter rules left out of the lean sets (namespace + '\0' +
   // name): the slow ones and those gated by long literals only
   // (Options::lean_gate_min). Leaving a rule out saves its strings in the
@@ -182,7 +181,7 @@ class YaraPartition {
   bool LoadMeta();
 
   std::vector<YaraSource> sources_;
-  std::shared_ptr<const YaraRules> fallback_;
+  YaraRulesHandle fallback_;  // loaded only when a set falls back
   Options opts_;
   PartitionPlan plan_;
   size_t set_count_ = 0;

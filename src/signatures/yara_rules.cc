@@ -3,6 +3,7 @@
 #include <yara.h>
 
 #include <algorithm>
+#include <atomic>
 #include <regex>
 
 #include <fmt/format.h>
@@ -120,6 +121,71 @@ Result<std::shared_ptr<const YaraRules>> YaraRules::Load(const std::string& path
   rules->lib_ = std::move(lib);
   return std::shared_ptr<const YaraRules>(std::move(rules));
 }
+
+Result<std::shared_ptr<const YaraRules>> YaraRules::Load(std::FILE* file,
+                                                         std::vector<std::string> extra) {
+  auto lib = std::make_shared<YaraLibrary>();
+  if (!lib->ok()) return Status::IoError("libyara failed to initialise");
+  YR_STREAM stream{};
+  stream.user_data = file;
+  stream.read = [](void* p, size_t size, size_t count, void* user) {
+    return std::fread(p, size, count, static_cast<std::FILE*>(user));
+  };
+  YR_RULES* r = nullptr;
+  if (yr_rules_load_stream(&stream, &r) != ERROR_SUCCESS)
+    return Status::Corrupt("yr_rules_load_stream");
+  std::shared_ptr<YaraRules> rules(new YaraRules(r, std::move(extra)));
+  rules->lib_ = std::move(lib);
+  return std::shared_ptr<const YaraRules>(std::move(rules));
+}
+
+struct YaraRulesHandle::State {
+  std::once_flag once;
+  std::function<std::shared_ptr<const YaraRules>()> load;
+  std::shared_ptr<const YaraRules> rules;
+  std::atomic<bool> loaded{false};
+  uint64_t rule_count = 0;
+  std::vector<std::string> extra;
+};
+
+YaraRulesHandle::YaraRulesHandle(std::shared_ptr<const YaraRules> rules) {
+  if (!rules) return;
+  state_ = std::make_shared<State>();
+  state_->rule_count = rules->rule_count();
+  state_->extra = rules->extra_externals();
+  state_->rules = std::move(rules);
+  state_->loaded = true;
+  std::call_once(state_->once, [] {});
+}
+
+YaraRulesHandle YaraRulesHandle::Lazy(std::function<std::shared_ptr<const YaraRules>()> load,
+                                      uint64_t rule_count, std::vector<std::string> extra) {
+  YaraRulesHandle h;
+  h.state_ = std::make_shared<State>();
+  h.state_->load = std::move(load);
+  h.state_->rule_count = rule_count;
+  h.state_->extra = std::move(extra);
+  return h;
+}
+
+std::shared_ptr<const YaraRules> YaraRulesHandle::rules() const {
+  if (!state_) return nullptr;
+  std::call_once(state_->once, [&] {
+    state_->rules = state_->load();
+    state_->load = nullptr;  // releases what the loader held (an open file)
+    state_->loaded = true;
+  });
+  return state_->rules;
+}
+
+uint64_t YaraRulesHandle::rule_count() const { return state_ ? state_->rule_count : 0; }
+
+const std::vector<std::string>& YaraRulesHandle::extra_externals() const {
+  static const std::vector<std::string> kNone;
+  return state_ ? state_->extra : kNone;
+}
+
+bool YaraRulesHandle::loaded() const { return state_ && state_->loaded; }
 
 Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>& sources,
                                                      Diagnostics& diag,

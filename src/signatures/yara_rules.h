@@ -15,6 +15,8 @@
 // Thread-safety: immutable after CompileYara returns.
 #pragma once
 
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,6 +78,9 @@ class YaraRules {
   Status Save(const std::string& path) const;
   static Result<std::shared_ptr<const YaraRules>> Load(const std::string& path,
                                                        std::vector<std::string> extra);
+  // The same from an open file (read from its current position).
+  static Result<std::shared_ptr<const YaraRules>> Load(std::FILE* file,
+                                                       std::vector<std::string> extra);
 
  private:
   friend Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>&,
@@ -92,6 +97,34 @@ class YaraRules {
   YR_RULES* rules_ = nullptr;
   uint64_t rule_count_ = 0;
   std::vector<std::string> extra_;
+};
+
+// A handle on a whole rule set that may be loaded on first use: the
+// compiled-rules cache gives the scanner its rule count and extra externals
+// at startup and the rules themselves only when something needs them (the
+// fast path usually does not: it scans with the partitioned sets). Copies
+// share one state. Thread-safety: rules() may be called from any thread.
+class YaraRulesHandle {
+ public:
+  YaraRulesHandle() = default;
+  YaraRulesHandle(std::shared_ptr<const YaraRules> rules);  // NOLINT: loaded already
+  // `load` runs at most once, on the first rules(); it returns null when the
+  // rules cannot be had (then rules() is null).
+  static YaraRulesHandle Lazy(std::function<std::shared_ptr<const YaraRules>()> load,
+                              uint64_t rule_count, std::vector<std::string> extra);
+  // True when there is a rule set (loaded or not).
+  explicit operator bool() const { return state_ != nullptr; }
+  std::shared_ptr<const YaraRules> rules() const;
+  operator std::shared_ptr<const YaraRules>() const { return rules(); }  // NOLINT
+  const YaraRules* operator->() const { return rules().get(); }
+  // Known without loading.
+  uint64_t rule_count() const;
+  const std::vector<std::string>& extra_externals() const;
+  bool loaded() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 // Compiles all sources. Returns an error Status only when nothing usable
