@@ -251,6 +251,10 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
   // Compiled-rules cache (rules_cache.h): a hit skips compilation.
   if (!yara_sources.empty() && !opts.rules_cache_dir.empty()) {
     auto cached = LoadCachedRules(opts.rules_cache_dir, set->stats.digest);
+    // Without the fast path every file needs the whole set: load it now, so
+    // that a corrupt entry is a warning and a recompile, not a scan error.
+    if (cached.ok() && !opts.partition_yara && !cached->rules.rules())
+      cached = Status::Corrupt("the compiled rules do not load");
     if (cached.ok()) {
       set->yara = std::move(cached->rules);
       set->stats.yara_files = cached->yara_files;
