@@ -80,7 +80,8 @@ TEST(FuzzTargets, IocSeeds) {
   for (const std::string s :
        {"# comment as description\n\\\\evil\\.exe;80\n(?i)/tmp/x[0-9]+;60;/tmp/x1\n",
         "d41d8cd98f00b204e9800998ecf8427e;a;b\nD41D8CD98F00B204E9800998ECF8427E;90;c\nzz;1\n",
-        "\xEF\xBB\xBFexample.invalid;70\r\n10.0.0.1\n(unclosed;50\n"}) {
+        "\xEF\xBB\xBF"  // a UTF-8 byte order mark
+        "example.invalid;70\r\n10.0.0.1\n(unclosed;50\n"}) {
     MaybeWriteSeed("ioc", s);
     RunWithMutations(HarrierFuzz_ioc, s);
   }
@@ -100,7 +101,7 @@ TEST(FuzzTargets, JsonlSeeds) {
 // the partitioner decides (magic, size, pe-only, rule references, globals),
 // and the lexical traps of the splitter (comments, regexes, hex strings).
 TEST(FuzzTargets, YaraPartitionSeeds) {
-  for (const std::string s : {
+  for (const std::string& s : {
            std::string(R"(import "pe"
 import "math"
 global rule g { condition: filesize > 0 }
@@ -136,7 +137,7 @@ rule p4 { strings: $b = "p4" condition: $b at pe.entry_point or filesize < 3 }
 }
 
 TEST(FuzzTargets, YaraPrefilterSeeds) {
-  for (const std::string s : {
+  for (const std::string& s : {
            std::string(R"(rule a { strings: $a = "needle-one" $b = { 4E 45 45 44 4C 45 } condition: any of them }
 rule b { strings: $a = "MixedCase" nocase wide ascii condition: #a >= 2 or $a at 0 }
 rule c { strings: $a = "needle-one" condition: not $a }
