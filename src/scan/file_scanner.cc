@@ -81,13 +81,15 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
     // shared class set). Left-out rules of other classes are searched too:
     // a needless hit costs time, never a match.
     YaraRuleSwitch all(*copy, pre.rules);
+    std::vector<size_t> held = all.mapped_indices();
     std::vector<PrefilterRule> searched;
-    for (size_t i : all.mapped_indices()) searched.push_back(pre.rules[i]);
+    for (size_t i : held) searched.push_back(pre.rules[i]);
     slot.switched = searched.size();
     const auto& left_out = partition_->LeanLeftOut();
     for (const auto& r : pre.rules)
       if (left_out.count(r.ns + '\0' + r.name)) searched.push_back(r);
-    slot.rule_switch = std::make_unique<YaraRuleSwitch>(*copy, searched);
+    slot.rule_switch =
+        std::make_unique<YaraRuleSwitch>(all.Select(held, searched.size() - slot.switched));
     slot.filter = std::make_unique<LiteralFilter>(searched);
     slot.scanner = std::move(*y);
   }

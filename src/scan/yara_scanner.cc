@@ -196,6 +196,17 @@ YaraRuleSwitch::YaraRuleSwitch(const YaraRules& copy, const std::vector<Prefilte
   }
 }
 
+YaraRuleSwitch YaraRuleSwitch::Select(const std::vector<size_t>& indices, size_t absent) const {
+  YaraRuleSwitch out;
+  for (size_t i : indices) {
+    out.rule_.push_back(rule_[i]);
+    out.mapped_ += rule_[i] != nullptr;
+  }
+  out.rule_.resize(out.rule_.size() + absent, nullptr);
+  out.enabled_.assign(out.rule_.size(), 1);
+  return out;
+}
+
 void YaraRuleSwitch::Apply(const std::vector<uint8_t>& enable) {
   for (size_t i = 0; i < rule_.size(); ++i) {
     uint8_t want = enable[i] ? 1 : 0;

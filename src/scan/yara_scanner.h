@@ -84,6 +84,7 @@ class YaraRuleSwitch {
   // Enables exactly the prefilter rules r with enable[r] != 0 (all others
   // of the set stay as they are: enabled). Touches only rules that change.
   void Apply(const std::vector<uint8_t>& enable);
+  YaraRuleSwitch(YaraRuleSwitch&&) = default;
   size_t mapped() const { return mapped_; }
   // Indices (into the constructor's vector) of the rules the set holds.
   std::vector<size_t> mapped_indices() const {
@@ -92,8 +93,12 @@ class YaraRuleSwitch {
       if (rule_[i]) v.push_back(i);
     return v;
   }
+  // A switch over the rules `indices` of this one, in that order, followed
+  // by `absent` rules the set does not hold (without mapping names again).
+  YaraRuleSwitch Select(const std::vector<size_t>& indices, size_t absent) const;
 
  private:
+  YaraRuleSwitch() = default;
   std::vector<void*> rule_;       // YR_RULE* per prefilter rule, or null
   std::vector<uint8_t> enabled_;  // current state per prefilter rule
   size_t mapped_ = 0;
