@@ -267,10 +267,12 @@ int RunRulesCheck(const RulesCheckCli& cli) {
                                TerminalSafe(part->plan().Label(c)), part->set_of_class()[c],
                                c < ps.rules_per_class.size() ? ps.rules_per_class[c] : 0,
                                c < ps.pe_per_class.size() && ps.pe_per_class[c] ? ", imports pe" : "");
-    const YaraPrefilter& pre = part->Prefilter();
+    const std::vector<PrefilterRule>& pre = part->PrefilterRules();
+    size_t literals = 0;
+    for (const auto& r : pre) literals += r.literals.size();
     std::cout << fmt::format(
         "Literal prefilter: {} of {} rules can only match where one of their {} literals occurs\n",
-        pre.rules.size(), st.yara_rules, pre.filter.literal_count());
+        pre.size(), st.yara_rules, literals);
   }
   bool failed = diag.error_count() > 0;
   std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");

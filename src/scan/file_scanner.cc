@@ -68,7 +68,7 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
   auto& slot = pre_sets_[idx];
   if (slot.unavailable) return nullptr;
   if (!slot.scanner) {  // this worker's own copy of the lean set
-    const YaraPrefilter& pre = partition_->Prefilter();
+    const std::vector<PrefilterRule>& pre = partition_->PrefilterRules();
     auto copy = partition_->PrivateLeanCopy(idx);
     if (!copy) {
       slot.unavailable = true;  // the set fell back: scan with the shared rules
@@ -80,13 +80,13 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
     // then the gates of the rules it left out (a hit sends the file to the
     // shared class set). Left-out rules of other classes are searched too:
     // a needless hit costs time, never a match.
-    YaraRuleSwitch all(*copy, pre.rules);
+    YaraRuleSwitch all(*copy, pre);
     std::vector<size_t> held = all.mapped_indices();
     std::vector<PrefilterRule> searched;
-    for (size_t i : held) searched.push_back(pre.rules[i]);
+    for (size_t i : held) searched.push_back(pre[i]);
     slot.switched = searched.size();
     const auto& left_out = partition_->LeanLeftOut();
-    for (const auto& r : pre.rules)
+    for (const auto& r : pre)
       if (left_out.count(r.ns + '\0' + r.name)) searched.push_back(r);
     slot.rule_switch =
         std::make_unique<YaraRuleSwitch>(all.Select(held, searched.size() - slot.switched));

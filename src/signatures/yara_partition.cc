@@ -810,10 +810,9 @@ const PartitionSources& YaraPartition::Sources() const {
   return analysis_;
 }
 
-const YaraPrefilter& YaraPartition::Prefilter() const {
-  std::call_once(prefiltered_,
-                 [&] { prefilter_ = std::make_unique<YaraPrefilter>(FindPrefilterRules(sources_)); });
-  return *prefilter_;
+const std::vector<PrefilterRule>& YaraPartition::PrefilterRules() const {
+  std::call_once(prefiltered_, [&] { prefilter_ = FindPrefilterRules(sources_); });
+  return prefilter_;
 }
 
 PartitionStats YaraPartition::stats() const {
@@ -866,7 +865,7 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool w
 const std::unordered_set<std::string>& YaraPartition::LeanLeftOut() const {
   std::call_once(left_out_once_, [&] {
     std::vector<std::string> names;
-    for (const auto& r : Prefilter().rules) {
+    for (const auto& r : PrefilterRules()) {
       size_t shortest = SIZE_MAX;
       for (const auto& l : r.literals) shortest = std::min(shortest, l.size());
       bool rare = opts_.lean_gate_min > 0 && shortest >= opts_.lean_gate_min;

@@ -165,10 +165,11 @@ class YaraPartition {
   bool plan_from_cache() const { return plan_from_cache_; }
   // The analysis result (runs it if the plan came from the cache).
   const PartitionSources& Sources() const;
-  // The literal prefilter of the whole rule set (yara_prefilter.h), built
-  // on first use from the sources. Its rules keep their namespace and name
-  // in every class set that holds them.
-  const YaraPrefilter& Prefilter() const;
+  // The prefilter rules of the whole rule set (yara_prefilter.h), found on
+  // first use from the sources. They keep their namespace and name in every
+  // class set that holds them; each worker searches the literals of the
+  // ones its set holds.
+  const std::vector<PrefilterRule>& PrefilterRules() const;
 
  private:
   struct Slot {
@@ -190,7 +191,7 @@ class YaraPartition {
   PartitionStats stats_;
   bool plan_from_cache_ = false;
   mutable std::once_flag prefiltered_;
-  mutable std::unique_ptr<YaraPrefilter> prefilter_;
+  mutable std::vector<PrefilterRule> prefilter_;
   mutable std::once_flag left_out_once_;
   mutable std::unordered_set<std::string> left_out_;
   mutable std::string left_out_digest_;  // FNV-1a of the sorted names, hex

@@ -72,7 +72,6 @@ class LiteralFilter {
  public:
   explicit LiteralFilter(const std::vector<PrefilterRule>& rules);
   size_t rule_count() const { return rule_count_; }
-  size_t literal_count() const { return lit_rule_.size(); }
   // Sets (*hit)[r] = 1 for every rule r (index into the constructor's
   // vector) with a literal in `data`, 0 for the others. `scratch` holds the
   // folded copy of the data (reused across calls).
@@ -98,13 +97,6 @@ class LiteralFilter {
   std::vector<uint32_t> lit_rule_;   // literal -> rule index
   Table long_, short_;               // >= 8 bytes, 4..7 bytes
   std::vector<uint64_t> prefix_bits_;  // first 4 bytes of every literal (hashed)
-};
-
-// The prefilter rules of a signature set with their literal search.
-struct YaraPrefilter {
-  explicit YaraPrefilter(std::vector<PrefilterRule> r) : rules(std::move(r)), filter(rules) {}
-  std::vector<PrefilterRule> rules;
-  LiteralFilter filter;
 };
 
 // ASCII lower-casing used on both sides of the search.
