@@ -14,39 +14,11 @@
 #include <vector>
 
 #include "fuzz/fuzz_target.h"
+#include "fuzz/fuzz_yara.h"
 #include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 #include "signatures/yara_source.h"
 #include "tests/testutil/synth.h"
-
-namespace {
-
-using harrier::YaraRules;
-using harrier::YaraSource;
-
-int Collect(YR_SCAN_CONTEXT*, int msg, void* data, void* user) {
-  if (msg == CALLBACK_MSG_RULE_MATCHING) {
-    auto* ids = static_cast<std::vector<std::string>*>(user);
-    auto* rule = static_cast<const YR_RULE*>(data);
-    ids->push_back(std::string(rule->ns->name) + ":" + rule->identifier);
-  }
-  return CALLBACK_CONTINUE;
-}
-
-std::vector<std::string> Matches(const YaraRules& rules, const std::string& buf) {
-  std::vector<std::string> ids;
-  YR_SCANNER* s = nullptr;
-  if (yr_scanner_create(rules.get(), &s) != ERROR_SUCCESS) abort();
-  for (const auto& e : rules.extra_externals()) yr_scanner_define_string_variable(s, e.c_str(), "");
-  yr_scanner_set_callback(s, Collect, &ids);
-  yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING);
-  yr_scanner_scan_mem(s, reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
-  yr_scanner_destroy(s);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-}  // namespace
 
 HARRIER_FUZZ_TARGET(yara_partition)(const uint8_t* data, size_t size) {
   using namespace harrier;
@@ -88,7 +60,7 @@ HARRIER_FUZZ_TARGET(yara_partition)(const uint8_t* data, size_t size) {
       if (!r.ok()) abort();  // a rewritten set must compile when the original does
       set = *r;
     }
-    if (Matches(**whole, buf) != Matches(*set, buf)) abort();
+    if (fuzz::YaraMatches(**whole, buf) != fuzz::YaraMatches(*set, buf)) abort();
   }
   return 0;
 }

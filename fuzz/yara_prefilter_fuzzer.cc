@@ -15,33 +15,9 @@
 #include <vector>
 
 #include "fuzz/fuzz_target.h"
+#include "fuzz/fuzz_yara.h"
 #include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
-
-namespace {
-
-int Collect(YR_SCAN_CONTEXT*, int msg, void* data, void* user) {
-  if (msg == CALLBACK_MSG_RULE_MATCHING) {
-    auto* ids = static_cast<std::vector<std::string>*>(user);
-    auto* rule = static_cast<const YR_RULE*>(data);
-    ids->push_back(std::string(rule->ns->name) + ":" + rule->identifier);
-  }
-  return CALLBACK_CONTINUE;
-}
-
-std::vector<std::string> Matches(const harrier::YaraRules& rules, const std::string& buf) {
-  std::vector<std::string> ids;
-  YR_SCANNER* s = nullptr;
-  if (yr_scanner_create(rules.get(), &s) != ERROR_SUCCESS) abort();
-  for (const auto& e : rules.extra_externals()) yr_scanner_define_string_variable(s, e.c_str(), "");
-  yr_scanner_set_callback(s, Collect, &ids);
-  yr_scanner_scan_mem(s, reinterpret_cast<const uint8_t*>(buf.data()), buf.size());
-  yr_scanner_destroy(s);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-}  // namespace
 
 HARRIER_FUZZ_TARGET(yara_prefilter)(const uint8_t* data, size_t size) {
   using namespace harrier;
@@ -65,12 +41,12 @@ HARRIER_FUZZ_TARGET(yara_prefilter)(const uint8_t* data, size_t size) {
   if (text.find('\0') != std::string::npos) return 0;
   auto rules = CompileYaraStrict(sources, {});
   if (!rules.ok()) return 0;
-  auto all = Matches(**rules, file);
+  auto all = fuzz::YaraMatches(**rules, file);
   YR_RULE* rule;
   yr_rules_foreach((*rules)->get(), rule) {
     for (size_t r = 0; r < pre.size(); ++r)
       if (!hit[r] && pre[r].name == rule->identifier) yr_rule_disable(rule);
   }
-  if (Matches(**rules, file) != all) __builtin_trap();  // a disabled rule would have matched
+  if (fuzz::YaraMatches(**rules, file) != all) __builtin_trap();  // a disabled rule would have matched
   return 0;
 }
