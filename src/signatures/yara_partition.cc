@@ -25,16 +25,13 @@ namespace harrier {
 namespace {
 
 constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
-constexpr int kMaxDepth = 64;      // deeper parentheses: the subtree is a leaf
 
 enum class Tri : uint8_t { kFalse, kTrue, kMaybe };
 
 enum class LeafKind : uint8_t { kOpaque, kMagic, kSize, kPeOnly, kRuleRef };
 
-struct Node {
-  enum Kind : uint8_t { kAnd, kOr, kLeaf } kind = kLeaf;
-  uint32_t tb = 0, te = 0;  // token range (outer parentheses stripped)
-  std::vector<int> kids;
+// A node of a condition tree (ReadYaraCondition) with what a leaf decides.
+struct Node : YaraCondNode {
   LeafKind leaf = LeafKind::kOpaque;
   // kMagic: bytes at `offset`; kSize: true for sizes in [lo, hi];
   // kPeOnly: probe index; kRuleRef: rule index in the file.
@@ -90,7 +87,8 @@ class Analyzer {
     st_ = st;
     for (size_t r = 0; r < f_.split.rules.size(); ++r) {
       const auto& span = f_.split.rules[r];
-      if (!MatchParens(span.cond_tok_begin, span.cond_tok_end)) return false;
+      auto tree = ReadYaraCondition(t_, span.cond_tok_begin, span.cond_tok_end);
+      if (!tree) return false;
       RuleInfo info;
       info.span = span;
       for (uint32_t k = span.cond_tok_begin; k < span.cond_tok_end; ++k) {
@@ -101,7 +99,17 @@ class Analyzer {
           info.refs.push_back(ref);
       }
       current_rule_ = r;
-      info.root = Build(span.cond_tok_begin, span.cond_tok_end, 0);
+      // The tree's nodes, in the order it made them (operands first), with
+      // every leaf classified; a malformed and/or stays an opaque leaf.
+      const int offset = static_cast<int>(f_.nodes.size());
+      for (YaraCondNode& cn : tree->nodes) {
+        Node n;
+        static_cast<YaraCondNode&>(n) = std::move(cn);
+        for (int& k : n.kids) k += offset;
+        if (n.kind == Node::kLeaf && !n.malformed) ClassifyLeaf(n);
+        f_.nodes.push_back(std::move(n));
+      }
+      info.root = tree->root + offset;
       f_.rules.push_back(std::move(info));
     }
     return true;
@@ -118,62 +126,6 @@ class Analyzer {
     for (size_t i = 0; i < before; ++i)
       if (f_.split.rules[i].name == name) return static_cast<int>(i);
     return -1;
-  }
-
-  bool MatchParens(uint32_t b, uint32_t e) {
-    std::vector<uint32_t> stack;
-    for (uint32_t k = b; k < e; ++k) {
-      if (IsPunct(k, "(")) stack.push_back(k);
-      else if (IsPunct(k, ")")) {
-        if (stack.empty()) return false;
-        match_[stack.back()] = k;
-        stack.pop_back();
-      }
-    }
-    return stack.empty();
-  }
-
-  int Build(uint32_t b, uint32_t e, int depth) {
-    while (e - b >= 2 && IsPunct(b, "(") && match_[b] == e - 1) {
-      ++b;
-      --e;
-    }
-    Node node;
-    node.tb = b;
-    node.te = e;
-    if (depth < kMaxDepth && e > b) {
-      for (std::string_view op : {"or", "and"}) {
-        std::vector<uint32_t> cuts;
-        for (uint32_t k = b; k < e; ++k) {
-          if (IsPunct(k, "(")) k = match_[k];
-          else if (IsIdent(k, op)) cuts.push_back(k);
-        }
-        if (cuts.empty()) continue;
-        node.kind = op == "or" ? Node::kOr : Node::kAnd;
-        uint32_t start = b;
-        cuts.push_back(e);
-        std::vector<int> kids;
-        for (uint32_t c : cuts) {
-          if (c == start) return AddOpaque(b, e);  // malformed: keep opaque
-          kids.push_back(Build(start, c, depth + 1));
-          start = c + 1;
-        }
-        node.kids = std::move(kids);
-        f_.nodes.push_back(std::move(node));
-        return static_cast<int>(f_.nodes.size() - 1);
-      }
-    }
-    ClassifyLeaf(node);
-    f_.nodes.push_back(std::move(node));
-    return static_cast<int>(f_.nodes.size() - 1);
-  }
-
-  int AddOpaque(uint32_t b, uint32_t e) {
-    Node n;
-    n.tb = b;
-    n.te = e;
-    f_.nodes.push_back(std::move(n));
-    return static_cast<int>(f_.nodes.size() - 1);
   }
 
   void ClassifyLeaf(Node& n) {
@@ -338,7 +290,6 @@ class Analyzer {
 
   FileInfo& f_;
   const std::vector<YaraToken>& t_;
-  std::unordered_map<uint32_t, uint32_t> match_;
   std::vector<std::string>* probes_ = nullptr;
   std::unordered_map<std::string, int>* probe_index_ = nullptr;
   PartitionStats* st_ = nullptr;

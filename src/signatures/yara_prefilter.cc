@@ -98,7 +98,9 @@ class RuleReader {
   // The literals of a set of strings the condition needs one match of, or
   // false when there is no such set of literal strings.
   bool GateLiterals(std::vector<std::string>* out) const {
-    auto need = Needs(r_.cond_tok_begin, r_.cond_tok_end, 0);
+    auto tree = ReadYaraCondition(t_, r_.cond_tok_begin, r_.cond_tok_end);
+    if (!tree) return false;
+    auto need = Needs(*tree, tree->root);
     if (!need || need->empty()) return false;
     for (size_t i : *need) {
       if (strs_[i].forms.empty()) return false;
@@ -243,71 +245,38 @@ class RuleReader {
     return depth == 0;
   }
 
-  // Top-level split of [b, e) at keyword `op` (outside parentheses).
-  std::vector<std::pair<uint32_t, uint32_t>> Split(uint32_t b, uint32_t e, std::string_view op) const {
-    std::vector<std::pair<uint32_t, uint32_t>> parts;
-    int depth = 0;
-    uint32_t start = b;
-    for (uint32_t k = b; k < e; ++k) {
-      if (IsPunct(k, "(")) ++depth;
-      else if (IsPunct(k, ")")) --depth;
-      else if (depth == 0 && IsIdent(k, op)) {
-        parts.emplace_back(start, k);
-        start = k + 1;
-      }
-    }
-    parts.emplace_back(start, e);
-    return parts;
-  }
-  bool Enclosed(uint32_t b, uint32_t e) const {  // "( ... )" with matching ends
-    if (e - b < 2 || !IsPunct(b, "(") || !IsPunct(e - 1, ")")) return false;
-    int depth = 0;
-    for (uint32_t k = b; k < e; ++k) {
-      if (IsPunct(k, "(")) ++depth;
-      else if (IsPunct(k, ")") && --depth == 0 && k != e - 1) return false;
-    }
-    return true;
-  }
   using Need = std::optional<std::vector<size_t>>;  // string indices; nullopt: none
 
-  // The strings of which the condition [b, e) needs at least one match to
-  // be true (a superset is fine), or nullopt when it can be true without
-  // any: `or` needs the union of its children's sets (each child needs
-  // one), `and` the set of one child (a literal one when there is one).
-  Need Needs(uint32_t b, uint32_t e, int depth) const {
-    if (b >= e || depth > 64) return std::nullopt;
-    while (Enclosed(b, e)) {
-      ++b;
-      --e;
-    }
-    auto ors = Split(b, e, "or");
-    if (ors.size() > 1) {
+  // The strings of which the condition node needs at least one match to be
+  // true (a superset is fine), or nullopt when it can be true without any:
+  // `or` needs the union of its operands' sets (each operand needs one),
+  // `and` the set of one operand.
+  Need Needs(const YaraCondTree& tree, int idx) const {
+    const YaraCondNode& n = tree.nodes[idx];
+    if (n.kind == YaraCondNode::kLeaf) return n.malformed ? std::nullopt : Leaf(n.tb, n.te);
+    if (n.kind == YaraCondNode::kOr) {
       std::vector<size_t> all;
-      for (auto [x, y] : ors) {
-        auto n = Needs(x, y, depth + 1);
-        if (!n) return std::nullopt;
-        all.insert(all.end(), n->begin(), n->end());
+      for (int k : n.kids) {
+        auto need = Needs(tree, k);
+        if (!need) return std::nullopt;
+        all.insert(all.end(), need->begin(), need->end());
       }
       return all;
     }
-    auto ands = Split(b, e, "and");
-    if (ands.size() > 1) {
-      // Any child's set will do: the all-literal one whose shortest literal
-      // is the longest (the rarest gate), else any.
-      Need best;
-      size_t best_len = 0;
-      for (auto [x, y] : ands) {
-        auto n = Needs(x, y, depth + 1);
-        if (!n) continue;
-        size_t len = AllLiteral(*n) ? ShortestLiteral(*n) : 0;
-        if (!best || len > best_len) {
-          best = std::move(n);
-          best_len = len;
-        }
+    // Any operand's set will do: the all-literal one whose shortest literal
+    // is the longest (the rarest gate), else any.
+    Need best;
+    size_t best_len = 0;
+    for (int k : n.kids) {
+      auto need = Needs(tree, k);
+      if (!need) continue;
+      size_t len = AllLiteral(*need) ? ShortestLiteral(*need) : 0;
+      if (!best || len > best_len) {
+        best = std::move(need);
+        best_len = len;
       }
-      return best;
     }
-    return Leaf(b, e);
+    return best;
   }
   size_t ShortestLiteral(const std::vector<size_t>& v) const {
     size_t m = SIZE_MAX;

@@ -1,5 +1,7 @@
 #include "signatures/yara_source.h"
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 namespace harrier {
@@ -209,6 +211,87 @@ Result<YaraSplit> SplitYara(std::string_view src) {
     out.rules.push_back(std::move(r));
   }
   return out;
+}
+
+namespace {
+
+class ConditionReader {
+ public:
+  explicit ConditionReader(const std::vector<YaraToken>& t) : t_(t) {}
+
+  bool MatchParens(uint32_t b, uint32_t e) {
+    std::vector<uint32_t> stack;
+    for (uint32_t k = b; k < e; ++k) {
+      if (IsPunct(k, "(")) stack.push_back(k);
+      else if (IsPunct(k, ")")) {
+        if (stack.empty()) return false;
+        match_[stack.back()] = k;
+        stack.pop_back();
+      }
+    }
+    return stack.empty();
+  }
+
+  int Read(uint32_t b, uint32_t e, int depth) {
+    while (e - b >= 2 && IsPunct(b, "(") && match_[b] == e - 1) {
+      ++b;
+      --e;
+    }
+    YaraCondNode node;
+    node.tb = b;
+    node.te = e;
+    if (depth < kMaxDepth && e > b) {
+      for (std::string_view op : {"or", "and"}) {
+        std::vector<uint32_t> cuts;
+        for (uint32_t k = b; k < e; ++k) {
+          if (IsPunct(k, "(")) k = match_[k];
+          else if (t_[k].kind == YaraTok::kIdent && t_[k].text == op) cuts.push_back(k);
+        }
+        if (cuts.empty()) continue;
+        node.kind = op == "or" ? YaraCondNode::kOr : YaraCondNode::kAnd;
+        uint32_t start = b;
+        cuts.push_back(e);
+        for (uint32_t c : cuts) {
+          if (c == start) {  // an empty operand
+            YaraCondNode bad;
+            bad.tb = b;
+            bad.te = e;
+            bad.malformed = true;
+            return Add(std::move(bad));
+          }
+          node.kids.push_back(Read(start, c, depth + 1));
+          start = c + 1;
+        }
+        return Add(std::move(node));
+      }
+    }
+    return Add(std::move(node));
+  }
+
+  YaraCondTree tree;
+
+ private:
+  static constexpr int kMaxDepth = 64;
+  bool IsPunct(uint32_t k, std::string_view s) const {
+    return t_[k].kind == YaraTok::kPunct && t_[k].text == s;
+  }
+  int Add(YaraCondNode n) {
+    tree.nodes.push_back(std::move(n));
+    return static_cast<int>(tree.nodes.size() - 1);
+  }
+
+  const std::vector<YaraToken>& t_;
+  std::unordered_map<uint32_t, uint32_t> match_;
+};
+
+}  // namespace
+
+std::optional<YaraCondTree> ReadYaraCondition(const std::vector<YaraToken>& tokens, uint32_t b,
+                                              uint32_t e) {
+  ConditionReader r(tokens);
+  if (!r.MatchParens(b, e)) return std::nullopt;
+  r.tree.root = r.Read(b, e, 0);
+  return std::move(r.tree);
 }
 
 }  // namespace harrier

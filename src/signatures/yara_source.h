@@ -1,7 +1,9 @@
 // YARA source splitting: a tokenizer for YARA rule text and a splitter that
 // cuts one rule file into its imports and rules, with the byte range of each
-// rule and of its condition. Used by the rule partitioner
-// (yara_partition.h), which rewrites conditions per file class.
+// rule and of its condition, and a reader of a condition's top-level
+// `and`/`or` tree. Used by the rule partitioner (yara_partition.h), which
+// rewrites conditions per file class, and the literal prefilter
+// (yara_prefilter.h).
 //
 // Contract: the splitter never has to be right about YARA's full grammar,
 // only about where rules and conditions begin and end. It understands
@@ -14,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,5 +72,28 @@ struct YaraSplit {
 // Splits a rule file. Error for include directives and anything that is not
 // a sequence of imports and rules.
 Result<YaraSplit> SplitYara(std::string_view src);
+
+// A condition read as a tree of top-level `or` / `and` (`and` binds
+// tighter), with parentheses around a whole subexpression stripped; every
+// other subexpression (anything under `not`, a `for`, an `of`, a
+// comparison) is a leaf. Shared by the partitioner and the prefilter.
+struct YaraCondNode {
+  enum Kind : uint8_t { kAnd, kOr, kLeaf } kind = kLeaf;
+  uint32_t tb = 0, te = 0;  // token range, outer parentheses stripped
+  std::vector<int> kids;    // kAnd / kOr: operands, in order
+  // A leaf standing for a malformed and/or (an empty operand): nothing
+  // can be said of it.
+  bool malformed = false;
+};
+struct YaraCondTree {
+  // Operands come before their operator; a malformed operator leaves the
+  // operands read before the empty one unreferenced in the vector.
+  std::vector<YaraCondNode> nodes;
+  int root = -1;
+};
+// Reads tokens [b, e) of `tokens`. Nullopt when its parentheses do not
+// balance. Operators nested deeper than 64 are read as one leaf.
+std::optional<YaraCondTree> ReadYaraCondition(const std::vector<YaraToken>& tokens, uint32_t b,
+                                              uint32_t e);
 
 }  // namespace harrier

@@ -82,3 +82,47 @@ TEST(YaraSource, RefusesWhatItDoesNotSplit) {
 
 }  // namespace
 }  // namespace harrier
+
+namespace harrier {
+namespace {
+
+std::string NodeText(const std::vector<YaraToken>& t, const YaraCondNode& n) {
+  std::string s;
+  for (uint32_t k = n.tb; k < n.te; ++k) s += (s.empty() ? "" : " ") + std::string(t[k].text);
+  return s;
+}
+
+TEST(YaraCondition, ReadsOrOverAndWithParenthesesStripped) {
+  auto toks = TokenizeYara("$a or (filesize < 10 and ($b or #c > 1)) and not $d");
+  ASSERT_TRUE(toks.ok());
+  auto tree = ReadYaraCondition(*toks, 0, static_cast<uint32_t>(toks->size()));
+  ASSERT_TRUE(tree);
+  const auto& root = tree->nodes[tree->root];
+  ASSERT_EQ(root.kind, YaraCondNode::kOr);
+  ASSERT_EQ(root.kids.size(), 2u);
+  EXPECT_EQ(NodeText(*toks, tree->nodes[root.kids[0]]), "$a");
+  const auto& conj = tree->nodes[root.kids[1]];
+  ASSERT_EQ(conj.kind, YaraCondNode::kAnd);
+  ASSERT_EQ(conj.kids.size(), 2u);
+  const auto& inner = tree->nodes[conj.kids[0]];  // ( ... ) stripped
+  ASSERT_EQ(inner.kind, YaraCondNode::kAnd);
+  EXPECT_EQ(NodeText(*toks, tree->nodes[inner.kids[0]]), "filesize < 10");
+  EXPECT_EQ(tree->nodes[inner.kids[1]].kind, YaraCondNode::kOr);
+  EXPECT_EQ(NodeText(*toks, tree->nodes[conj.kids[1]]), "not $d");
+  for (int k : root.kids) EXPECT_LT(k, tree->root);  // operands come first
+}
+
+TEST(YaraCondition, UnbalancedIsNothingAndAnEmptyOperandIsAMalformedLeaf) {
+  auto bad = TokenizeYara("($a or $b");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(ReadYaraCondition(*bad, 0, static_cast<uint32_t>(bad->size())));
+  auto empty = TokenizeYara("$a and and $b");
+  ASSERT_TRUE(empty.ok());
+  auto tree = ReadYaraCondition(*empty, 0, static_cast<uint32_t>(empty->size()));
+  ASSERT_TRUE(tree);
+  EXPECT_EQ(tree->nodes[tree->root].kind, YaraCondNode::kLeaf);
+  EXPECT_TRUE(tree->nodes[tree->root].malformed);
+}
+
+}  // namespace
+}  // namespace harrier
