@@ -3,7 +3,6 @@
 #include <yara.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -54,25 +53,6 @@ struct FileInfo {
   std::vector<Node> nodes;
   std::vector<RuleInfo> rules;
 };
-
-bool ParseNumber(std::string_view s, uint64_t* out) {
-  uint64_t mult = 1;
-  if (s.size() > 2 && (s.ends_with("KB") || s.ends_with("MB"))) {
-    mult = s.ends_with("KB") ? 1024 : 1024 * 1024;
-    s.remove_suffix(2);
-  }
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
-    base = s[1] == 'x' ? 16 : 8;
-    s.remove_prefix(2);
-  }
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size()) return false;
-  if (v > kNoLimit / mult) return false;
-  *out = v * mult;
-  return true;
-}
 
 class Analyzer {
  public:
@@ -153,7 +133,7 @@ class Analyzer {
     bool left = IsIdent(b, "filesize") && t_[b + 2].kind == YaraTok::kNumber;
     bool right = IsIdent(b + 2, "filesize") && t_[b].kind == YaraTok::kNumber;
     if (!left && !right) return false;
-    if (!ParseNumber(t_[left ? b + 2 : b].text, &v)) return false;
+    if (!ParseYaraNumber(t_[left ? b + 2 : b].text, &v)) return false;
     if (right) {  // N OP filesize  ==  filesize OP' N
       if (op == "<") op = ">";
       else if (op == ">") op = "<";
@@ -200,7 +180,7 @@ class Analyzer {
     if (it == kFns.end()) return false;
     uint64_t off = 0, v = 0;
     if (t_[fn + 2].kind != YaraTok::kNumber || t_[num].kind != YaraTok::kNumber) return false;
-    if (!ParseNumber(t_[fn + 2].text, &off) || !ParseNumber(t_[num].text, &v)) return false;
+    if (!ParseYaraNumber(t_[fn + 2].text, &off) || !ParseYaraNumber(t_[num].text, &v)) return false;
     auto [width, big] = it->second;
     if (width < 8 && v >> (8 * width)) return false;  // never equal; leave it to libyara
     if (off > 4096) return false;

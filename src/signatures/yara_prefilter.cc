@@ -116,25 +116,6 @@ class RuleReader {
   bool IsIdent(uint32_t k, std::string_view s) const {
     return t_[k].kind == YaraTok::kIdent && t_[k].text == s;
   }
-  static bool Number(std::string_view s, uint64_t* v) {
-    if (s.empty() || s.size() > 18) return false;
-    int base = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-      base = 16;
-      s.remove_prefix(2);
-    }
-    uint64_t x = 0;
-    for (char c : s) {
-      int d;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
-      else return false;  // KB/MB suffixes, floats: not a count bound
-      x = x * base + d;
-    }
-    *v = x;
-    return true;
-  }
   static bool DecodeText(std::string_view tok, std::string* out) {
     if (tok.size() < 2) return false;
     std::string_view s = tok.substr(1, tok.size() - 2);
@@ -312,7 +293,7 @@ class RuleReader {
     }
     if (f.kind == YaraTok::kCountId && n == 3 && t_[b + 2].kind == YaraTok::kNumber) {
       uint64_t v;
-      if (!Number(t_[b + 2].text, &v)) return std::nullopt;
+      if (!ParseYaraNumber(t_[b + 2].text, &v)) return std::nullopt;
       bool needs = IsPunct(b + 1, ">") || ((IsPunct(b + 1, ">=") || IsPunct(b + 1, "==")) && v >= 1);
       if (!needs) return std::nullopt;
       auto s = Named("$" + std::string(f.text.substr(1)));
@@ -324,7 +305,7 @@ class RuleReader {
       uint64_t v = 0;
       bool all = IsIdent(b, "all");
       bool quant = all || IsIdent(b, "any") ||
-                   (f.kind == YaraTok::kNumber && Number(f.text, &v) && v >= 1);
+                   (f.kind == YaraTok::kNumber && ParseYaraNumber(f.text, &v) && v >= 1);
       if (!quant) return std::nullopt;
       std::vector<size_t> set;
       if (n == 3) {

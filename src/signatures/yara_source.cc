@@ -1,5 +1,7 @@
 #include "signatures/yara_source.h"
 
+#include <charconv>
+#include <limits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -285,6 +287,25 @@ class ConditionReader {
 };
 
 }  // namespace
+
+bool ParseYaraNumber(std::string_view s, uint64_t* out) {
+  uint64_t mult = 1;
+  if (s.size() > 2 && (s.ends_with("KB") || s.ends_with("MB"))) {
+    mult = s.ends_with("KB") ? 1024 : 1024 * 1024;
+    s.remove_suffix(2);
+  }
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    base = s[1] == 'x' ? 16 : 8;
+    s.remove_prefix(2);
+  }
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size()) return false;
+  if (v > std::numeric_limits<uint64_t>::max() / mult) return false;
+  *out = v * mult;
+  return true;
+}
 
 std::optional<YaraCondTree> ReadYaraCondition(const std::vector<YaraToken>& tokens, uint32_t b,
                                               uint32_t e) {

@@ -73,6 +73,10 @@ struct YaraSplit {
 // a sequence of imports and rules.
 Result<YaraSplit> SplitYara(std::string_view src);
 
+// A YARA integer literal: decimal, 0x hex or 0o octal, optionally with a
+// KB or MB suffix; false for anything else (floats, overflow).
+bool ParseYaraNumber(std::string_view s, uint64_t* out);
+
 // A condition read as a tree of top-level `or` / `and` (`and` binds
 // tighter), with parentheses around a whole subexpression stripped; every
 // other subexpression (anything under `not`, a `for`, an `of`, a

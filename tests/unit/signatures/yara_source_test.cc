@@ -92,6 +92,24 @@ std::string NodeText(const std::vector<YaraToken>& t, const YaraCondNode& n) {
   return s;
 }
 
+TEST(YaraNumber, ParsesYaraIntegerLiterals) {
+  uint64_t v = 0;
+  EXPECT_TRUE(ParseYaraNumber("42", &v));
+  EXPECT_EQ(v, 42u);
+  EXPECT_TRUE(ParseYaraNumber("0x5a4d", &v));
+  EXPECT_EQ(v, 0x5a4du);
+  EXPECT_TRUE(ParseYaraNumber("0o17", &v));
+  EXPECT_EQ(v, 15u);
+  EXPECT_TRUE(ParseYaraNumber("200KB", &v));
+  EXPECT_EQ(v, 200u * 1024);
+  EXPECT_TRUE(ParseYaraNumber("2MB", &v));
+  EXPECT_EQ(v, 2u * 1024 * 1024);
+  EXPECT_FALSE(ParseYaraNumber("1.5", &v));
+  EXPECT_FALSE(ParseYaraNumber("abc", &v));
+  EXPECT_FALSE(ParseYaraNumber("99999999999999999999", &v));
+  EXPECT_FALSE(ParseYaraNumber("18014398509481984MB", &v));  // overflows once multiplied
+}
+
 TEST(YaraCondition, ReadsOrOverAndWithParenthesesStripped) {
   auto toks = TokenizeYara("$a or (filesize < 10 and ($b or #c > 1)) and not $d");
   ASSERT_TRUE(toks.ok());
