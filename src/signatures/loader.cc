@@ -1,7 +1,5 @@
 #include "signatures/loader.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
 
@@ -11,7 +9,6 @@
 #include <fmt/format.h>
 #include <yara.h>
 
-#include "core/units.h"
 #include "platform/fs.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_partition.h"
@@ -37,26 +34,6 @@ std::string BaseName(const std::string& p) {
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 
-// Streaming SHA-256 over every loaded file, for cache keys.
-class Digest {
- public:
-  Digest() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Digest() { EVP_MD_CTX_free(ctx_); }
-  void Add(std::string_view s) {
-    uint64_t n = s.size();
-    EVP_DigestUpdate(ctx_, &n, sizeof n);
-    EVP_DigestUpdate(ctx_, s.data(), s.size());
-  }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_, md, &len);
-    return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
 
 // The fast path's rule sets (yara_partition.h), built from the sources that
 // compiled (the partition keeps them to compile its sets on first use).
@@ -124,7 +101,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
   LoadReport& rep = report ? *report : local_report;
   std::vector<YaraSource> yara_sources;
   std::vector<FilenameIoc> filename_iocs;
-  Digest digest;
+  CacheDigest digest;  // over every loaded file
   digest.Add(HARRIER_VERSION);
   digest.Add(fmt::format("libyara {}", YR_VERSION));
   digest.Add(fmt::format("partition {}", kPartitionFormat));

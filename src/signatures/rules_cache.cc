@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
+#include "core/units.h"
 #include "platform/fs.h"
 
 namespace harrier {
@@ -54,6 +56,22 @@ void PruneCacheEntries(const std::string& dir, std::string_view prefix, size_t k
     for (const auto& e : fs::directory_iterator(dir, ec))
       if (e.path().filename().string().rfind(base, 0) == 0) fs::remove(e.path(), ec);
   }
+}
+
+CacheDigest::CacheDigest() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+CacheDigest::~CacheDigest() { EVP_MD_CTX_free(ctx_); }
+
+void CacheDigest::Add(std::string_view s) {
+  uint64_t n = s.size();
+  EVP_DigestUpdate(ctx_, &n, sizeof n);
+  EVP_DigestUpdate(ctx_, s.data(), s.size());
+}
+
+std::string CacheDigest::Hex() {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_, md, &len);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 std::string DefaultCacheDir() {

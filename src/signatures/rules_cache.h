@@ -26,9 +26,26 @@
 #include "core/status.h"
 #include "signatures/yara_rules.h"
 
+struct evp_md_ctx_st;
+
 namespace harrier {
 
 std::string DefaultCacheDir();
+
+// Streaming SHA-256 for cache keys: each Add is length-prefixed, so
+// ("ab", "c") and ("a", "bc") differ. Not copyable.
+class CacheDigest {
+ public:
+  CacheDigest();
+  ~CacheDigest();
+  CacheDigest(const CacheDigest&) = delete;
+  CacheDigest& operator=(const CacheDigest&) = delete;
+  void Add(std::string_view s);
+  std::string Hex();  // lowercase hex; ends the digest
+
+ private:
+  ::evp_md_ctx_st* ctx_;  // OpenSSL EVP_MD_CTX
+};
 
 struct CachedRules {
   // Loaded on first use from the .yarc, which is opened now (so a later

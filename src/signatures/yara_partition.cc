@@ -759,7 +759,7 @@ std::shared_ptr<const YaraRules> YaraPartition::Set(size_t idx) const {
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
-  auto rules = LoadOrCompile(idx, /*write_cache=*/true, /*lean=*/false);
+  auto rules = LoadOrCompile(idx, /*lean=*/false);
   if (!rules) {
     ++sets_failed_;
     return fallback_.rules();
@@ -767,12 +767,10 @@ std::shared_ptr<const YaraRules> YaraPartition::Build(size_t idx) const {
   return rules;
 }
 
-std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool write_cache,
-                                                              bool lean) const {
+std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool lean) const {
   const std::vector<std::string>& extra = fallback_.extra_externals();
-  if (lean) LeanLeftOut();  // sets left_out_digest_
-  const std::string path =
-      opts_.cache_dir.empty() ? "" : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? left_out_digest_ : "");
+  const std::string path = opts_.cache_dir.empty() ? ""
+                           : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? LeanDigest() : "");
   if (!path.empty()) {
     auto cached = YaraRules::Load(path, extra);
     if (cached.ok()) return std::move(*cached);
@@ -788,7 +786,7 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool w
       lean ? CompileYaraStrict(WithoutRules(sources, LeanLeftOut()), extra)
            : CompileYaraStrict(sources, extra);
   if (!rules.ok()) return nullptr;
-  if (write_cache && !path.empty())
+  if (!path.empty())
     WriteFileAtomically(path, [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
   return std::move(*rules);
 }
@@ -803,15 +801,17 @@ const std::unordered_set<std::string>& YaraPartition::LeanLeftOut() const {
       if (r.slow || rare) names.push_back(r.ns + '\0' + r.name);
     }
     std::sort(names.begin(), names.end());
-    uint64_t h = 1469598103934665603ull;  // FNV-1a 64
-    for (const auto& n : names) {
-      for (char c : n) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
-      h = (h ^ 0xff) * 1099511628211ull;
-    }
-    left_out_digest_ = fmt::format("{:016x}", h);
+    CacheDigest d;
+    for (const auto& n : names) d.Add(n);
+    left_out_digest_ = d.Hex().substr(0, 16);
     left_out_.insert(names.begin(), names.end());
   });
   return left_out_;
+}
+
+const std::string& YaraPartition::LeanDigest() const {
+  LeanLeftOut();
+  return left_out_digest_;
 }
 
 std::shared_ptr<const YaraRules> YaraPartition::PrivateLeanCopy(size_t idx) const {
@@ -819,7 +819,7 @@ std::shared_ptr<const YaraRules> YaraPartition::PrivateLeanCopy(size_t idx) cons
   // the arena's pointers while it writes, under the feet of its scanners.
   // Not through Set(idx) either: a file that takes the lean set never needs
   // the shared class set loaded.
-  return LoadOrCompile(idx, /*write_cache=*/true, /*lean=*/true);
+  return LoadOrCompile(idx, /*lean=*/true);
 }
 
 void YaraPartition::SaveMeta() const {

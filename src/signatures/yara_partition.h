@@ -177,7 +177,10 @@ class YaraPartition {
     std::shared_ptr<const YaraRules> rules;
   };
   std::shared_ptr<const YaraRules> Build(size_t idx) const;
-  std::shared_ptr<const YaraRules> LoadOrCompile(size_t idx, bool write_cache, bool lean) const;
+  // Set `idx` (or its lean variant) from the cache, else compiled and
+  // cached; null when it cannot be had.
+  std::shared_ptr<const YaraRules> LoadOrCompile(size_t idx, bool lean) const;
+  const std::string& LeanDigest() const;  // of LeanLeftOut, for file names
   void SaveMeta() const;
   bool LoadMeta();
 
@@ -194,7 +197,7 @@ class YaraPartition {
   mutable std::vector<PrefilterRule> prefilter_;
   mutable std::once_flag left_out_once_;
   mutable std::unordered_set<std::string> left_out_;
-  mutable std::string left_out_digest_;  // FNV-1a of the sorted names, hex
+  mutable std::string left_out_digest_;  // SHA-256 of the sorted names, 16 hex
   mutable std::once_flag analysed_;
   mutable PartitionSources analysis_;
   mutable std::unique_ptr<Slot[]> slots_;
