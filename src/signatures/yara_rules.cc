@@ -112,14 +112,10 @@ Status YaraRules::Save(const std::string& path) const {
 
 Result<std::shared_ptr<const YaraRules>> YaraRules::Load(const std::string& path,
                                                          std::vector<std::string> extra) {
-  auto lib = std::make_shared<YaraLibrary>();
-  if (!lib->ok()) return Status::IoError("libyara failed to initialise");
-  YR_RULES* r = nullptr;
-  if (yr_rules_load(path.c_str(), &r) != ERROR_SUCCESS)
-    return Status::Corrupt(fmt::format("yr_rules_load: {}", path));
-  std::shared_ptr<YaraRules> rules(new YaraRules(r, std::move(extra)));
-  rules->lib_ = std::move(lib);
-  return std::shared_ptr<const YaraRules>(std::move(rules));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  auto rules = f ? Load(f.get(), std::move(extra)) : Status::Corrupt("cannot open");
+  if (!rules.ok()) return Status::Corrupt(fmt::format("yr_rules_load: {}", path));
+  return rules;
 }
 
 Result<std::shared_ptr<const YaraRules>> YaraRules::Load(std::FILE* file,
@@ -155,7 +151,6 @@ YaraRulesHandle::YaraRulesHandle(std::shared_ptr<const YaraRules> rules) {
   state_->extra = rules->extra_externals();
   state_->rules = std::move(rules);
   state_->loaded = true;
-  std::call_once(state_->once, [] {});
 }
 
 YaraRulesHandle YaraRulesHandle::Lazy(std::function<std::shared_ptr<const YaraRules>()> load,
@@ -171,7 +166,7 @@ YaraRulesHandle YaraRulesHandle::Lazy(std::function<std::shared_ptr<const YaraRu
 std::shared_ptr<const YaraRules> YaraRulesHandle::rules() const {
   if (!state_) return nullptr;
   std::call_once(state_->once, [&] {
-    state_->rules = state_->load();
+    if (state_->load) state_->rules = state_->load();  // else given at construction
     state_->load = nullptr;  // releases what the loader held (an open file)
     state_->loaded = true;
   });
