@@ -71,7 +71,7 @@ Result<YaraScanner*> FileScanner::PrefilteredScannerFor(size_t idx,
     const std::vector<PrefilterRule>& pre = partition_->PrefilterRules();
     auto copy = partition_->PrivateLeanCopy(idx);
     if (!copy) {
-      slot.unavailable = true;  // the set fell back: scan with the shared rules
+      slot.unavailable = true;  // no lean set (it does not compile): the shared class set
       return nullptr;
     }
     auto y = YaraScanner::Create(copy, config_.yara, C2List());
