@@ -11,7 +11,7 @@ namespace harrier::fuzz {
 
 inline void RunCheck(const Check& c, const uint8_t* data, size_t size, const std::string& path,
                      std::string_view filetype = "") {
-  FileMeta meta;
+  Subject meta;
   Hashes hashes;
   std::string win = path;
   for (auto& ch : win)

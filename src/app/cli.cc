@@ -71,6 +71,11 @@ struct ScanCli {
   std::string yara_matches;
   std::vector<std::string> root_as;  // --root-as (app/root_mapping.h)
   int root_detect_depth = 2;
+  bool no_archives = false;
+  int archive_max_depth = 5;
+  uint64_t archive_max_members = 100000;
+  std::string archive_max_total = "2GiB";
+  double archive_max_ratio = 200;
   ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
 };
 
@@ -102,6 +107,15 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   if (!pre_max.ok())
     return die(fmt::format("--yara-prefilter-max-size: {}", pre_max.status().message()));
   po.scan.yara_prefilter_max = *pre_max;
+  po.archives = !cli.no_archives && cli.archive_max_depth > 0;
+  po.archive_limits.max_depth = cli.archive_max_depth;
+  po.archive_limits.max_members = cli.archive_max_members;
+  auto arch_total = ParseSize(cli.archive_max_total);
+  if (!arch_total.ok())
+    return die(fmt::format("--archive-max-total: {}", arch_total.status().message()));
+  po.archive_limits.max_total_bytes = *arch_total;
+  po.archive_limits.max_ratio = cli.archive_max_ratio;
+  po.archive_limits.max_member_bytes = *max_size;
   std::ofstream yara_matches;
   if (!cli.yara_matches.empty()) {
     yara_matches.open(cli.yara_matches);
@@ -201,6 +215,11 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     std::string key = (*sigs)->stats.digest;
     if (cli.yara_no_externals) key += "+no-externals";
     for (const auto& r : cli.root_as) key += "+root-as:" + r;
+    // What was inside a file's archives depends on the archive limits.
+    if (po.archives)
+      key += fmt::format("+archives:{}:{}:{}:{}:{}", po.archive_limits.max_depth,
+                         po.archive_limits.max_members, po.archive_limits.max_total_bytes,
+                         po.archive_limits.max_ratio, po.archive_limits.max_member_bytes);
     auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);
@@ -302,6 +321,20 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->default_str("32MiB");
   sc->add_flag("--all-files", scan.all_files,
                "Scan every regular file, not only the default selection (see docs/scanning.md)");
+  sc->add_flag("--no-archives", scan.no_archives,
+               "Do not look inside archives, installers and compressed files");
+  sc->add_option("--archive-max-depth", scan.archive_max_depth,
+                 "Containers inside containers opened below a file (0 = none)")
+      ->default_val(5)->check(CLI::Range(0, 64));
+  sc->add_option("--archive-max-members", scan.archive_max_members,
+                 "Members read per archive; the rest counted as skipped 'limit'")
+      ->default_val(100000);
+  sc->add_option("--archive-max-total", scan.archive_max_total,
+                 "Uncompressed bytes read inside one file, all levels (e.g. 2G)")
+      ->default_str("2GiB");
+  sc->add_option("--archive-max-ratio", scan.archive_max_ratio,
+                 "An archive may expand to N times its size (at least 64 MiB)")
+      ->default_val(200)->check(CLI::PositiveNumber);
   sc->add_option("--threads", scan.threads, "Scan worker threads (default: number of CPUs)");
   sc->add_option("--walk-threads", scan.walk_threads, "Directory walking threads")->default_val(2);
   sc->add_option("--exclude", scan.excludes,

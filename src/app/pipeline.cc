@@ -10,6 +10,7 @@
 
 #include "app/cpu_limiter.h"
 #include "app/progress.h"
+#include "scan/filetype.h"
 
 namespace harrier {
 namespace {
@@ -83,6 +84,8 @@ class BoundedQueue {
 struct Counters {
   std::atomic<uint64_t> seen{0}, scanned{0}, bytes{0}, dirs{0}, from_cache{0};
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped{}, skipped_dirs{};
+  std::atomic<uint64_t> containers{0}, members_seen{0}, members_scanned{0}, member_bytes{0};
+  std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_members{};
   std::array<std::atomic<uint64_t>, 4> findings{};
   std::atomic<uint64_t> bytes_queued{0};
   std::atomic<bool> walk_done{false};
@@ -114,6 +117,120 @@ class Sink final : public WalkSink {
   const std::atomic<bool>& cancel_;
 };
 
+// What a worker needs to report a subject (file or member).
+struct ReportTarget {
+  Counters& c;
+  Reporter& reporter;
+  std::mutex& mu;
+  std::ostream* yara_matches;
+  void Finding(harrier::Finding&& f) {
+    ++c.findings[static_cast<size_t>(f.level)];
+    std::lock_guard lock(mu);
+    reporter.OnFinding(f);
+  }
+  void YaraIds(const std::vector<std::string>& ids, const std::string& where) {
+    if (!yara_matches || ids.empty()) return;
+    std::lock_guard lock(mu);
+    for (const auto& id : ids) *yara_matches << id << ' ' << where << '\n';
+  }
+};
+
+// The members of one container, scanned like files and expanded in turn
+// when they are containers (depth-first, up to the depth limit). One per
+// container being read; lives on the worker's stack.
+class MemberScan final : public MemberSink {
+ public:
+  MemberScan(SubjectScanner& scanner, const PipelineOptions& opts, ReportTarget& out,
+             ContainerBudget& budget, int depth, Diagnostics& diag,
+             const std::atomic<bool>& cancel)
+      : scanner_(scanner), opts_(opts), out_(out), budget_(budget), depth_(depth), diag_(diag),
+        cancel_(cancel) {}
+
+  // Reads `data` of `container` as a container when it is one. Returns false
+  // when a member had reasons or could not be checked (the walked file is
+  // then not remembered as clean by --cache).
+  static bool Expand(SubjectScanner& scanner, const PipelineOptions& opts, ReportTarget& out,
+                     ContainerBudget& budget, int depth, const Subject& container,
+                     std::span<const uint8_t> data, Diagnostics& diag,
+                     const std::atomic<bool>& cancel) {
+    auto format = DetectContainer(data);
+    if (!format) return true;
+    if (depth >= opts.archive_limits.max_depth) {
+      // A container below the depth limit: scanned as a member, not opened.
+      Subject rest;
+      rest.kind = SubjectKind::kArchiveMember;
+      rest.containers = container.containers;
+      rest.containers.push_back({container.path, "archive"});
+      rest.display_root = container.display_root;
+      rest.path = rest.name = "\xe2\x80\xa6";
+      ++out.c.members_seen;
+      ++out.c.skipped_members[static_cast<size_t>(SkipReason::kDepth)];
+      diag.Info(ChainRaw(container), fmt::format("container not opened: nested deeper than {} "
+                                                 "(--archive-max-depth)",
+                                                 opts.archive_limits.max_depth));
+      return true;
+    }
+    MemberScan sink(scanner, opts, out, budget, depth + 1, diag, cancel);
+    ExpandResult r =
+        ExpandContainer(container, data, *format, opts.archive_limits, budget, sink, cancel);
+    if (r.opened) ++out.c.containers;
+    return sink.clean_;
+  }
+
+  bool OnMember(Subject m, std::span<const uint8_t> data) override {
+    ++out_.c.members_seen;
+    std::vector<Reason> reasons = scanner_.PathReasons(m);
+    ScanOutcome o;
+    std::span<const uint8_t> head = data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes));
+    bool selected = scanner_.Selected(m, head);
+    // Kept for the nested expansion below (the outcome takes the subject).
+    Subject self = m;
+    if (!selected) o = scanner_.Skipped(std::move(m), std::move(reasons), SkipReason::kType);
+    else o = scanner_.Check(std::move(m), std::move(reasons), Content::Buffer(data), diag_);
+    Account(o);
+    if (selected) out_.YaraIds(scanner_.last_yara_ids(), ChainRaw(self));
+    if (o.finding) out_.Finding(std::move(*o.finding));
+    // Containers are opened whether or not the default selection picked them
+    // by name or type: what they hold is what matters.
+    if (!cancel_.load(std::memory_order_relaxed))
+      clean_ &= Expand(scanner_, opts_, out_, budget_, depth_, self, data, diag_, cancel_);
+    return !cancel_.load(std::memory_order_relaxed);
+  }
+
+  void OnMemberSkipped(Subject m, SkipReason why, std::string detail) override {
+    ++out_.c.members_seen;
+    std::string where = ChainRaw(m);
+    if (why == SkipReason::kCorrupt || why == SkipReason::kUnsupported)
+      diag_.Warning(where, detail);
+    else
+      diag_.Info(where, detail);
+    std::vector<Reason> reasons = scanner_.PathReasons(m);
+    ScanOutcome o = scanner_.Skipped(std::move(m), std::move(reasons), why);
+    Account(o, /*report=*/true);
+  }
+
+ private:
+  void Account(ScanOutcome& o, bool report = false) {
+    if (o.scanned) ++out_.c.members_scanned;
+    if (o.skipped) ++out_.c.skipped_members[static_cast<size_t>(*o.skipped)];
+    out_.c.member_bytes += o.bytes;
+    if (!o.clean && (o.scanned || o.skipped == SkipReason::kError ||
+                     o.skipped == SkipReason::kTimeout))
+      clean_ = false;
+    if (o.finding) clean_ = false;
+    if (report && o.finding) out_.Finding(std::move(*o.finding));
+  }
+
+  SubjectScanner& scanner_;
+  const PipelineOptions& opts_;
+  ReportTarget& out_;
+  ContainerBudget& budget_;
+  int depth_;
+  Diagnostics& diag_;
+  const std::atomic<bool>& cancel_;
+  bool clean_ = true;
+};
+
 }  // namespace
 
 ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const SignatureSet> sigs,
@@ -137,12 +254,13 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   size_t nworkers = std::max<size_t>(1, opts.threads);
   for (size_t i = 0; i < nworkers; ++i) {
     workers.emplace_back([&, i] {
-      auto scanner = FileScanner::Create(sigs, &checks, opts.scan);
+      auto scanner = FileScanner::Create(sigs, &checks, opts.scan, *opts.walk.fs);
       if (!scanner.ok()) {
         diag.Error("worker", scanner.status().ToString());
         return;
       }
       CpuLimiter limiter(opts.cpu_limit_pct, nworkers);
+      ReportTarget target{c, reporter, report_mu, opts.yara_matches};
       WorkItem item;
       while (queue.Pop(&item, cancel)) {
         progress_state.SetCurrent(i, item.path);
@@ -155,21 +273,20 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
           continue;
         }
         FileOutcome o = (*scanner)->Scan(item.path, item.st, diag);
-        if (opts.cache && o.clean) opts.cache->MarkClean(item.path, item.st);
-        if (opts.yara_matches && !(*scanner)->last_yara_ids().empty()) {
-          std::lock_guard lock(report_mu);
-          for (const auto& id : (*scanner)->last_yara_ids())
-            *opts.yara_matches << id << ' ' << item.path << '\n';
-        }
+        target.YaraIds((*scanner)->last_yara_ids(), item.path);
         if (o.scanned) ++c.scanned;
         if (o.skipped) ++c.skipped[static_cast<size_t>(*o.skipped)];
         c.bytes += o.bytes;
-        progress_state.AddDone(item.st.size <= opts.scan.max_file_size ? item.st.size : 0);
-        if (o.finding) {
-          ++c.findings[static_cast<size_t>(o.finding->level)];
-          std::lock_guard lock(report_mu);
-          reporter.OnFinding(*o.finding);
+        if (o.finding) target.Finding(std::move(*o.finding));
+        bool clean = o.clean;
+        if (opts.archives && !(*scanner)->last_content().empty() && !cancel.load()) {
+          ContainerBudget budget{opts.archive_limits.max_total_bytes};
+          clean &= MemberScan::Expand((*scanner)->subjects(), opts, target, budget, 0,
+                                      (*scanner)->last_subject(), (*scanner)->last_content(),
+                                      diag, cancel);
         }
+        if (opts.cache && clean) opts.cache->MarkClean(item.path, item.st);
+        progress_state.AddDone(item.st.size <= opts.scan.max_file_size ? item.st.size : 0);
         limiter.Pace();
       }
     });
@@ -205,6 +322,11 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
     s.skipped_dirs[i] = c.skipped_dirs[i];
   }
   for (size_t i = 0; i < 4; ++i) s.findings[i] = c.findings[i];
+  s.containers_opened = c.containers;
+  s.members_seen = c.members_seen;
+  s.members_scanned = c.members_scanned;
+  s.member_bytes_scanned = c.member_bytes;
+  for (size_t i = 0; i < kSkipReasonCount; ++i) s.skipped_members[i] = c.skipped_members[i];
   s.errors = diag.error_count() - errors_before;
   s.interrupted = cancel.load();
   s.rules = sigs->stats;

@@ -1,11 +1,13 @@
 // The scan pipeline: walker threads -> bounded queue -> scan workers ->
 // one serialised reporter. Owns progress display and cancellation.
 //
-//   walk (WalkOptions.threads) ──► queue (queue_capacity) ──► workers
-//   (threads, one FileScanner each) ──► Reporter (under one mutex)
+//   tree source (WalkOptions.threads) ──► queue (queue_capacity) ──► workers
+//   (threads, one FileScanner each; archive members through the archive
+//   source, nested up to the depth limit) ──► Reporter (under one mutex)
 //
-// Memory is bounded by queue_capacity paths plus one read buffer per
-// worker; nothing per file is kept after it is reported.
+// Memory is bounded by queue_capacity paths plus, per worker, one read
+// buffer and one member buffer per nesting level (each at most
+// --max-file-size); nothing per file is kept after it is reported.
 #pragma once
 
 #include <atomic>
@@ -19,14 +21,18 @@
 #include "report/console.h"
 #include "report/reporter.h"
 #include "scan/file_scanner.h"
+#include "sources/archive_source.h"
 #include "signatures/signature_set.h"
-#include "walk/walker.h"
+#include "sources/walker.h"
 
 namespace harrier {
 
 struct PipelineOptions {
   WalkOptions walk;
   ScanConfig scan;
+  // Members of archives and installers are scanned (--no-archives: off).
+  bool archives = true;
+  ContainerLimits archive_limits;  // --archive-max-*; max_member_bytes = max_file_size
   size_t threads = 2;              // scan workers (--threads)
   size_t queue_capacity = 4096;    // files between walker and workers
   bool progress = true;            // progress line (only shown on a TTY)

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "walk/volume_roots.h"
+#include "sources/volume_roots.h"
 
 namespace harrier {
 namespace {

@@ -101,7 +101,7 @@ class AuthenticodeCheck final : public Check {
       }
       bool high = HighEntropy(bytes, p);
       Reason r;
-      r.type = "check";
+      r.kind = ReasonKind::kCheck;
       r.name = "pe.authenticode_padding";
       r.score = tag ? p.score_tag : high ? p.score_high_entropy : p.score_padding;
       r.description = fmt::format(
@@ -140,7 +140,7 @@ class AuthenticodeCheck final : public Check {
           !ContainsNoCase(s.issuer, sd.issuer_contains))
         continue;
       Reason r;
-      r.type = "check";
+      r.kind = ReasonKind::kCheck;
       r.name = "pe.signer." + sd.id;
       r.source = sd.source;
       r.remediation = sd.remediation;

@@ -14,7 +14,7 @@
 namespace harrier {
 
 struct FileContext {
-  const FileMeta& meta;
+  const Subject& subject;         // what is checked (a file, an archive member, ...)
   std::string_view unix_form;     // path with '/' (mapped root if any)
   std::string_view windows_form;  // path with '\' (e.g. "C:\Users\..")
   std::span<const uint8_t> data;  // whole file content (<= max-file-size)

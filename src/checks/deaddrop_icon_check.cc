@@ -36,7 +36,7 @@ class DeadDropIconCheck final : public Check {
       auto decoded = ico::Base64DecodedSize(after.first(run));
       if (!decoded) continue;
       Reason r;
-      r.type = "check";
+      r.kind = ReasonKind::kCheck;
       r.name = "icon.iconic_deaddrop";
       r.score = ic.score;
       bool layout_ok = *decoded > ic.layout_prefix_bytes;

@@ -65,7 +65,7 @@ class InventoryCheck final : public Check {
   Reason Base(const std::string& name, int score, const std::string& source,
               const std::string& remediation) const {
     Reason r;
-    r.type = "check";
+    r.kind = ReasonKind::kCheck;
     r.name = name;
     r.score = score;
     r.source = source;

@@ -35,9 +35,60 @@ std::string_view SkipReasonName(SkipReason r) {
     case SkipReason::kNetworkFs: return "network_fs";
     case SkipReason::kTimeout: return "timeout";
     case SkipReason::kError: return "error";
+    case SkipReason::kEncrypted: return "encrypted";
+    case SkipReason::kUnsupported: return "unsupported";
+    case SkipReason::kCorrupt: return "corrupt";
+    case SkipReason::kDepth: return "depth";
+    case SkipReason::kRatio: return "ratio";
+    case SkipReason::kLimit: return "limit";
     case SkipReason::kCount: break;
   }
   return "unknown";
+}
+
+std::string_view ReasonKindName(ReasonKind k) {
+  switch (k) {
+    case ReasonKind::kHash: return "hash";
+    case ReasonKind::kFilename: return "filename";
+    case ReasonKind::kYara: return "yara";
+    case ReasonKind::kC2: return "c2";
+    case ReasonKind::kCheck: return "check";
+  }
+  return "yara";
+}
+
+ReasonKind ReasonKindFromName(std::string_view name) {
+  for (ReasonKind k : {ReasonKind::kHash, ReasonKind::kFilename, ReasonKind::kYara,
+                       ReasonKind::kC2, ReasonKind::kCheck})
+    if (ReasonKindName(k) == name) return k;
+  return ReasonKind::kYara;
+}
+
+std::string_view SubjectKindName(SubjectKind k) {
+  switch (k) {
+    case SubjectKind::kFile: return "file";
+    case SubjectKind::kArchiveMember: return "archive_member";
+    case SubjectKind::kImageEntry: return "image_entry";
+    case SubjectKind::kProcess: return "process";
+    case SubjectKind::kMemoryRegion: return "memory_region";
+    case SubjectKind::kConnection: return "connection";
+  }
+  return "file";
+}
+
+std::string ChainDisplay(const Subject& s) {
+  if (s.containers.empty()) return s.display_root.empty() ? s.path : s.display_root;
+  std::string out = s.display_root.empty() ? s.containers.front().path : s.display_root;
+  for (size_t i = 1; i < s.containers.size(); ++i)
+    out.append(kChainSeparator).append(s.containers[i].path);
+  out.append(kChainSeparator).append(s.path);
+  return out;
+}
+
+std::string ChainRaw(const Subject& s) {
+  std::string out;
+  for (const auto& c : s.containers) out.append(c.path).append(kChainSeparator);
+  return out + s.path;
 }
 
 uint64_t ScanSummary::skipped_total() const {
@@ -46,19 +97,54 @@ uint64_t ScanSummary::skipped_total() const {
   return t;
 }
 
-bool ScanSummary::incomplete() const {
-  return interrupted || errors > 0 ||
-         skipped[static_cast<size_t>(SkipReason::kPermission)] > 0 ||
-         skipped[static_cast<size_t>(SkipReason::kTimeout)] > 0 ||
-         skipped[static_cast<size_t>(SkipReason::kError)] > 0;
+uint64_t ScanSummary::skipped_members_total() const {
+  uint64_t t = 0;
+  for (auto v : skipped_members) t += v;
+  return t;
 }
 
-int ExitCodeFor(const ScanSummary& s) {
-  if (s.findings[static_cast<size_t>(Level::kWarning)] > 0 ||
-      s.findings[static_cast<size_t>(Level::kAlert)] > 0)
-    return kExitFindings;
-  if (s.incomplete()) return kExitIncomplete;
-  return kExitClean;
+bool ScanSummary::incomplete() const {
+  auto gap = [](const std::array<uint64_t, kSkipReasonCount>& a) {
+    return a[static_cast<size_t>(SkipReason::kPermission)] > 0 ||
+           a[static_cast<size_t>(SkipReason::kTimeout)] > 0 ||
+           a[static_cast<size_t>(SkipReason::kError)] > 0;
+  };
+  return interrupted || errors > 0 || gap(skipped) || gap(skipped_dirs) || gap(skipped_members);
 }
+
+Verdict VerdictFor(const ScanSummary& s) {
+  if (s.findings[static_cast<size_t>(Level::kAlert)] > 0) return Verdict::kAlert;
+  if (s.findings[static_cast<size_t>(Level::kWarning)] > 0) return Verdict::kWarning;
+  if (s.incomplete()) return Verdict::kIncomplete;
+  return Verdict::kClean;
+}
+
+std::string_view VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kClean: return "clean";
+    case Verdict::kIncomplete: return "incomplete";
+    case Verdict::kWarning: return "warning";
+    case Verdict::kAlert: return "alert";
+  }
+  return "incomplete";
+}
+
+Verdict VerdictFromName(std::string_view name) {
+  for (Verdict v : {Verdict::kClean, Verdict::kIncomplete, Verdict::kWarning, Verdict::kAlert})
+    if (VerdictName(v) == name) return v;
+  return Verdict::kIncomplete;
+}
+
+int ExitCodeFor(Verdict v) {
+  switch (v) {
+    case Verdict::kAlert:
+    case Verdict::kWarning: return kExitFindings;
+    case Verdict::kIncomplete: return kExitIncomplete;
+    case Verdict::kClean: return kExitClean;
+  }
+  return kExitIncomplete;
+}
+
+int ExitCodeFor(const ScanSummary& s) { return ExitCodeFor(VerdictFor(s)); }
 
 }  // namespace harrier

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/subject.h"
+
 namespace harrier {
 
 // Verdict levels, ordered. Thresholds live in ScoreOptions (score/score.h).
@@ -16,8 +18,8 @@ enum class Level { kNone = 0, kNotice = 1, kWarning = 2, kAlert = 3 };
 std::string_view LevelName(Level level);         // "none", "notice", ...
 std::string_view LevelLabel(Level level);        // "CLEAN", "NOTICE", ...
 
-// Why a file was not (fully) scanned. Every file seen is either scanned or
-// counted under exactly one of these.
+// Why a file or member was not (fully) scanned. Every file and member seen is
+// either scanned or counted under exactly one of these.
 enum class SkipReason {
   kSize = 0,      // larger than --max-file-size
   kType,          // not selected by the default file selection (see --all-files)
@@ -30,6 +32,13 @@ enum class SkipReason {
   kNetworkFs,     // nfs/cifs/sshfs/... (counted per mount)
   kTimeout,       // YARA per-file timeout hit (hash/name checks still ran)
   kError,         // vanished, changed during read, I/O error
+  // Members of archives and installers (sources/archive_source.h):
+  kEncrypted,     // encrypted member (no password is tried)
+  kUnsupported,   // format, compression or filter the libraries cannot read
+  kCorrupt,       // truncated or malformed container: members after the damage
+  kDepth,         // nested deeper than --archive-max-depth
+  kRatio,         // expands beyond --archive-max-ratio of its compressed size
+  kLimit,         // --archive-max-members or --archive-max-total reached
   kCount
 };
 constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kCount);
@@ -41,10 +50,16 @@ struct StringHit {
   std::string data;        // raw bytes, capped (see kMaxHitBytes)
 };
 
-// One reason a file scored: a hash IOC, a filename IOC, a YARA rule, a C2
+// What kind of evidence a Reason is.
+enum class ReasonKind { kHash = 0, kFilename, kYara, kC2, kCheck };
+std::string_view ReasonKindName(ReasonKind k);  // "hash", "filename", "yara", "c2", "check"
+// The kind named `name` (as ReasonKindName prints it); kYara when unknown.
+ReasonKind ReasonKindFromName(std::string_view name);
+
+// One reason a subject scored: a hash IOC, a filename IOC, a YARA rule, a C2
 // indicator in the content, or a native check.
 struct Reason {
-  std::string type;         // "hash" | "filename" | "yara" | "c2" | "check"
+  ReasonKind kind = ReasonKind::kYara;
   std::string name;         // rule name, IOC value or check id
   std::string description;
   int score = 0;            // sub-score, may be negative for filename IOCs
@@ -54,25 +69,12 @@ struct Reason {
   std::vector<std::pair<std::string, std::string>> details;  // extra evidence
 };
 
-struct FileMeta {
-  std::string path;         // as walked; raw bytes, may be invalid UTF-8
-  std::string display_path; // path as matched/presented (e.g. "C:\\Users\\..")
-  uint64_t size = 0;
-  int64_t mtime = 0;        // seconds since epoch
-  int64_t ctime = 0;
-  uint32_t mode = 0;
-  uint32_t uid = 0;
-  uint64_t dev = 0;
-  uint64_t inode = 0;
-  std::string owner;        // user name, or uid as text
-};
-
 struct Hashes {
   std::string md5, sha1, sha256;  // lowercase hex; empty if not read
 };
 
 struct Finding {
-  FileMeta file;
+  Subject subject;
   Hashes hashes;
   std::string filetype;     // e.g. "EXE", "ELF"; empty if unknown
   std::vector<Reason> reasons;  // sorted by score, descending
@@ -90,7 +92,8 @@ struct RuleStats {
 };
 
 struct ScanSummary {
-  // Invariant: files_seen == files_scanned + skipped_total().
+  // Invariants: files_seen == files_scanned + skipped_total();
+  // members_seen == members_scanned + skipped_members_total().
   uint64_t files_seen = 0;      // regular + special + symlinks met by the walk
   uint64_t files_scanned = 0;   // content read and checked
   // Of files_scanned: known clean from the --cache database (same path,
@@ -100,6 +103,12 @@ struct ScanSummary {
   uint64_t dirs_seen = 0;
   std::array<uint64_t, kSkipReasonCount> skipped{};       // files, by reason
   std::array<uint64_t, kSkipReasonCount> skipped_dirs{};  // directories/mounts not entered
+  // Inside archives and installers (all nesting levels together).
+  uint64_t containers_opened = 0;  // files and members read as a container
+  uint64_t members_seen = 0;
+  uint64_t members_scanned = 0;
+  uint64_t member_bytes_scanned = 0;  // uncompressed bytes checked
+  std::array<uint64_t, kSkipReasonCount> skipped_members{};
   uint64_t errors = 0;          // diagnostics of severity error during the scan
   std::array<uint64_t, 4> findings{};  // by Level
   double duration_s = 0;
@@ -115,16 +124,31 @@ struct ScanSummary {
   } syslog;
 
   uint64_t skipped_total() const;
-  // Incomplete: interrupted, errors, or files we could not check
-  // (permission, timeout, error skips).
+  uint64_t skipped_members_total() const;
+  // Incomplete: interrupted, errors, files or members we could not check
+  // (permission, timeout, error skips), or directories we could not enter
+  // (permission, error). Size, type, exclusion and archive-limit skips are
+  // choices, not gaps: they are counted but do not make a scan incomplete.
   bool incomplete() const;
 };
 
-// Exit codes (docs/exit-codes in README): findings win over incompleteness.
+// The verdict of a scan, derived in exactly one place (VerdictFor); every
+// report prints it and the exit code follows it. Findings win over
+// incompleteness: a scan that found an Alert and could not read a file is
+// an Alert.
+enum class Verdict { kClean = 0, kIncomplete, kWarning, kAlert };
+Verdict VerdictFor(const ScanSummary& s);
+std::string_view VerdictName(Verdict v);  // "clean", "incomplete", "warning", "alert"
+// The verdict named `name`, or kIncomplete when unknown (a report that cannot
+// say is not clean).
+Verdict VerdictFromName(std::string_view name);
+
+// Exit codes (README): findings win over incompleteness.
 constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitIncomplete = 3;
+int ExitCodeFor(Verdict v);
 int ExitCodeFor(const ScanSummary& s);
 
 }  // namespace harrier

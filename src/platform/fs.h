@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -84,6 +85,53 @@ class ReadableFile {
   // Reads up to buf.size() bytes; 0 at end of file.
   virtual Result<size_t> Read(std::span<uint8_t> buf) = 0;
 };
+
+// A file being written (a report, a cache file). Every call returns what
+// went wrong; nothing is lost silently. Close() flushes and closes; the
+// destructor closes without reporting (call Close() to know).
+class OutputFile {
+ public:
+  virtual ~OutputFile() = default;
+  virtual Status Write(std::string_view bytes) = 0;
+  virtual Status Flush() = 0;  // to the OS (not fsync)
+  virtual Status Close() = 0;
+};
+
+// The file system as sources and readers see it: the tree walker, the
+// reader and the caches go through one of these, never through the free
+// functions below, so a Windows implementation, an in-memory one or a
+// fault-injecting one (tests) can stand in. Paths are the platform's own
+// (raw bytes on POSIX).
+// Thread-safety: every method may be called concurrently.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Does not follow a final symlink.
+  virtual Result<StatInfo> Lstat(const std::string& path) const = 0;
+  // Follows symlinks.
+  virtual Result<StatInfo> Stat(const std::string& path) const = 0;
+  // See Directory::Open.
+  virtual Result<std::unique_ptr<Directory>> OpenDirectory(const std::string& path,
+                                                           bool follow) const = 0;
+  // See ReadableFile::Open: never blocks on a FIFO, refuses non-regular files.
+  virtual Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& path,
+                                                         bool follow) const = 0;
+  // Creates or truncates `path` for writing.
+  virtual Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& path) const = 0;
+  // User name of a uid; the number as text when unknown.
+  virtual std::string OwnerName(uint32_t uid) const = 0;
+  // The per-user cache folder: $XDG_CACHE_HOME/harrier, else
+  // ~/.cache/harrier (POSIX); it may not exist yet.
+  virtual std::string UserCacheDir() const = 0;
+  // Separator-aware join and split of this file system's paths.
+  virtual std::string JoinPath(const std::string& dir, const std::string& name) const = 0;
+  virtual std::string_view BaseName(std::string_view path) const = 0;
+  // True when `path` is `dir` itself or lies below it (component-wise).
+  virtual bool IsWithin(std::string_view path, std::string_view dir) const = 0;
+};
+
+// The machine's own file system (POSIX now; Windows later). Lives forever.
+const FileSystem& LocalFileSystem();
 
 // User name for a uid (cached); the number as text when unknown.
 std::string OwnerName(uint32_t uid);

@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -228,6 +230,90 @@ Result<std::unique_ptr<ReadableFile>> ReadableFile::Open(const std::string& path
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<ReadableFile>(new PosixFile(fd, FromStat(st), path));
+}
+
+namespace {
+
+class PosixOutput final : public OutputFile {
+ public:
+  PosixOutput(std::FILE* f, std::string path) : f_(f), path_(std::move(path)) {}
+  ~PosixOutput() override {
+    if (f_) std::fclose(f_);
+  }
+  Status Write(std::string_view bytes) override {
+    if (!f_) return Status::IoError(fmt::format("write: {}: closed", path_));
+    if (bytes.empty()) return Status::Ok();
+    if (std::fwrite(bytes.data(), 1, bytes.size(), f_) != bytes.size())
+      return ErrnoStatus(errno ? errno : EIO, path_, "write");
+    return Status::Ok();
+  }
+  Status Flush() override {
+    if (!f_) return Status::IoError(fmt::format("flush: {}: closed", path_));
+    if (std::fflush(f_) != 0) return ErrnoStatus(errno ? errno : EIO, path_, "write");
+    return Status::Ok();
+  }
+  Status Close() override {
+    if (!f_) return Status::Ok();
+    bool flushed = std::fflush(f_) == 0;
+    int e = errno;
+    bool closed = std::fclose(f_) == 0;
+    if (!closed) e = errno;
+    f_ = nullptr;
+    if (!flushed || !closed) return ErrnoStatus(e ? e : EIO, path_, "close");
+    return Status::Ok();
+  }
+
+ private:
+  std::FILE* f_;
+  std::string path_;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  Result<StatInfo> Lstat(const std::string& path) const override { return platform::Lstat(path); }
+  Result<StatInfo> Stat(const std::string& path) const override { return platform::Stat(path); }
+  Result<std::unique_ptr<Directory>> OpenDirectory(const std::string& path,
+                                                   bool follow) const override {
+    return Directory::Open(path, follow);
+  }
+  Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& path,
+                                                 bool follow) const override {
+    return ReadableFile::Open(path, follow);
+  }
+  Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& path) const override {
+    errno = 0;
+    std::FILE* f = std::fopen(path.c_str(), "we");
+    if (!f) return ErrnoStatus(errno ? errno : EIO, path, "create");
+    return std::unique_ptr<OutputFile>(new PosixOutput(f, path));
+  }
+  std::string OwnerName(uint32_t uid) const override { return platform::OwnerName(uid); }
+  std::string UserCacheDir() const override {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg) return fmt::format("{}/harrier", xdg);
+    const char* home = std::getenv("HOME");
+    return fmt::format("{}/.cache/harrier", home && *home ? home : ".");
+  }
+  std::string JoinPath(const std::string& dir, const std::string& name) const override {
+    return platform::JoinPath(dir, name);
+  }
+  std::string_view BaseName(std::string_view path) const override {
+    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    auto s = path.rfind('/');
+    return s == std::string_view::npos || path.size() == 1 ? path : path.substr(s + 1);
+  }
+  bool IsWithin(std::string_view path, std::string_view dir) const override {
+    if (dir == "/") return !path.empty() && path[0] == '/';
+    while (dir.size() > 1 && dir.back() == '/') dir.remove_suffix(1);
+    return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+           (path.size() == dir.size() || path[dir.size()] == '/');
+  }
+};
+
+}  // namespace
+
+const FileSystem& LocalFileSystem() {
+  static const PosixFileSystem* fs = new PosixFileSystem();
+  return *fs;
 }
 
 std::string OwnerName(uint32_t uid) {

@@ -45,7 +45,7 @@ std::string CsvRow(const OJson& f) {
   double score = JsonNum(f, {"harrier", "score"});
   return fmt::format("{},{},{},{},{},{},{},{}\r\n", CsvCell(JsonStr(f, {"host", "hostname"})),
                      CsvCell(JsonStr(f, {"harrier", "level"})), fmt::format("{:.0f}", score),
-                     CsvCell(JsonStr(f, {"file", "path"})), JsonStr(f, {"file", "size"}, "0"),
+                     CsvCell(JsonFindingPath(f)), JsonStr(f, {"file", "size"}, "0"),
                      CsvCell(JsonStr(f, {"file", "hash", "sha256"})),
                      CsvCell(JsonStr(f, {"file", "hash", "md5"})), CsvCell(reasons));
 }

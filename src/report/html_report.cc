@@ -30,12 +30,12 @@ std::string Disp(std::string_view bytes) {
 
 std::string H(std::string_view s) { return HtmlEscape(s); }
 
-struct Verdict {
+struct VerdictView {
   std::string css;    // v-alert, ...
   std::string title;  // "ALERT: indicators of compromise found"
 };
 
-Verdict VerdictOf(const ReportDoc& doc, const std::array<uint64_t, 4>& counts) {
+VerdictView VerdictOf(const ReportDoc& doc, const std::array<uint64_t, 4>& counts) {
   if (doc.summary.is_null()) {
     if (counts[3]) return {"v-alert", "ALERT: indicators of compromise found (scan did not finish)"};
     if (counts[2]) return {"v-warning", "WARNING: suspicious files found (scan did not finish)"};
@@ -240,7 +240,7 @@ std::string RenderHtml(const ReportDoc& doc) {
       ++counts[l == "alert" ? 3 : l == "warning" ? 2 : l == "notice" ? 1 : 0];
     }
   }
-  Verdict verdict = VerdictOf(doc, counts);
+  VerdictView verdict = VerdictOf(doc, counts);
   // Scan facts: prefer the summary, fall back to the start object.
   auto fact = [&](std::initializer_list<const char*> keys) {
     std::string v = JsonStr(sum, keys);

@@ -70,6 +70,17 @@ std::string EscapeBytes(std::string_view s) {
 
 std::string IsoTime(int64_t t) { return platform::UtcIsoTime(t); }
 
+nlohmann::ordered_json SubjectToJson(const Subject& s) {
+  using J = nlohmann::ordered_json;
+  J chain = J::array();
+  for (const auto& c : s.containers)
+    chain.push_back({{"path", SafeUtf8(c.path)}, {"format", SafeUtf8(c.format)}});
+  chain.push_back({{"path", SafeUtf8(s.path)}});
+  return {{"kind", SubjectKindName(s.kind)},
+          {"chain", std::move(chain)},
+          {"display", SafeUtf8(ChainDisplay(s))}};
+}
+
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
   using J = nlohmann::ordered_json;
   J j;
@@ -79,18 +90,18 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
                 {"severity", static_cast<int>(f.level)},
                 {"risk_score", f.score}};
   j["host"] = {{"hostname", SafeUtf8(hostname)}};
-  std::string path = SafeUtf8(f.file.path);
-  auto slash = f.file.path.rfind('/');
-  std::string name = SafeUtf8(slash == std::string::npos ? f.file.path : f.file.path.substr(slash + 1));
-  J file = {{"path", path},
-            {"name", name},
-            {"size", f.file.size},
-            {"mtime", IsoTime(f.file.mtime)},
-            {"ctime", IsoTime(f.file.ctime)},
-            {"mode", fmt::format("{:04o}", f.file.mode)},
-            {"owner", SafeUtf8(f.file.owner)},
-            {"inode", f.file.inode},
-            {"device", f.file.dev}};
+  const Subject& sub = f.subject;
+  J file = {{"path", SafeUtf8(sub.path)}, {"name", SafeUtf8(sub.name)}, {"size", sub.file.size}};
+  if (sub.file.mtime != 0 || sub.file.has_owner) file["mtime"] = IsoTime(sub.file.mtime);
+  if (sub.file.has_owner) {
+    file["ctime"] = IsoTime(sub.file.ctime);
+    file["mode"] = fmt::format("{:04o}", sub.file.mode);
+    file["owner"] = SafeUtf8(sub.file.owner);
+    file["inode"] = sub.file.inode;
+    file["device"] = sub.file.dev;
+  } else if (sub.file.mode != 0) {
+    file["mode"] = fmt::format("{:04o}", sub.file.mode);
+  }
   if (!f.hashes.sha256.empty())
     file["hash"] = {{"md5", f.hashes.md5}, {"sha1", f.hashes.sha1}, {"sha256", f.hashes.sha256}};
   if (!f.filetype.empty()) file["type"] = f.filetype;
@@ -98,7 +109,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
   if (!f.reasons.empty()) j["rule"] = {{"name", SafeUtf8(f.reasons.front().name)}};
   J reasons = J::array();
   for (const auto& r : f.reasons) {
-    J jr = {{"type", SafeUtf8(r.type)},  // from rule meta harrier_type: untrusted bytes
+    J jr = {{"type", ReasonKindName(r.kind)},
             {"name", SafeUtf8(r.name)},
             {"score", r.score},
             {"description", SafeUtf8(r.description)},
@@ -125,8 +136,10 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
          {"level", LevelName(f.level)},
          {"score", f.score},
          {"reasons", std::move(reasons)}};
-  if (f.file.display_path != f.file.path) h["display_path"] = SafeUtf8(f.file.display_path);
-  if (!IsValidUtf8(f.file.path)) h["path_hex"] = HexEncode(f.file.path);
+  h["subject"] = SubjectToJson(sub);
+  if (!sub.display_root.empty() && sub.display_root != sub.host_path())
+    h["display_path"] = SafeUtf8(sub.containers.empty() ? sub.display_root : ChainDisplay(sub));
+  if (!IsValidUtf8(sub.path)) h["path_hex"] = HexEncode(sub.path);
   j["harrier"] = std::move(h);
   return j;
 }
@@ -165,6 +178,19 @@ nlohmann::ordered_json ScanStartToJson(const ScanInfo& info) {
   return j;
 }
 
+nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s) {
+  using J = nlohmann::ordered_json;
+  J skipped = J::object();
+  for (size_t i = 0; i < kSkipReasonCount; ++i)
+    if (s.skipped_members[i]) skipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = s.skipped_members[i];
+  return {{"containers", s.containers_opened},
+          {"members_seen", s.members_seen},
+          {"members_scanned", s.members_scanned},
+          {"members_skipped", s.skipped_members_total()},
+          {"bytes_scanned", s.member_bytes_scanned},
+          {"skipped", std::move(skipped)}};
+}
+
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info) {
   using J = nlohmann::ordered_json;
   J skipped = J::object(), skipped_dirs = J::object();
@@ -174,10 +200,7 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
     if (s.skipped_dirs[i]) skipped_dirs[name] = s.skipped_dirs[i];
   }
   J findings = {{"notice", s.findings[1]}, {"warning", s.findings[2]}, {"alert", s.findings[3]}};
-  std::string verdict = s.findings[3] ? "alert"
-                        : s.findings[2] ? "warning"
-                        : s.incomplete() ? "incomplete"
-                                         : "clean";
+  std::string verdict(VerdictName(VerdictFor(s)));
   J rules = RuleStatsToJson(s.rules);
   J paths = J::array();
   for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
@@ -204,6 +227,7 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"errors", s.errors},
                   {"skipped", std::move(skipped)},
                   {"skipped_dirs", std::move(skipped_dirs)},
+                  {"archives", ArchiveStatsToJson(s)},
                   {"findings", std::move(findings)},
                   {"rules", std::move(rules)}};
   if (s.syslog.enabled)

@@ -21,13 +21,18 @@ bool IsValidUtf8(std::string_view bytes);
 // Printable ASCII as is, other bytes as \xNN: for matched string data.
 std::string EscapeBytes(std::string_view bytes);
 
-constexpr int kJsonlSchemaVersion = 1;
+// 2: findings carry harrier.subject (kind, container chain, display); a
+// member's file.path is its path inside its container. The summary carries
+// harrier.archives. (docs/report-format.md, "Schema versions").
+constexpr int kJsonlSchemaVersion = 2;
 
 // The first object of a JSONL stream: who scanned what with which
 // signatures (harrier.type "scan_start"). Lets `harrier report` render a
 // stream whose summary is missing (scan killed).
 nlohmann::ordered_json ScanStartToJson(const ScanInfo& info);
 nlohmann::ordered_json RuleStatsToJson(const RuleStats& r);
+nlohmann::ordered_json SubjectToJson(const Subject& s);
+nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s);
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname);
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info);
 nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);

@@ -75,6 +75,15 @@ ReportDoc ReportCollector::Finish() {
   return out;
 }
 
+std::string JsonFindingPath(const OJson& f) {
+  std::string kind = JsonStr(f, {"harrier", "subject", "kind"}, "file");
+  if (kind != "file") {
+    std::string d = JsonStr(f, {"harrier", "subject", "display"});
+    if (!d.empty()) return d;
+  }
+  return JsonStr(f, {"file", "path"});
+}
+
 Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
                  Diagnostics& diag) {
   std::string line;

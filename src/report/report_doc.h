@@ -65,6 +65,10 @@ std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys,
                     std::string fallback = "");
 double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback = 0);
 
+// The path a report shows for a finding object: file.path for a walked file,
+// the whole chain (harrier.subject.display) for an archive member.
+std::string JsonFindingPath(const OJson& f);
+
 // Reads a JSONL stream (`name` for messages) into `c`. A line that is not a
 // JSON object of a known harrier.type is reported to `diag` as
 // "name:line" and skipped. Returns an error only when the stream fails.

@@ -132,7 +132,7 @@ std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogConte
   double score = JsonNum(f, {"harrier", "score"});
   std::string ts = JsonStr(f, {"@timestamp"});
   std::string head = Header(SeverityFor(level), ts, ctx, "finding");
-  std::string path = JsonStr(f, {"file", "path"});
+  std::string path = JsonFindingPath(f);
   std::string rule = JsonStr(f, {"rule", "name"});
   std::string sha256 = JsonStr(f, {"file", "hash", "sha256"});
   switch (format) {

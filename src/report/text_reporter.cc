@@ -54,12 +54,13 @@ void TextReporter::OnFinding(const Finding& f) {
   if (opts_.quiet) return;
   std::string out = fmt::format("{} {} {}\n", Paint(fmt::format("{:<7}", LevelLabel(f.level)), LevelColor(f.level)),
                                 Paint(fmt::format("score {:>3.0f}", f.score), "1"),
-                                TerminalSafe(f.file.display_path));
-  if (f.file.display_path != f.file.path) out += fmt::format("        file: {}\n", TerminalSafe(f.file.path));
+                                TerminalSafe(ChainDisplay(f.subject)));
+  if (f.subject.display_root != f.subject.host_path() && !f.subject.display_root.empty())
+    out += fmt::format("        file: {}\n", TerminalSafe(ChainRaw(f.subject)));
   if (!f.hashes.sha256.empty())
-    out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.file.size, f.hashes.sha256, f.hashes.md5);
+    out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.subject.file.size, f.hashes.sha256, f.hashes.md5);
   for (const auto& r : f.reasons) {
-    out += fmt::format("        [{:>3}] {:<8} {}", r.score, TerminalSafe(r.type), TerminalSafe(r.name));
+    out += fmt::format("        [{:>3}] {:<8} {}", r.score, ReasonKindName(r.kind), TerminalSafe(r.name));
     if (!r.description.empty()) out += fmt::format(" - {}", TerminalSafe(r.description));
     out += "\n";
     if (!r.source.empty()) out += fmt::format("              from {}\n", TerminalSafe(r.source));
@@ -86,13 +87,16 @@ void TextReporter::OnDiagnostic(const Diagnostic& d) {
 
 void TextReporter::End(const ScanSummary& s) {
   std::string out = "\n";
-  Level top = s.findings[3] ? Level::kAlert : s.findings[2] ? Level::kWarning : s.findings[1] ? Level::kNotice : Level::kNone;
   std::string verdict;
-  if (top == Level::kAlert) verdict = Paint("ALERT: indicators of compromise found", LevelColor(Level::kAlert));
-  else if (top == Level::kWarning) verdict = Paint("WARNING: suspicious files found", LevelColor(Level::kWarning));
-  else if (s.incomplete()) verdict = Paint("INCOMPLETE: no indicators found in what was scanned, but not everything could be scanned", "1;35");
-  else if (top == Level::kNotice) verdict = Paint("CLEAN (notices only)", LevelColor(Level::kNone));
-  else verdict = Paint("CLEAN: no indicators found", LevelColor(Level::kNone));
+  switch (VerdictFor(s)) {
+    case Verdict::kAlert: verdict = Paint("ALERT: indicators of compromise found", LevelColor(Level::kAlert)); break;
+    case Verdict::kWarning: verdict = Paint("WARNING: suspicious files found", LevelColor(Level::kWarning)); break;
+    case Verdict::kIncomplete: verdict = Paint("INCOMPLETE: no indicators found in what was scanned, but not everything could be scanned", "1;35"); break;
+    case Verdict::kClean:
+      verdict = s.findings[1] ? Paint("CLEAN (notices only)", LevelColor(Level::kNone))
+                              : Paint("CLEAN: no indicators found", LevelColor(Level::kNone));
+      break;
+  }
   if (s.interrupted) verdict += Paint("  (interrupted: the scan did not finish)", "1;35");
   out += fmt::format("Verdict: {}\n", verdict);
   double rate = s.duration_s > 0 ? s.bytes_scanned / s.duration_s : 0;
@@ -110,6 +114,17 @@ void TextReporter::End(const ScanSummary& s) {
   }
   if (!skips.empty()) out += fmt::format("Skipped files: {}\n", skips);
   if (!dskips.empty()) out += fmt::format("Directories not entered: {}\n", dskips);
+  if (s.members_seen || s.containers_opened) {
+    std::string mskips;
+    for (size_t i = 0; i < kSkipReasonCount; ++i)
+      if (s.skipped_members[i])
+        mskips += fmt::format("{}{} {}", mskips.empty() ? "" : ", ", s.skipped_members[i],
+                              SkipReasonName(static_cast<SkipReason>(i)));
+    out += fmt::format("Archives: {} opened; {} members seen, {} scanned ({}), {} skipped{}\n",
+                       s.containers_opened, s.members_seen, s.members_scanned,
+                       FormatBytes(s.member_bytes_scanned), s.skipped_members_total(),
+                       mskips.empty() ? "" : " (" + mskips + ")");
+  }
   if (diag_suppressed_) out += fmt::format("Warnings not shown: {} (use --verbose)\n", diag_suppressed_);
   out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),
                      s.duration_s > 0 ? s.files_scanned / s.duration_s : 0.0);

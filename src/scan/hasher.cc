@@ -34,12 +34,18 @@ Hasher::~Hasher() {
   delete impl_;
 }
 
-Hashes Hasher::Compute(std::span<const uint8_t> data) {
+void Hasher::Begin() {
   for (int i = 0; i < 3; ++i) EVP_DigestInit_ex(impl_->ctx[i], impl_->md[i], nullptr);
+}
+
+void Hasher::Update(std::span<const uint8_t> data) {
   for (size_t off = 0; off < data.size(); off += kChunk) {
     size_t n = std::min(kChunk, data.size() - off);
     for (int i = 0; i < 3; ++i) EVP_DigestUpdate(impl_->ctx[i], data.data() + off, n);
   }
+}
+
+Hashes Hasher::Finish() {
   Hashes h;
   std::string* out[3] = {&h.md5, &h.sha1, &h.sha256};
   for (int i = 0; i < 3; ++i) {
@@ -49,6 +55,12 @@ Hashes Hasher::Compute(std::span<const uint8_t> data) {
     *out[i] = Hex(md, len);
   }
   return h;
+}
+
+Hashes Hasher::Compute(std::span<const uint8_t> data) {
+  Begin();
+  Update(data);
+  return Finish();
 }
 
 }  // namespace harrier

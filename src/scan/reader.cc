@@ -8,11 +8,12 @@
 
 namespace harrier {
 
-Result<FileReader::ReadResult> FileReader::Read(const std::string& path, uint64_t expected_size,
+Result<FileReader::ReadResult> FileReader::Read(const platform::FileSystem& fs,
+                                                const std::string& path, uint64_t expected_size,
                                                 uint64_t max_bytes, bool follow_symlinks,
                                                 const HeaderDecision& decide) {
   size_ = 0;
-  auto f = platform::ReadableFile::Open(path, follow_symlinks);
+  auto f = fs.OpenFile(path, follow_symlinks);
   if (!f.ok()) return f.status();
   ReadResult res;
   res.stat = (*f)->stat();

@@ -34,8 +34,9 @@ class FileReader {
 
   // Reads `path` (expected size `expected_size` from the walk) into the
   // internal buffer. REQUIRES: expected_size <= max_bytes.
-  Result<ReadResult> Read(const std::string& path, uint64_t expected_size, uint64_t max_bytes,
-                          bool follow_symlinks, const HeaderDecision& decide);
+  Result<ReadResult> Read(const platform::FileSystem& fs, const std::string& path,
+                          uint64_t expected_size, uint64_t max_bytes, bool follow_symlinks,
+                          const HeaderDecision& decide);
 
   // The content of the last successful kRead.
   std::span<const uint8_t> data() const { return {buf_.data(), size_}; }

@@ -79,7 +79,7 @@ bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ct
     if (!AddHits(context, string, "$ioc", *ctx->limits, &r.strings)) continue;
     size_t i = *C2IndexOfStringId(string->identifier);
     const C2Ioc& ioc = (*ctx->c2)[i];
-    r.type = "c2";
+    r.kind = ReasonKind::kC2;
     r.name = ioc.indicator;
     r.score = score;
     r.description = ioc.description;
@@ -93,7 +93,7 @@ bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ct
 void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) {
   if (CollectC2Reasons(context, rule, ctx)) return;
   Reason r;
-  r.type = "yara";
+  r.kind = ReasonKind::kYara;
   r.name = rule->identifier;
   r.score = kDefaultYaraScore;
   r.source = rule->ns && rule->ns->name ? rule->ns->name : "";
@@ -105,7 +105,7 @@ void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) 
     if (id == "score") r.score = ParseScore(meta, r.score);
     else if (id == "description" && sv) r.description = sv;
     else if (id == "remediation" && sv) r.remediation = sv;
-    else if (id == "harrier_type" && sv) r.type = sv;
+    else if (id == "harrier_type" && sv) r.kind = ReasonKindFromName(sv);
     else if (id == "indicator" && sv) r.name = sv;
     else if (id == "source" && sv) r.source = sv;
     else if ((id == "reference" || id == "author" || id == "date") && sv)
@@ -152,9 +152,7 @@ Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(
   return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits, std::move(c2)));
 }
 
-Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
-                         std::vector<Reason>* out) {
-  last_ids_.clear();
+void YaraScanner::DefineExternals(const YaraExternalValues& ext) {
   yr_scanner_define_string_variable(scanner_, "filename", ext.filename.c_str());
   yr_scanner_define_string_variable(scanner_, "filepath", ext.filepath.c_str());
   yr_scanner_define_string_variable(scanner_, "extension", ext.extension.c_str());
@@ -162,10 +160,15 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
   yr_scanner_define_string_variable(scanner_, "owner", ext.owner.c_str());
   yr_scanner_define_string_variable(scanner_, "md5", ext.md5.c_str());
   yr_scanner_define_integer_variable(scanner_, "filemode", ext.filemode);
+}
+
+template <typename F>
+Status YaraScanner::RunScan(std::vector<Reason>* out, F&& scan) {
+  last_ids_.clear();
   c2_reasons_.clear();
   ScanCtx ctx{out, &last_ids_, &limits_, c2_.get(), &c2_reasons_};
   yr_scanner_set_callback(scanner_, Callback, &ctx);
-  int rc = yr_scanner_scan_mem(scanner_, data.data(), data.size());
+  int rc = scan();
   // Generated C2 rules are compiled last and their reasons were in indicator
   // order when each indicator had its own rule; keep that order.
   std::stable_sort(c2_reasons_.begin(), c2_reasons_.end(),
@@ -179,6 +182,71 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
     case ERROR_TOO_MANY_MATCHES: return Status::ResourceExhausted("YARA: too many matches");
     default: return Status::IoError(fmt::format("YARA scan error {}", rc));
   }
+}
+
+Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
+                         std::vector<Reason>* out) {
+  DefineExternals(ext);
+  return RunScan(out, [&] { return yr_scanner_scan_mem(scanner_, data.data(), data.size()); });
+}
+
+namespace {
+
+// Adapts a BlockReader to libyara's iterator. libyara calls first(), then
+// next() until null, fetching each block's data before asking for the next.
+struct BlockAdapter {
+  BlockReader* reader;
+  const YaraScanner::BlockObserver* observer;
+  ContentBlock current;
+  YR_MEMORY_BLOCK block{};
+  bool started = false;
+
+  static YR_MEMORY_BLOCK* Advance(YR_MEMORY_BLOCK_ITERATOR* it) {
+    auto* a = static_cast<BlockAdapter*>(it->context);
+    a->started = true;
+    if (!a->reader->Next(&a->current)) {
+      it->last_error = a->reader->status().ok() ? ERROR_SUCCESS : ERROR_COULD_NOT_READ_FILE;
+      return nullptr;
+    }
+    if (*a->observer) (*a->observer)(a->current);
+    a->block.size = a->current.data.size();
+    a->block.base = a->current.offset;
+    a->block.context = a;
+    a->block.fetch_data = [](YR_MEMORY_BLOCK* b) -> const uint8_t* {
+      return static_cast<BlockAdapter*>(b->context)->current.data.data();
+    };
+    return &a->block;
+  }
+  static YR_MEMORY_BLOCK* First(YR_MEMORY_BLOCK_ITERATOR* it) {
+    auto* a = static_cast<BlockAdapter*>(it->context);
+    // A second first() (libyara does not rewind today) would need a reader
+    // that can restart: report it instead of scanning a partial subject.
+    if (a->started) {
+      it->last_error = ERROR_INTERNAL_FATAL_ERROR;
+      return nullptr;
+    }
+    return Advance(it);
+  }
+  static uint64_t Size(YR_MEMORY_BLOCK_ITERATOR* it) {
+    return static_cast<BlockAdapter*>(it->context)->reader->size();
+  }
+};
+
+}  // namespace
+
+Status YaraScanner::ScanBlocks(BlockReader& blocks, const YaraExternalValues& ext,
+                               std::vector<Reason>* out, const BlockObserver& on_block) {
+  DefineExternals(ext);
+  BlockAdapter adapter{&blocks, &on_block, {}, {}, false};
+  YR_MEMORY_BLOCK_ITERATOR it{};
+  it.context = &adapter;
+  it.first = BlockAdapter::First;
+  it.next = BlockAdapter::Advance;
+  it.file_size = BlockAdapter::Size;
+  it.last_error = ERROR_SUCCESS;
+  Status s = RunScan(out, [&] { return yr_scanner_scan_mem_blocks(scanner_, &it); });
+  if (!blocks.status().ok()) return blocks.status();
+  return s;
 }
 
 YaraRuleSwitch::YaraRuleSwitch(const YaraRules& copy, const std::vector<PrefilterRule>& rules)

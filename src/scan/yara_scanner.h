@@ -3,6 +3,7 @@
 // Thread-safety: not thread-safe; one instance per thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "core/finding.h"
 #include "core/status.h"
+#include "scan/content.h"
 #include "signatures/ioc.h"
 #include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
@@ -57,6 +59,15 @@ class YaraScanner {
   Status Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
               std::vector<Reason>* out);
 
+  // The same over non-contiguous content (libyara's block scanning): each
+  // block is handed to `on_block` as YARA fetches it (e.g. to hash it), so
+  // the blocks are read once. Strings cannot match across a gap between
+  // blocks; `filesize` is blocks.size(). An error of the block reader ends
+  // the scan with that error (reasons found so far are kept).
+  using BlockObserver = std::function<void(const ContentBlock&)>;
+  Status ScanBlocks(BlockReader& blocks, const YaraExternalValues& ext, std::vector<Reason>* out,
+                    const BlockObserver& on_block);
+
   // Rule identifiers that matched in the last Scan (namespace:rule), for
   // differential tests against the yara CLI. A generated C2 rule appears
   // once however many of its indicators matched.
@@ -65,6 +76,11 @@ class YaraScanner {
  private:
   YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits,
               std::shared_ptr<const std::vector<C2Ioc>> c2);
+  void DefineExternals(const YaraExternalValues& ext);
+  // Runs `scan` (one libyara scan call) with the callback set, then orders
+  // the C2 reasons and converts libyara's return code.
+  template <typename F>
+  Status RunScan(std::vector<Reason>* out, F&& scan);
   std::shared_ptr<const YaraRules> rules_;
   YR_SCAN_CONTEXT* scanner_;
   YaraLimits limits_;

@@ -118,7 +118,7 @@ TEST(YaraCrossCheck, SameMatchesAsYaraCli) {
   tree.Write("pics/real.jpg", std::string("\xff\xd8\xff\xe0", 4) + std::string(200, 'D'));
   tree.Write("noext", "plain");
 
-  auto r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--notice", "0",
+  auto r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--no-archives", "--notice", "0",
                        "--signatures", sig.path(), "--jsonl", "-", tree.path()},
                       300);
   ASSERT_NE(r.exit_code, -1);

@@ -45,7 +45,7 @@ inline std::vector<Reason> RunCheck(const Check& check, const std::string& conte
     windows_path = unix_path;
     std::replace(windows_path.begin(), windows_path.end(), '/', '\\');
   }
-  FileMeta meta;
+  Subject meta;
   meta.path = unix_path;
   Hashes hashes;
   std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(content.data()), content.size());

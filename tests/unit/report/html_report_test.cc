@@ -12,12 +12,13 @@ namespace {
 
 OJson HostileFinding() {
   Finding f;
-  f.file.path = "/tmp/<img src=x onerror=alert(1)>.dll";
-  f.file.display_path = f.file.path;
+  f.subject.path = "/tmp/<img src=x onerror=alert(1)>.dll";
+  f.subject.name = "<img src=x onerror=alert(1)>.dll";
+  f.subject.display_root = f.subject.path;
   f.score = 90;
   f.level = Level::kAlert;
   Reason r;
-  r.type = "yara";
+  r.kind = ReasonKind::kYara;
   r.name = "Rule</script><script>alert(1)</script>";
   r.description = "desc \xe2\x80\xa8 line sep & <b>bold</b> \x1b[31m";
   r.strings.push_back({"$a", 16, std::string("</script><!--\x00\xff", 15)});

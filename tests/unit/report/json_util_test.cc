@@ -46,11 +46,13 @@ TEST(EscapeBytes, PrintableAsciiOnly) {
 
 TEST(FindingToJson, InvalidUtf8EverywhereStillDumps) {
   Finding f;
-  f.file.path = "/tmp/\xff\xfe/evil\x80.exe";
-  f.file.display_path = f.file.path;
-  f.file.owner = "own\xc3";
+  f.subject.path = "/tmp/\xff\xfe/evil\x80.exe";
+  f.subject.name = "evil\x80.exe";
+  f.subject.display_root = f.subject.path;
+  f.subject.file.owner = "own\xc3";
+  f.subject.file.has_owner = true;
   Reason r;
-  r.type = "ya\xffra";  // regression: meta harrier_type reached dump() unescaped
+  r.kind = ReasonKindFromName("ya\xffra");  // regression: meta harrier_type reached dump() unescaped
   r.name = "rule\xff";
   r.description = "desc \xc0";
   r.source = "/sig/\xfe.yar";

@@ -22,7 +22,7 @@ TEST(FileReader, ReadsWholeFile) {
   std::string content(5000, 'x');
   auto p = t.Write("f", content);
   FileReader r;
-  auto res = r.Read(p, content.size(), 1 << 20, false, nullptr);
+  auto res = r.Read(platform::LocalFileSystem(), p, content.size(), 1 << 20, false, nullptr);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
   EXPECT_EQ(res->outcome, FileReader::Outcome::kRead);
   EXPECT_EQ(std::string(r.data().begin(), r.data().end()), content);
@@ -33,7 +33,7 @@ TEST(FileReader, EmptyFile) {
   auto p = t.Write("empty", "");
   FileReader r;
   bool called = false;
-  auto res = r.Read(p, 0, 1 << 20, false, [&](std::span<const uint8_t> h) {
+  auto res = r.Read(platform::LocalFileSystem(), p, 0, 1 << 20, false, [&](std::span<const uint8_t> h) {
     called = true;
     EXPECT_TRUE(h.empty());
     return true;
@@ -48,7 +48,7 @@ TEST(FileReader, ShrinkWhileReadingIsChanged) {
   auto p = t.Write("f", std::string(100000, 'a'));
   FileReader r;
   // The header decision runs between the header and the rest: truncate then.
-  auto res = r.Read(p, 100000, 1 << 20, false, [&](std::span<const uint8_t>) {
+  auto res = r.Read(platform::LocalFileSystem(), p, 100000, 1 << 20, false, [&](std::span<const uint8_t>) {
     EXPECT_EQ(truncate(p.c_str(), 1000), 0);
     return true;
   });
@@ -61,7 +61,7 @@ TEST(FileReader, GrowthIsCutAtOpenedSize) {
   TempDir t;
   auto p = t.Write("f", std::string(2000, 'a'));
   FileReader r;
-  auto res = r.Read(p, 2000, 1 << 20, false, [&](std::span<const uint8_t>) {
+  auto res = r.Read(platform::LocalFileSystem(), p, 2000, 1 << 20, false, [&](std::span<const uint8_t>) {
     std::ofstream(p, std::ios::app) << std::string(3000, 'b');
     return true;
   });
@@ -74,7 +74,7 @@ TEST(FileReader, OverLimitIsRefusedWithoutReading) {
   auto p = t.Write("f", std::string(4096, 'a'));
   FileReader r;
   bool called = false;
-  auto res = r.Read(p, 100, 1024, false, [&](std::span<const uint8_t>) { return called = true; });
+  auto res = r.Read(platform::LocalFileSystem(), p, 100, 1024, false, [&](std::span<const uint8_t>) { return called = true; });
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Status::Code::kChanged);
   EXPECT_FALSE(called);
@@ -85,7 +85,7 @@ TEST(FileReader, NotSelectedStopsAfterHeader) {
   auto p = t.Write("f", std::string(10000, 'a'));
   FileReader r;
   size_t header = 0;
-  auto res = r.Read(p, 10000, 1 << 20, false, [&](std::span<const uint8_t> h) {
+  auto res = r.Read(platform::LocalFileSystem(), p, 10000, 1 << 20, false, [&](std::span<const uint8_t> h) {
     header = h.size();
     return false;
   });
@@ -97,7 +97,7 @@ TEST(FileReader, NotSelectedStopsAfterHeader) {
 TEST(FileReader, VanishedFileIsNotFound) {
   TempDir t;
   FileReader r;
-  auto res = r.Read(t.path() + "/gone", 10, 1 << 20, false, nullptr);
+  auto res = r.Read(platform::LocalFileSystem(), t.path() + "/gone", 10, 1 << 20, false, nullptr);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Status::Code::kNotFound);
   EXPECT_NE(res.status().message().find("/gone"), std::string::npos);
@@ -108,7 +108,7 @@ TEST(FileReader, FifoIsRefusedWithoutBlocking) {
   std::string p = t.path() + "/fifo";
   ASSERT_EQ(mkfifo(p.c_str(), 0644), 0);
   FileReader r;
-  auto res = r.Read(p, 0, 1 << 20, false, nullptr);  // would block forever if opened blocking
+  auto res = r.Read(platform::LocalFileSystem(), p, 0, 1 << 20, false, nullptr);  // would block forever if opened blocking
   EXPECT_FALSE(res.ok());
 }
 
@@ -118,8 +118,8 @@ TEST(FileReader, SymlinkNotFollowedUnlessAsked) {
   std::string link = t.path() + "/link";
   ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
   FileReader r;
-  EXPECT_FALSE(r.Read(link, 4, 1 << 20, false, nullptr).ok());
-  auto res = r.Read(link, 4, 1 << 20, true, nullptr);
+  EXPECT_FALSE(r.Read(platform::LocalFileSystem(), link, 4, 1 << 20, false, nullptr).ok());
+  auto res = r.Read(platform::LocalFileSystem(), link, 4, 1 << 20, true, nullptr);
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(r.data().size(), 4u);
 }

@@ -88,7 +88,7 @@ class C2Scan {
 
 std::vector<std::string> Names(const std::vector<Reason>& rs) {
   std::vector<std::string> out;
-  for (const auto& r : rs) out.push_back(fmt::format("{}:{}:{}", r.type, r.name, r.score));
+  for (const auto& r : rs) out.push_back(fmt::format("{}:{}:{}", ReasonKindName(r.kind), r.name, r.score));
   return out;
 }
 
@@ -218,7 +218,7 @@ void ExpectSameAsOneRulePerIndicator(bool fast_mode, size_t max_strings) {
     ASSERT_EQ(got.size(), want.size()) << in;
     reasons += got.size();
     for (size_t i = 0; i < got.size(); ++i) {
-      EXPECT_EQ(got[i].type, want[i].type);
+      EXPECT_EQ(got[i].kind, want[i].kind);
       EXPECT_EQ(got[i].name, want[i].name);
       EXPECT_EQ(got[i].score, want[i].score);
       EXPECT_EQ(got[i].description, want[i].description);

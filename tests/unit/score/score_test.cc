@@ -40,8 +40,8 @@ TEST(LevelFor, AlertNeedsOneStrongReason) {
 
 TEST(ScoreFinding, SortsReasonsAndSetsLevel) {
   Finding f;
-  f.reasons.push_back({.type = "filename", .name = "a", .score = 50});
-  f.reasons.push_back({.type = "hash", .name = "b", .score = 100});
+  f.reasons.push_back({.kind = ReasonKind::kFilename, .name = "a", .score = 50});
+  f.reasons.push_back({.kind = ReasonKind::kHash, .name = "b", .score = 100});
   ScoreFinding(f, ScoreOptions{});
   EXPECT_EQ(f.reasons[0].name, "b");
   EXPECT_DOUBLE_EQ(f.score, 100.0);

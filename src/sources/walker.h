@@ -1,4 +1,5 @@
-// Walker: parallel directory traversal that decides from metadata alone
+// Walker (the tree source): parallel directory traversal over a
+// platform::FileSystem that decides from metadata alone
 // (nothing is opened but directories). It emits regular files to a sink and
 // reports every other entry as a skip with its reason.
 //
@@ -20,11 +21,13 @@
 #include "core/diagnostics.h"
 #include "core/finding.h"
 #include "platform/fs.h"
-#include "walk/exclude.h"
+#include "sources/exclude.h"
 
 namespace harrier {
 
 struct WalkOptions {
+  // The file system walked (not owned; outlives the walk).
+  const platform::FileSystem* fs = &platform::LocalFileSystem();
   std::vector<std::string> roots;
   bool follow_symlinks = false;
   bool one_file_system = false;
@@ -41,7 +44,8 @@ struct WalkOptions {
 };
 
 // The (dev, inode) of `path` (following symlinks), for exclude_ids.
-Result<platform::FileId> FileIdOf(const std::string& path);
+Result<platform::FileId> FileIdOf(
+    const std::string& path, const platform::FileSystem& fs = platform::LocalFileSystem());
 
 class WalkSink {
  public:

@@ -1,4 +1,4 @@
-#include "walk/exclude.h"
+#include "sources/exclude.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // Walker: what is emitted and what is skipped with which reason, from
 // metadata only. FIFOs are never opened (the walk would block otherwise),
 // symlink loops end, excluded objects are pruned by path and by identity.
-#include "walk/walker.h"
+#include "sources/walker.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-#include "walk/walker.h"
+#include "sources/walker.h"
 
 #include <condition_variable>
 #include <deque>
@@ -57,11 +57,8 @@ class WalkState {
   }
 
   bool Excluded(const std::string& path) const {
-    for (const auto& p : opts.exclude_paths) {
-      if (path.size() >= p.size() && path.compare(0, p.size(), p) == 0 &&
-          (path.size() == p.size() || path[p.size()] == '/' || p == "/"))
-        return true;
-    }
+    for (const auto& p : opts.exclude_paths)
+      if (opts.fs->IsWithin(path, p)) return true;
     return opts.excludes != nullptr && opts.excludes->Matches(path);
   }
 
@@ -88,7 +85,7 @@ class WalkState {
         sink.OnSkip(path, SkipReason::kSymlink, true);
         return;
       }
-      auto target = platform::Stat(path);
+      auto target = opts.fs->Stat(path);
       if (!target.ok()) {
         // Dangling or looping symlink: nothing to scan, not an error.
         sink.OnSkip(path, SkipReason::kSymlink, true);
@@ -122,7 +119,7 @@ class WalkState {
   }
 
   void ListDir(const DirTask& t) {
-    auto opened = platform::Directory::Open(t.path, /*follow=*/true);
+    auto opened = opts.fs->OpenDirectory(t.path, /*follow=*/true);
     if (!opened.ok()) {
       const Status& s = opened.status();
       if (s.code() == Status::Code::kPermissionDenied) {
@@ -146,7 +143,7 @@ class WalkState {
     platform::DirEntry e;
     uint64_t my_dev = dir.self().dev;
     while (!cancel.load(std::memory_order_relaxed) && dir.Next(&e)) {
-      std::string child = platform::JoinPath(t.path, e.name);
+      std::string child = opts.fs->JoinPath(t.path, e.name);
       if (!e.stat.ok()) {
         // Vanished between readdir and lstat, or no permission on the entry.
         if (e.stat.status().code() == Status::Code::kNotFound) {
@@ -179,8 +176,8 @@ class WalkState {
 
 }  // namespace
 
-Result<platform::FileId> FileIdOf(const std::string& path) {
-  auto st = platform::Stat(path);
+Result<platform::FileId> FileIdOf(const std::string& path, const platform::FileSystem& fs) {
+  auto st = fs.Stat(path);
   if (!st.ok()) return st.status();
   return platform::FileId{st->dev, st->inode};
 }
@@ -189,13 +186,13 @@ void Walk(const WalkOptions& opts, WalkSink& sink, Diagnostics& diag,
           const std::atomic<bool>& cancel) {
   WalkState state(opts, sink, diag, cancel);
   for (const auto& root : opts.roots) {
-    auto lst = platform::Lstat(root);
+    auto lst = opts.fs->Lstat(root);
     if (!lst.ok()) {
       diag.Error(root, lst.status().ToString());
       sink.OnSkip(root, SkipReason::kError, true);
       continue;
     }
-    auto st = platform::Stat(root);
+    auto st = opts.fs->Stat(root);
     uint64_t dev = st.ok() ? st->dev : lst->dev;
     state.Entry(root, *lst, dev, dev, /*is_root=*/true);
   }

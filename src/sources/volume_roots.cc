@@ -1,4 +1,4 @@
-#include "walk/volume_roots.h"
+#include "sources/volume_roots.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,5 @@
 // Volume-root detection for mounted images (issue 3).
-#include "walk/volume_roots.h"
+#include "sources/volume_roots.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // ExcludeMatcher: globs (name-only vs whole-path), '**', character classes,
 // re: regexes and exclude files with file:line errors.
-#include "walk/exclude.h"
+#include "sources/exclude.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,280 @@
+#include "scan/subject_scanner.h"
+
+#include <fmt/format.h>
+
+#include "scan/filetype.h"
+
+namespace harrier {
+SubjectScanner::SubjectScanner(std::shared_ptr<const SignatureSet> sigs, const CheckRegistry* checks,
+                         const ScanConfig& config)
+    : sigs_(std::move(sigs)), checks_(checks), config_(config) {}
+
+Result<std::unique_ptr<SubjectScanner>> SubjectScanner::Create(
+    std::shared_ptr<const SignatureSet> sigs, const CheckRegistry* checks,
+    const ScanConfig& config) {
+  std::unique_ptr<SubjectScanner> fs(new SubjectScanner(sigs, checks, config));
+  if (sigs && sigs->yara) {
+    YaraLimits limits = config.yara;
+    if (config.yara_reference) limits.fast_mode = false;
+    if (!config.yara_reference && sigs->yara_partition) {
+      fs->partition_ = sigs->yara_partition.get();
+      fs->part_scanners_.resize(fs->partition_->set_count());
+      fs->pre_sets_.resize(fs->partition_->set_count());
+    } else {
+      auto whole = sigs->yara.rules();
+      if (!whole) return Status::Corrupt("the compiled YARA rules could not be loaded");
+      auto y = YaraScanner::Create(whole, limits, fs->C2List());
+      if (!y.ok()) return y.status();
+      fs->yara_ = std::move(*y);
+    }
+  }
+  return fs;
+}
+
+const std::vector<std::string>& SubjectScanner::last_yara_ids() const {
+  return last_yara_ ? last_yara_->last_rule_ids() : no_ids_;
+}
+
+Result<YaraScanner*> SubjectScanner::WholeScanner() {
+  if (!yara_) {  // block content with partitioned sets: the whole set, made on first use
+    auto whole = sigs_->yara.rules();
+    if (!whole) return Status::Corrupt("the compiled YARA rules could not be loaded");
+    auto y = YaraScanner::Create(whole, config_.yara, C2List());
+    if (!y.ok()) return y.status();
+    yara_ = std::move(*y);
+  }
+  return yara_.get();
+}
+
+Result<YaraScanner*> SubjectScanner::ScannerFor(std::span<const uint8_t> data) {
+  if (!partition_) return yara_.get();
+  size_t idx = partition_->set_index_for(data);
+  if (data.size() <= config_.yara_prefilter_max && config_.yara_prefilter_max > 0) {
+    auto pre = PrefilteredScannerFor(idx, data);
+    if (!pre.ok() || *pre) return pre;
+  }
+  auto& slot = part_scanners_[idx];
+  if (!slot) {  // created on first use: most scans touch a few classes
+    YaraLimits limits = config_.yara;
+    auto rules = partition_->Set(idx);
+    if (!rules) return Status::Corrupt("the compiled YARA rules could not be loaded");
+    auto y = YaraScanner::Create(rules, limits, C2List());
+    if (!y.ok()) return y.status();
+    slot = std::move(*y);
+  }
+  return slot.get();
+}
+
+Result<YaraScanner*> SubjectScanner::PrefilteredScannerFor(size_t idx,
+                                                       std::span<const uint8_t> data) {
+  auto& slot = pre_sets_[idx];
+  if (slot.unavailable) return nullptr;
+  if (!slot.scanner) {  // this worker's own copy of the lean set
+    const std::vector<PrefilterRule>& pre = partition_->PrefilterRules();
+    auto copy = partition_->PrivateLeanCopy(idx);
+    if (!copy) {
+      slot.unavailable = true;  // no lean set (it does not compile): the shared class set
+      return nullptr;
+    }
+    auto y = YaraScanner::Create(copy, config_.yara, C2List());
+    if (!y.ok()) return y.status();
+    // Searched: the prefilter rules the lean set holds (switched per file),
+    // then the gates of the rules it left out (a hit sends the file to the
+    // shared class set). Left-out rules of other classes are searched too:
+    // a needless hit costs time, never a match.
+    YaraRuleSwitch all(*copy, pre);
+    std::vector<size_t> held = all.mapped_indices();
+    std::vector<PrefilterRule> searched;
+    for (size_t i : held) searched.push_back(pre[i]);
+    slot.switched = searched.size();
+    const auto& left_out = partition_->LeanLeftOut();
+    for (const auto& r : pre)
+      if (left_out.count(r.ns + '\0' + r.name)) searched.push_back(r);
+    slot.rule_switch =
+        std::make_unique<YaraRuleSwitch>(all.Select(held, searched.size() - slot.switched));
+    slot.filter = std::make_unique<LiteralFilter>(searched);
+    slot.scanner = std::move(*y);
+  }
+  slot.filter->Match(data, &pre_hit_, &pre_scratch_);
+  for (size_t i = slot.switched; i < pre_hit_.size(); ++i)
+    if (pre_hit_[i]) return nullptr;  // a left-out rule may match: the whole class set
+  slot.rule_switch->Apply(pre_hit_);
+  return slot.scanner.get();
+}
+
+std::vector<Reason> SubjectScanner::PathReasons(Subject& subject) const {
+  PathForms forms;
+  if (subject.containers.empty()) {
+    forms = MakePathForms(subject.path, config_.roots);
+    subject.display_root = forms.display;
+  } else {
+    // A member's own path, rooted, so that patterns anchored at a separator
+    // ("\\ffmpeg\.dll$") match a member at the container's top level too.
+    forms = MakePathForms("/" + subject.path, {});
+    if (subject.display_root.empty())
+      subject.display_root = MakePathForms(subject.containers.front().path, config_.roots).display;
+  }
+  std::vector<Reason> out;
+  for (const FilenameIoc* ioc : sigs_->filenames.Match(forms.unix_form, forms.windows_form)) {
+    Reason r;
+    r.kind = ReasonKind::kFilename;
+    r.name = ioc->pattern;
+    r.description = ioc->description;
+    r.score = ioc->score;
+    r.source = ioc->source;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> header) const {
+  if (config_.all_files) return true;
+  return IsRelevantExtension(ExtensionOf(subject.name)) ||
+         IsRelevantFileType(DetectFileType(header));
+}
+
+std::optional<Finding> SubjectScanner::Finish(Finding f) const {
+  if (f.reasons.empty()) return std::nullopt;
+  ScoreFinding(f, config_.score);
+  if (f.level >= config_.report_level && f.level != Level::kNone) return f;
+  return std::nullopt;
+}
+
+ScanOutcome SubjectScanner::Skipped(Subject subject, std::vector<Reason> reasons,
+                                    SkipReason why) const {
+  ScanOutcome out;
+  out.skipped = why;
+  Finding f;
+  f.subject = std::move(subject);
+  f.reasons = std::move(reasons);
+  out.finding = Finish(std::move(f));
+  return out;
+}
+
+ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
+                                  const Content& content, Diagnostics& diag) {
+  ScanOutcome out;
+  last_yara_ = nullptr;  // no YARA ids until this subject reaches YARA
+  Finding f;
+  f.subject = std::move(subject);
+  f.reasons = std::move(reasons);
+  const Subject& subj = f.subject;
+  const std::string where = ChainRaw(subj);
+  std::string ext = ExtensionOf(subj.name);
+  std::span<const uint8_t> data = content.buffer;
+  const bool blocks = content.is_blocks();
+
+  // Hashes and hash IOCs. Block content is hashed as YARA reads it (below):
+  // its hash IOCs and the known-good list apply after YARA.
+  auto hash_reasons = [&]() -> bool {  // false: known good, no findings
+    if (sigs_->fp_hashes.count(f.hashes.md5) || sigs_->fp_hashes.count(f.hashes.sha1) ||
+        sigs_->fp_hashes.count(f.hashes.sha256))
+      return false;
+    for (const std::string* h : {&f.hashes.md5, &f.hashes.sha1, &f.hashes.sha256}) {
+      if (const auto* iocs = sigs_->FindHash(*h)) {
+        for (const HashIoc& ioc : *iocs) {
+          Reason r;
+          r.kind = ReasonKind::kHash;
+          r.name = ioc.hex;
+          r.description = ioc.description;
+          r.score = ioc.score;
+          r.source = ioc.source;
+          f.reasons.push_back(std::move(r));
+        }
+      }
+    }
+    return true;
+  };
+  auto known_good = [&] {
+    out = ScanOutcome{};
+    out.scanned = true;  // known good: no findings at all
+    out.clean = true;
+    out.bytes = blocks ? content.blocks->size() : data.size();
+    return out;
+  };
+  if (!blocks) {
+    out.bytes = data.size();
+    f.subject.file.size = data.size();
+    f.hashes = hasher_.Compute(data);
+    if (!hash_reasons()) return known_good();
+    f.filetype = std::string(
+        DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes))));
+  }
+
+  // YARA with the externals signature-base expects. For a member, filepath
+  // is its own path inside the container (with '\' in a Windows volume's
+  // form, as THOR gives it for files).
+  bool timed_out = false;
+  bool yara_failed = false;
+  if (yara_ || partition_) {
+    auto scanner = blocks ? WholeScanner() : ScannerFor(data);
+    if (!scanner.ok()) {
+      diag.Error(where, scanner.status().ToString());
+      out.skipped = SkipReason::kError;
+      out.finding = Finish(std::move(f));
+      return out;
+    }
+    last_yara_ = *scanner;
+    YaraExternalValues ev;
+    ev.filename = subj.name;
+    ev.filepath = subj.containers.empty() ? subj.display_root : subj.path;
+    ev.extension = ext.empty() ? "" : "." + ext;
+    ev.filetype = f.filetype;
+    ev.owner = subj.file.owner;
+    ev.md5 = f.hashes.md5;
+    ev.filemode = subj.file.mode;
+    if (config_.yara_no_externals) ev = YaraExternalValues{};
+    Status s;
+    if (blocks) {
+      hasher_.Begin();
+      bool first = true;
+      s = last_yara_->ScanBlocks(*content.blocks, ev, &f.reasons, [&](const ContentBlock& b) {
+        if (first) {
+          f.filetype = std::string(
+              DetectFileType(b.data.subspan(0, std::min(b.data.size(), kFileTypeHeaderBytes))));
+          first = false;
+        }
+        hasher_.Update(b.data);
+      });
+      f.hashes = hasher_.Finish();
+      out.bytes = content.blocks->size();
+    } else {
+      s = last_yara_->Scan(data, ev, &f.reasons);
+    }
+    if (s.code() == Status::Code::kTimeout) {
+      timed_out = true;
+      diag.Warning(where, s.ToString());
+    } else if (!s.ok()) {
+      yara_failed = true;
+      diag.Error(where, s.ToString());
+    }
+  } else if (blocks) {
+    hasher_.Begin();
+    ContentBlock b;
+    while (content.blocks->Next(&b)) hasher_.Update(b.data);
+    f.hashes = hasher_.Finish();
+    out.bytes = content.blocks->size();
+    if (!content.blocks->status().ok()) {
+      yara_failed = true;
+      diag.Error(where, content.blocks->status().ToString());
+    }
+  }
+  if (blocks && !hash_reasons()) return known_good();
+
+  // Native checks need the whole content in one buffer.
+  if (checks_ && !blocks) {
+    PathForms forms = subj.containers.empty() ? MakePathForms(subj.path, config_.roots)
+                                              : MakePathForms("/" + subj.path, {});
+    FileContext ctx{f.subject, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes};
+    for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
+  }
+
+  if (timed_out) out.skipped = SkipReason::kTimeout;
+  else if (yara_failed && blocks) out.skipped = SkipReason::kError;
+  else out.scanned = true;
+  out.clean = out.scanned && !yara_failed && f.reasons.empty();
+  out.finding = Finish(std::move(f));
+  return out;
+}
+
+}  // namespace harrier
