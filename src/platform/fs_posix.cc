@@ -254,7 +254,9 @@ class PosixOutput final : public OutputFile {
   }
   Status Close() override {
     if (!f_) return Status::Ok();
-    bool flushed = std::fflush(f_) == 0;
+    // An earlier failed write leaves the stream's error flag set even when
+    // the final flush has nothing left to write.
+    bool flushed = std::fflush(f_) == 0 && !std::ferror(f_);
     int e = errno;
     bool closed = std::fclose(f_) == 0;
     if (!closed) e = errno;
