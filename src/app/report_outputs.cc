@@ -114,8 +114,9 @@ int RunReportCommand(const ReportCommandOptions& o) {
   }
   ReportCollector collector(o.html.empty() ? 0 : o.html_max_findings);
   if (csv)
-    collector.set_finding_observer([csv](const OJson& f) {
-      std::string row = CsvRow(f);
+    collector.set_finding_observer([csv](const Finding& f) {
+      // The host of a finding is the scan's (every finding of a JSONL has it).
+      std::string row = CsvRow(f, f.host);
       std::fwrite(row.data(), 1, row.size(), csv);
     });
   Diagnostics diag;
@@ -138,9 +139,9 @@ int RunReportCommand(const ReportCommandOptions& o) {
       return kExitUsage;
     }
   }
-  if (doc.summary.is_null())
+  if (!doc.summary)
     std::cerr << "harrier report: the input has no summary object: the scan did not finish\n";
-  return doc.input_problems > 0 || doc.summary.is_null() ? kExitIncomplete : kExitClean;
+  return doc.input_problems > 0 || !doc.summary ? kExitIncomplete : kExitClean;
 }
 
 }  // namespace harrier

@@ -75,6 +75,9 @@ struct Hashes {
 
 struct Finding {
   Subject subject;
+  // The host it was found on when read back from a report (`harrier
+  // report`); empty in a live scan, whose reporters take ScanInfo::hostname.
+  std::string host;
   Hashes hashes;
   std::string filetype;     // e.g. "EXE", "ELF"; empty if unknown
   std::vector<Reason> reasons;  // sorted by score, descending

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "report/json_util.h"
+#include "report/report_doc.h"
 
 namespace harrier {
 
@@ -31,23 +32,17 @@ std::string CsvCell(std::string_view text) {
 
 std::string CsvHeader() { return "host,level,score,path,size,sha256,md5,reasons\r\n"; }
 
-std::string CsvRow(const OJson& f) {
+std::string CsvRow(const Finding& f, const std::string& hostname) {
   std::string reasons;
-  if (const OJson* rs = JsonAt(f, {"harrier", "reasons"}); rs && rs->is_array()) {
-    for (const auto& r : *rs) {
-      if (!reasons.empty()) reasons += " | ";
-      reasons += fmt::format("[{}] {} {}", JsonStr(r, {"score"}), JsonStr(r, {"type"}),
-                             JsonStr(r, {"name"}));
-      std::string d = JsonStr(r, {"description"});
-      if (!d.empty()) reasons += ": " + d;
-    }
+  for (const auto& r : f.reasons) {
+    if (!reasons.empty()) reasons += " | ";
+    reasons += fmt::format("[{}] {} {}", r.score, ReasonKindName(r.kind), r.name);
+    if (!r.description.empty()) reasons += ": " + r.description;
   }
-  double score = JsonNum(f, {"harrier", "score"});
-  return fmt::format("{},{},{},{},{},{},{},{}\r\n", CsvCell(JsonStr(f, {"host", "hostname"})),
-                     CsvCell(JsonStr(f, {"harrier", "level"})), fmt::format("{:.0f}", score),
-                     CsvCell(JsonFindingPath(f)), JsonStr(f, {"file", "size"}, "0"),
-                     CsvCell(JsonStr(f, {"file", "hash", "sha256"})),
-                     CsvCell(JsonStr(f, {"file", "hash", "md5"})), CsvCell(reasons));
+  return fmt::format("{},{},{},{},{},{},{},{}\r\n", CsvCell(f.host.empty() ? hostname : f.host), CsvCell(LevelName(f.level)),
+                     fmt::format("{:.0f}", f.score), CsvCell(FindingPath(f)),
+                     f.subject.file.size, CsvCell(f.hashes.sha256), CsvCell(f.hashes.md5),
+                     CsvCell(reasons));
 }
 
 Result<std::unique_ptr<CsvReporter>> CsvReporter::Open(const std::string& path) {
@@ -67,7 +62,7 @@ void CsvReporter::Begin(const ScanInfo& info) {
 }
 
 void CsvReporter::OnFinding(const Finding& f) {
-  std::string row = CsvRow(FindingToJson(f, hostname_));
+  std::string row = CsvRow(f, hostname_);
   std::fwrite(row.data(), 1, row.size(), file_);
 }
 

@@ -18,7 +18,7 @@
 namespace harrier {
 
 std::string CsvHeader();                      // with CRLF
-std::string CsvRow(const OJson& finding);     // with CRLF
+std::string CsvRow(const Finding& finding, const std::string& hostname);  // with CRLF
 std::string CsvCell(std::string_view text);   // one text cell, quoted as needed
 
 class CsvReporter final : public Reporter {

@@ -35,25 +35,27 @@ struct VerdictView {
   std::string title;  // "ALERT: indicators of compromise found"
 };
 
-VerdictView VerdictOf(const ReportDoc& doc, const std::array<uint64_t, 4>& counts) {
-  if (doc.summary.is_null()) {
-    if (counts[3]) return {"v-alert", "ALERT: indicators of compromise found (scan did not finish)"};
-    if (counts[2]) return {"v-warning", "WARNING: suspicious files found (scan did not finish)"};
-    return {"v-incomplete", "INCOMPLETE: the scan did not finish (no summary in the input)"};
+// The banner for VerdictFor's verdict (core/finding.h decides; this only
+// words it).
+VerdictView VerdictOf(const ReportDoc& doc) {
+  ScanSummary s = doc.EffectiveSummary();
+  std::string suffix = !doc.summary              ? " (scan did not finish)"
+                       : s.interrupted           ? " (interrupted: the scan did not finish)"
+                                                 : "";
+  switch (VerdictFor(s)) {
+    case Verdict::kAlert: return {"v-alert", "ALERT: indicators of compromise found" + suffix};
+    case Verdict::kWarning: return {"v-warning", "WARNING: suspicious files found" + suffix};
+    case Verdict::kIncomplete:
+      if (!doc.summary)
+        return {"v-incomplete", "INCOMPLETE: the scan did not finish (no summary in the input)"};
+      return {"v-incomplete",
+              "INCOMPLETE: no indicators found in what was scanned, but not everything could be "
+              "scanned" + suffix};
+    case Verdict::kClean:
+      if (s.findings[1]) return {"v-notice", "CLEAN (notices only)" + suffix};
+      return {"v-clean", "CLEAN: no indicators found" + suffix};
   }
-  std::string v = JsonStr(doc.summary, {"harrier", "verdict"});
-  bool interrupted = JsonAt(doc.summary, {"harrier", "interrupted"}) &&
-                     *JsonAt(doc.summary, {"harrier", "interrupted"}) == true;
-  std::string suffix = interrupted ? " (interrupted: the scan did not finish)" : "";
-  if (v == "alert") return {"v-alert", "ALERT: indicators of compromise found" + suffix};
-  if (v == "warning") return {"v-warning", "WARNING: suspicious files found" + suffix};
-  if (v == "incomplete")
-    return {"v-incomplete",
-            "INCOMPLETE: no indicators found in what was scanned, but not everything could be "
-            "scanned" + suffix};
-  if (v == "clean" && counts[1]) return {"v-notice", "CLEAN (notices only)" + suffix};
-  if (v == "clean") return {"v-clean", "CLEAN: no indicators found" + suffix};
-  return {"v-incomplete", "UNKNOWN verdict '" + Disp(v) + "'"};
+  return {"v-incomplete", "UNKNOWN verdict"};
 }
 
 std::string FormatDuration(double s) {
@@ -61,11 +63,6 @@ std::string FormatDuration(double s) {
   auto total = static_cast<uint64_t>(std::llround(s));
   if (total < 3600) return fmt::format("{} min {:02} s", total / 60, total % 60);
   return fmt::format("{} h {:02} min", total / 3600, (total % 3600) / 60);
-}
-
-uint64_t U64(const OJson& j, std::initializer_list<const char*> keys) {
-  double d = JsonNum(j, keys, 0);
-  return d > 0 ? static_cast<uint64_t>(d) : 0;
 }
 
 struct Bar {
@@ -112,7 +109,13 @@ std::string_view SkipMeaning(std::string_view reason) {
       {"other_fs", "other file system (--one-file-system)"},
       {"network_fs", "network file system"},
       {"timeout", "YARA timed out (hash and name checks ran)"},
-      {"error", "vanished, changed during read, or I/O error"}};
+      {"error", "vanished, changed during read, or I/O error"},
+      {"encrypted", "encrypted archive member (no password is tried)"},
+      {"unsupported", "archive format or compression that cannot be read"},
+      {"corrupt", "damaged or truncated archive: members after the damage"},
+      {"depth", "archive nested deeper than --archive-max-depth"},
+      {"ratio", "archive expands beyond --archive-max-ratio"},
+      {"limit", "--archive-max-members or --archive-max-total reached"}};
   for (const auto& [k, v] : kMeaning)
     if (k == reason) return v;
   return "";
@@ -121,12 +124,6 @@ std::string_view SkipMeaning(std::string_view reason) {
 std::string Stat(std::string_view label, uint64_t v, bool bad = false) {
   return fmt::format("<div class=\"stat{}\"><b>{}</b><span>{}</span></div>", bad ? " bad" : "", v,
                      H(label));
-}
-
-std::string LevelOf(const OJson& f) {
-  std::string l = JsonStr(f, {"harrier", "level"});
-  if (l == "alert" || l == "warning" || l == "notice") return l;
-  return "none";
 }
 
 }  // namespace
@@ -176,86 +173,62 @@ std::string CspHash(std::string_view text) {
   return "sha256-" + std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
 }
 
-OJson FindingView(const OJson& f) {
+OJson FindingView(const Finding& f) {
   OJson v = OJson::object();
-  auto s = [&](std::initializer_list<const char*> keys) { return Disp(JsonStr(f, keys)); };
-  v["level"] = LevelOf(f);
-  v["score"] = JsonNum(f, {"harrier", "score"});
-  v["path"] = s({"file", "path"});
-  std::string display = s({"harrier", "display_path"});
+  const Subject& sub = f.subject;
+  v["level"] = std::string(LevelName(f.level));
+  v["score"] = f.score;
+  v["path"] = Disp(sub.containers.empty() ? sub.path : ChainRaw(sub));
+  std::string display = Disp(FindingPath(f));
+  if (sub.containers.empty() && !sub.display_root.empty()) display = Disp(sub.display_root);
   v["display_path"] = display == v["path"] ? "" : display;
-  v["path_hex"] = s({"harrier", "path_hex"});
-  v["size"] = U64(f, {"file", "size"});
-  v["mtime"] = s({"file", "mtime"});
-  v["ctime"] = s({"file", "ctime"});
-  v["owner"] = s({"file", "owner"});
-  v["mode"] = s({"file", "mode"});
-  v["type"] = s({"file", "type"});
-  v["md5"] = s({"file", "hash", "md5"});
-  v["sha1"] = s({"file", "hash", "sha1"});
-  v["sha256"] = s({"file", "hash", "sha256"});
+  v["path_hex"] = IsValidUtf8(sub.path) ? "" : HexEncode(sub.path);
+  v["kind"] = std::string(SubjectKindName(sub.kind));
+  v["size"] = sub.file.size;
+  v["mtime"] = sub.file.mtime ? IsoTime(sub.file.mtime) : "";
+  v["ctime"] = sub.file.has_owner ? IsoTime(sub.file.ctime) : "";
+  v["owner"] = Disp(sub.file.owner);
+  v["mode"] = sub.file.has_owner || sub.file.mode ? fmt::format("{:04o}", sub.file.mode) : "";
+  v["type"] = Disp(f.filetype);
+  v["md5"] = f.hashes.md5;
+  v["sha1"] = f.hashes.sha1;
+  v["sha256"] = f.hashes.sha256;
   OJson reasons = OJson::array();
-  const OJson* rs = JsonAt(f, {"harrier", "reasons"});
-  if (rs && rs->is_array()) {
-    for (const auto& r : *rs) {
-      auto rstr = [&](const char* k) { return Disp(JsonStr(r, {k})); };
-      OJson vr = {{"type", rstr("type")},         {"name", rstr("name")},
-                  {"score", JsonNum(r, {"score"})}, {"description", rstr("description")},
-                  {"source", rstr("source")},     {"remediation", rstr("remediation")}};
-      OJson strings = OJson::array();
-      const OJson* ss = JsonAt(r, {"strings"});
-      if (ss && ss->is_array()) {
-        for (const auto& x : *ss)
-          strings.push_back({{"id", Disp(JsonStr(x, {"id"}))},
-                             {"offset", JsonNum(x, {"offset"})},
-                             {"text", Disp(JsonStr(x, {"text"}))},
-                             {"hex", Disp(JsonStr(x, {"hex"}))}});
-      }
-      vr["strings"] = std::move(strings);
-      OJson details = OJson::array();
-      const OJson* ds = JsonAt(r, {"details"});
-      if (ds && ds->is_object()) {
-        for (const auto& [k, val] : ds->items())
-          details.push_back({Disp(k), Disp(val.is_string() ? val.get<std::string>() : val.dump())});
-      }
-      vr["details"] = std::move(details);
-      reasons.push_back(std::move(vr));
-    }
+  for (const auto& r : f.reasons) {
+    OJson vr = {{"type", std::string(ReasonKindName(r.kind))},
+                {"name", Disp(r.name)},
+                {"score", r.score},
+                {"description", Disp(r.description)},
+                {"source", Disp(r.source)},
+                {"remediation", Disp(r.remediation)}};
+    OJson strings = OJson::array();
+    for (const auto& x : r.strings)
+      strings.push_back({{"id", Disp(x.identifier)},
+                         {"offset", x.offset},
+                         {"text", Disp(EscapeBytes(x.data))},
+                         {"hex", HexEncode(x.data)}});
+    vr["strings"] = std::move(strings);
+    OJson details = OJson::array();
+    for (const auto& [k, val] : r.details) details.push_back({Disp(k), Disp(val)});
+    vr["details"] = std::move(details);
+    reasons.push_back(std::move(vr));
   }
   v["reasons"] = std::move(reasons);
   return v;
 }
 
 std::string RenderHtml(const ReportDoc& doc) {
-  const OJson& sum = doc.summary;
-  const OJson& start = doc.start;
-  std::array<uint64_t, 4> counts{};
-  if (!sum.is_null()) {
-    counts[1] = U64(sum, {"harrier", "findings", "notice"});
-    counts[2] = U64(sum, {"harrier", "findings", "warning"});
-    counts[3] = U64(sum, {"harrier", "findings", "alert"});
-  } else {
-    for (const auto& f : doc.findings) {
-      std::string l = LevelOf(f);
-      ++counts[l == "alert" ? 3 : l == "warning" ? 2 : l == "notice" ? 1 : 0];
-    }
-  }
-  VerdictView verdict = VerdictOf(doc, counts);
-  // Scan facts: prefer the summary, fall back to the start object.
-  auto fact = [&](std::initializer_list<const char*> keys) {
-    std::string v = JsonStr(sum, keys);
-    return v.empty() ? JsonStr(start, keys) : v;
-  };
-  std::string host = fact({"host", "hostname"});
-  std::string version = fact({"harrier", "version"});
-  std::string started = fact({"harrier", "start"});
-  const OJson* paths = JsonAt(sum.is_null() ? start : sum, {"harrier", "paths"});
+  const std::optional<ScanSummary>& sum = doc.summary;
+  const ScanSummary eff = doc.EffectiveSummary();
+  const std::array<uint64_t, 4>& counts = eff.findings;
+  VerdictView verdict = VerdictOf(doc);
+  const ScanInfo& info = doc.info;
+  std::string host = info.hostname;
+  std::string version = info.version;
+  std::string started = info.start_time ? IsoTime(info.start_time) : "";
   std::string path_list;
-  if (paths && paths->is_array())
-    for (const auto& p : *paths)
-      path_list += (path_list.empty() ? "" : "<br>") + H(p.is_string() ? p.get<std::string>() : "");
-  const OJson& rules_src = JsonAt(sum, {"harrier", "rules"}) ? sum : start;
-  auto rule = [&](const char* k) { return U64(rules_src, {"harrier", "rules", k}); };
+  for (const auto& p : info.paths) path_list += (path_list.empty() ? "" : "<br>") + H(p);
+  const RuleStats& rules = sum ? sum->rules : info.rules;
 
   std::string title = fmt::format("Harrier report: {} — {}", H(host), H(verdict.title));
   std::string out;
@@ -273,9 +246,8 @@ std::string RenderHtml(const ReportDoc& doc) {
 
   // Verdict banner.
   std::string when = started.empty() ? "start time unknown" : "started " + started;
-  std::string duration =
-      sum.is_null() ? "" : FormatDuration(JsonNum(sum, {"harrier", "duration_s"}));
-  std::string dur = sum.is_null() ? "duration unknown" : "took " + duration;
+  std::string duration = sum ? FormatDuration(sum->duration_s) : "";
+  std::string dur = sum ? "took " + duration : "duration unknown";
   out += fmt::format(
       "<header class=\"verdict {}\" id=\"verdict\"><div class=\"inner\"><h1>{}</h1>"
       "<p>Host <b>{}</b> · {} · {} · {} alert, {} warning, {} notice</p></div></header>\n<main>\n",
@@ -300,60 +272,63 @@ std::string RenderHtml(const ReportDoc& doc) {
   };
   row("Host", H(host));
   row("Started", H(started));
-  row("Duration", sum.is_null() ? "unknown (no summary)" : H(duration));
+  row("Duration", sum ? H(duration) : "unknown (no summary)");
   row("Paths", path_list);
   row("Harrier", H(version));
-  if (!sum.is_null()) {
-    row("Exit code", H(JsonStr(sum, {"harrier", "exit_code"})));
-  }
+  if (sum) row("Exit code", fmt::format("{}", ExitCodeFor(*sum)));
   out += "</table></section>\n";
 
   // Signatures card.
   out += "<section class=\"card\" id=\"signatures\"><h2>Signatures</h2><table class=\"kv\">";
-  row("YARA", fmt::format("{} rules in {} files ({} failed to compile)", rule("yara_rules"),
-                          rule("yara_files"), rule("yara_files_failed")));
-  row("IOCs", fmt::format("{} hash, {} filename, {} C2; {} false-positive hashes", rule("hash_iocs"),
-                          rule("filename_iocs"), rule("c2_iocs"), rule("fp_hashes")));
-  row("IOC lines failed", fmt::format("{}", rule("ioc_lines_failed")));
-  row("Digest", "<code>" + H(JsonStr(rules_src, {"harrier", "rules", "digest"})) + "</code>");
+  row("YARA", fmt::format("{} rules in {} files ({} failed to compile)", rules.yara_rules,
+                          rules.yara_files, rules.yara_files_failed));
+  row("IOCs", fmt::format("{} hash, {} filename, {} C2; {} false-positive hashes", rules.hash_iocs,
+                          rules.filename_iocs, rules.c2_iocs, rules.fp_hashes));
+  row("IOC lines failed", fmt::format("{}", rules.ioc_lines_failed));
+  row("Digest", "<code>" + H(rules.digest) + "</code>");
   std::string srcs;
-  if (const OJson* s = JsonAt(rules_src, {"harrier", "rules", "sources"}); s && s->is_array())
-    for (const auto& x : *s)
-      srcs += (srcs.empty() ? "" : "<br>") + H(x.is_string() ? x.get<std::string>() : "");
+  for (const auto& x : rules.sources) srcs += (srcs.empty() ? "" : "<br>") + H(x);
   row("Sources", srcs);
   out += "</table></section>\n";
 
   // Coverage card.
   out += "<section class=\"card\" id=\"coverage\"><h2>Coverage</h2>";
   std::vector<Bar> skip_bars;
-  if (sum.is_null()) {
+  if (!sum) {
     out += "<p>No summary: the scan did not finish, coverage is unknown.</p>";
   } else {
-    uint64_t errors = U64(sum, {"harrier", "errors"});
-    out += "<div class=\"stats\">" + Stat("files seen", U64(sum, {"harrier", "files_seen"})) +
-           Stat("scanned", U64(sum, {"harrier", "files_scanned"})) +
-           Stat("skipped", U64(sum, {"harrier", "files_skipped"})) +
-           Stat("errors", errors, errors > 0) + Stat("directories", U64(sum, {"harrier", "dirs_seen"})) +
+    out += "<div class=\"stats\">" + Stat("files seen", sum->files_seen) +
+           Stat("scanned", sum->files_scanned) + Stat("skipped", sum->skipped_total()) +
+           Stat("errors", sum->errors, sum->errors > 0) + Stat("directories", sum->dirs_seen) +
            "</div>";
     out += "<table class=\"kv\">";
-    row("Bytes scanned", H(FormatBytes(U64(sum, {"harrier", "bytes_scanned"}))));
-    if (const OJson* sk = JsonAt(sum, {"harrier", "skipped"}); sk && sk->is_object()) {
-      for (const auto& [k, v] : sk->items()) {
-        uint64_t n = v.is_number_unsigned() ? v.get<uint64_t>() : 0;
-        if (!n) continue;
-        row("Skipped: " + Disp(k), fmt::format("{} <small>({})</small>", n, H(SkipMeaning(k))));
-        skip_bars.push_back({Disp(k), n, "#78909c"});
-      }
+    row("Bytes scanned", H(FormatBytes(sum->bytes_scanned)));
+    for (size_t i = 0; i < kSkipReasonCount; ++i) {
+      uint64_t n = sum->skipped[i];
+      if (!n) continue;
+      std::string k(SkipReasonName(static_cast<SkipReason>(i)));
+      row("Skipped: " + k, fmt::format("{} <small>({})</small>", n, H(SkipMeaning(k))));
+      skip_bars.push_back({k, n, "#78909c"});
     }
-    if (const OJson* sd = JsonAt(sum, {"harrier", "skipped_dirs"}); sd && sd->is_object()) {
-      for (const auto& [k, v] : sd->items()) {
-        uint64_t n = v.is_number_unsigned() ? v.get<uint64_t>() : 0;
-        if (n) row("Dirs not entered: " + Disp(k), fmt::format("{}", n));
-      }
+    for (size_t i = 0; i < kSkipReasonCount; ++i)
+      if (sum->skipped_dirs[i])
+        row("Dirs not entered: " + std::string(SkipReasonName(static_cast<SkipReason>(i))),
+            fmt::format("{}", sum->skipped_dirs[i]));
+    if (sum->members_seen || sum->containers_opened) {
+      row("Archives", fmt::format("{} opened; {} members seen, {} scanned ({}), {} skipped",
+                                  sum->containers_opened, sum->members_seen,
+                                  sum->members_scanned, H(FormatBytes(sum->member_bytes_scanned)),
+                                  sum->skipped_members_total()));
+      for (size_t i = 0; i < kSkipReasonCount; ++i)
+        if (sum->skipped_members[i]) {
+          std::string k(SkipReasonName(static_cast<SkipReason>(i)));
+          row("Members skipped: " + k,
+              fmt::format("{} <small>({})</small>", sum->skipped_members[i], H(SkipMeaning(k))));
+        }
     }
-    if (const OJson* sl = JsonAt(sum, {"harrier", "syslog"}); sl && sl->is_object()) {
-      uint64_t dropped = U64(sum, {"harrier", "syslog", "dropped"});
-      row("Syslog forwarding", fmt::format("{} sent, {}{} dropped{}", U64(sum, {"harrier", "syslog", "sent"}),
+    if (sum->syslog.enabled) {
+      uint64_t dropped = sum->syslog.dropped;
+      row("Syslog forwarding", fmt::format("{} sent, {}{} dropped{}", sum->syslog.sent,
                                            dropped ? "<b>" : "", dropped, dropped ? "</b>" : ""));
     }
     out += "</table>";
@@ -366,7 +341,7 @@ std::string RenderHtml(const ReportDoc& doc) {
          SvgBars("Findings by level", {{"Alert", counts[3], "#c62828"},
                                        {"Warning", counts[2], "#e65100"},
                                        {"Notice", counts[1], "#1565c0"}});
-  if (!sum.is_null()) {
+  if (sum) {
     out += "<p>Skipped files by reason</p>";
     out += skip_bars.empty() ? "<p><i>No files were skipped.</i></p>"
                              : SvgBars("Skipped files by reason", skip_bars);
@@ -399,8 +374,7 @@ std::string RenderHtml(const ReportDoc& doc) {
                        doc.diagnostics_total);
     for (const auto& d : doc.diagnostics)
       out += fmt::format("<tr><th>{}</th><td><code>{}</code> {}</td></tr>",
-                         H(JsonStr(d, {"harrier", "severity"})), H(JsonStr(d, {"harrier", "where"})),
-                         H(JsonStr(d, {"harrier", "message"})));
+                         H(SeverityName(d.severity)), H(d.where), H(d.message));
     if (doc.diagnostics_total > doc.diagnostics.size())
       out += fmt::format("<tr><th></th><td>{} more not shown</td></tr>",
                          doc.diagnostics_total - doc.diagnostics.size());

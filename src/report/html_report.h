@@ -30,6 +30,6 @@ std::string CspHash(std::string_view text);
 
 // The compact per-finding object the page script reads (fixed shape, all
 // strings display-safe); exposed for tests.
-OJson FindingView(const OJson& finding);
+OJson FindingView(const Finding& finding);
 
 }  // namespace harrier

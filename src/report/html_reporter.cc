@@ -23,20 +23,20 @@ HtmlReporter::~HtmlReporter() {
 
 void HtmlReporter::Begin(const ScanInfo& info) {
   info_ = info;
-  collector_.SetStart(ScanStartToJson(info));
+  collector_.SetStart(info);
 }
 
 void HtmlReporter::OnFinding(const Finding& f) {
-  collector_.AddFinding(FindingToJson(f, info_.hostname));
+  collector_.AddFinding(f);
 }
 
 void HtmlReporter::OnDiagnostic(const Diagnostic& d) {
   if (d.severity == Diagnostic::Severity::kInfo) return;
-  collector_.AddDiagnostic(DiagnosticToJson(d));
+  collector_.AddDiagnostic(d);
 }
 
 void HtmlReporter::End(const ScanSummary& summary) {
-  collector_.SetSummary(SummaryToJson(summary, info_));
+  collector_.SetSummary(summary, info_);
   std::string html = RenderHtml(collector_.Finish());
   size_t n = std::fwrite(html.data(), 1, html.size(), file_);
   int rc = std::fclose(file_);

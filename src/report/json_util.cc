@@ -1,5 +1,7 @@
 #include "report/json_util.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -70,6 +72,212 @@ std::string EscapeBytes(std::string_view s) {
 
 std::string IsoTime(int64_t t) { return platform::UtcIsoTime(t); }
 
+int64_t ParseIsoTime(std::string_view t) {
+  int y, mo, d, h, mi, sec;
+  char z = 0;
+  std::string text(t);
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 ||
+      z != 'Z')
+    return 0;
+  // Days from civil (proleptic Gregorian), no time zone database needed.
+  y -= mo <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = era * 146097 + doe - 719468;
+  return days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+const OJson* JsonAt(const OJson& j, std::initializer_list<const char*> keys) {
+  const OJson* cur = &j;
+  for (const char* k : keys) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(k);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys, std::string fallback) {
+  const OJson* v = JsonAt(j, keys);
+  if (!v) return fallback;
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_number() || v->is_boolean()) return v->dump();
+  return fallback;
+}
+
+double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback) {
+  const OJson* v = JsonAt(j, keys);
+  return v && v->is_number() ? v->get<double>() : fallback;
+}
+
+namespace {
+
+uint64_t U64(const OJson& j, std::initializer_list<const char*> keys) {
+  double d = JsonNum(j, keys, 0);
+  return d > 0 && d < 1.8e19 ? static_cast<uint64_t>(d) : 0;
+}
+
+Level LevelFromName(std::string_view n) {
+  for (Level l : {Level::kNotice, Level::kWarning, Level::kAlert})
+    if (LevelName(l) == n) return l;
+  return Level::kNone;
+}
+
+SubjectKind SubjectKindFromName(std::string_view n) {
+  for (SubjectKind k : {SubjectKind::kFile, SubjectKind::kArchiveMember, SubjectKind::kImageEntry,
+                        SubjectKind::kProcess, SubjectKind::kMemoryRegion, SubjectKind::kConnection})
+    if (SubjectKindName(k) == n) return k;
+  return SubjectKind::kFile;
+}
+
+void ReadSkips(const OJson* o, std::array<uint64_t, kSkipReasonCount>* out) {
+  if (!o || !o->is_object()) return;
+  for (size_t i = 0; i < kSkipReasonCount; ++i) {
+    std::string name(SkipReasonName(static_cast<SkipReason>(i)));
+    auto it = o->find(name);
+    if (it != o->end() && it->is_number_unsigned()) (*out)[i] = it->get<uint64_t>();
+  }
+}
+
+RuleStats RuleStatsFromJson(const OJson& j) {
+  RuleStats r;
+  const OJson* rules = JsonAt(j, {"harrier", "rules"});
+  if (!rules) return r;
+  r.yara_files = U64(*rules, {"yara_files"});
+  r.yara_files_failed = U64(*rules, {"yara_files_failed"});
+  r.yara_rules = U64(*rules, {"yara_rules"});
+  r.hash_iocs = U64(*rules, {"hash_iocs"});
+  r.filename_iocs = U64(*rules, {"filename_iocs"});
+  r.c2_iocs = U64(*rules, {"c2_iocs"});
+  r.fp_hashes = U64(*rules, {"fp_hashes"});
+  r.ioc_lines_failed = U64(*rules, {"ioc_lines_failed"});
+  r.digest = JsonStr(*rules, {"digest"});
+  if (const OJson* src = JsonAt(*rules, {"sources"}); src && src->is_array())
+    for (const auto& x : *src)
+      if (x.is_string()) r.sources.push_back(x.get<std::string>());
+  return r;
+}
+
+}  // namespace
+
+Finding FindingFromJson(const OJson& j) {
+  Finding f;
+  f.host = JsonStr(j, {"host", "hostname"});
+  Subject& s = f.subject;
+  s.kind = SubjectKindFromName(JsonStr(j, {"harrier", "subject", "kind"}, "file"));
+  s.path = JsonStr(j, {"file", "path"});
+  if (std::string hex = JsonStr(j, {"harrier", "path_hex"}); !hex.empty()) {
+    if (auto raw = HexDecode(hex); raw && !raw->empty()) s.path = std::move(*raw);
+  }
+  s.name = JsonStr(j, {"file", "name"});
+  if (const OJson* chain = JsonAt(j, {"harrier", "subject", "chain"});
+      chain && chain->is_array() && chain->size() > 1) {
+    for (size_t i = 0; i + 1 < chain->size(); ++i)
+      s.containers.push_back({JsonStr((*chain)[i], {"path"}), JsonStr((*chain)[i], {"format"})});
+  }
+  std::string display = JsonStr(j, {"harrier", "display_path"});
+  if (s.containers.empty()) {
+    s.display_root = display.empty() ? s.path : display;
+  } else {
+    // The display form of the host path is the chain display's first part.
+    std::string chain_display = JsonStr(j, {"harrier", "subject", "display"});
+    auto sep = chain_display.find(kChainSeparator);
+    s.display_root = sep == std::string::npos ? s.containers.front().path
+                                              : chain_display.substr(0, sep);
+  }
+  s.file.size = U64(j, {"file", "size"});
+  s.file.mtime = ParseIsoTime(JsonStr(j, {"file", "mtime"}));
+  s.file.has_owner = JsonAt(j, {"file", "owner"}) != nullptr;
+  s.file.ctime = ParseIsoTime(JsonStr(j, {"file", "ctime"}));
+  s.file.owner = JsonStr(j, {"file", "owner"});
+  s.file.mode = static_cast<uint32_t>(std::strtoul(JsonStr(j, {"file", "mode"}, "0").c_str(), nullptr, 8));
+  s.file.inode = U64(j, {"file", "inode"});
+  s.file.dev = U64(j, {"file", "device"});
+  f.hashes.md5 = JsonStr(j, {"file", "hash", "md5"});
+  f.hashes.sha1 = JsonStr(j, {"file", "hash", "sha1"});
+  f.hashes.sha256 = JsonStr(j, {"file", "hash", "sha256"});
+  f.filetype = JsonStr(j, {"file", "type"});
+  f.score = JsonNum(j, {"harrier", "score"});
+  f.level = LevelFromName(JsonStr(j, {"harrier", "level"}));
+  if (const OJson* rs = JsonAt(j, {"harrier", "reasons"}); rs && rs->is_array()) {
+    for (const auto& x : *rs) {
+      Reason r;
+      r.kind = ReasonKindFromName(JsonStr(x, {"type"}));
+      r.name = JsonStr(x, {"name"});
+      r.description = JsonStr(x, {"description"});
+      r.score = static_cast<int>(JsonNum(x, {"score"}));
+      r.source = JsonStr(x, {"source"});
+      r.remediation = JsonStr(x, {"remediation"});
+      if (const OJson* ss = JsonAt(x, {"strings"}); ss && ss->is_array())
+        for (const auto& h : *ss) {
+          std::string data = HexDecode(JsonStr(h, {"hex"})).value_or("");
+          r.strings.push_back({JsonStr(h, {"id"}), U64(h, {"offset"}), std::move(data)});
+        }
+      if (const OJson* ds = JsonAt(x, {"details"}); ds && ds->is_object())
+        for (const auto& [k, v] : ds->items())
+          r.details.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+      f.reasons.push_back(std::move(r));
+    }
+  }
+  return f;
+}
+
+ScanInfo ScanInfoFromJson(const OJson& j) {
+  ScanInfo info;
+  info.version = JsonStr(j, {"harrier", "version"});
+  info.hostname = JsonStr(j, {"host", "hostname"});
+  info.start_time = ParseIsoTime(JsonStr(j, {"harrier", "start"}));
+  if (const OJson* p = JsonAt(j, {"harrier", "paths"}); p && p->is_array())
+    for (const auto& x : *p)
+      if (x.is_string()) info.paths.push_back(x.get<std::string>());
+  info.rules = RuleStatsFromJson(j);
+  return info;
+}
+
+ScanSummary SummaryFromJson(const OJson& j) {
+  ScanSummary s;
+  s.files_seen = U64(j, {"harrier", "files_seen"});
+  s.files_scanned = U64(j, {"harrier", "files_scanned"});
+  s.files_from_cache = U64(j, {"harrier", "files_from_cache"});
+  s.bytes_scanned = U64(j, {"harrier", "bytes_scanned"});
+  s.dirs_seen = U64(j, {"harrier", "dirs_seen"});
+  ReadSkips(JsonAt(j, {"harrier", "skipped"}), &s.skipped);
+  ReadSkips(JsonAt(j, {"harrier", "skipped_dirs"}), &s.skipped_dirs);
+  s.containers_opened = U64(j, {"harrier", "archives", "containers"});
+  s.members_seen = U64(j, {"harrier", "archives", "members_seen"});
+  s.members_scanned = U64(j, {"harrier", "archives", "members_scanned"});
+  s.member_bytes_scanned = U64(j, {"harrier", "archives", "bytes_scanned"});
+  ReadSkips(JsonAt(j, {"harrier", "archives", "skipped"}), &s.skipped_members);
+  s.errors = U64(j, {"harrier", "errors"});
+  s.findings[1] = U64(j, {"harrier", "findings", "notice"});
+  s.findings[2] = U64(j, {"harrier", "findings", "warning"});
+  s.findings[3] = U64(j, {"harrier", "findings", "alert"});
+  s.duration_s = JsonNum(j, {"harrier", "duration_s"});
+  const OJson* intr = JsonAt(j, {"harrier", "interrupted"});
+  s.interrupted = intr && intr->is_boolean() && intr->get<bool>();
+  s.rules = RuleStatsFromJson(j);
+  if (const OJson* sl = JsonAt(j, {"harrier", "syslog"}); sl && sl->is_object()) {
+    s.syslog.enabled = true;
+    s.syslog.sent = U64(*sl, {"sent"});
+    s.syslog.dropped = U64(*sl, {"dropped"});
+  }
+  return s;
+}
+
+Diagnostic DiagnosticFromJson(const OJson& j) {
+  Diagnostic d;
+  std::string sev = JsonStr(j, {"harrier", "severity"});
+  d.severity = sev == "info"      ? Diagnostic::Severity::kInfo
+               : sev == "warning" ? Diagnostic::Severity::kWarning
+                                  : Diagnostic::Severity::kError;
+  d.where = JsonStr(j, {"harrier", "where"});
+  d.message = JsonStr(j, {"harrier", "message"});
+  return d;
+}
+
 nlohmann::ordered_json SubjectToJson(const Subject& s) {
   using J = nlohmann::ordered_json;
   J chain = J::array();
@@ -89,7 +297,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
                 {"category", "file"},
                 {"severity", static_cast<int>(f.level)},
                 {"risk_score", f.score}};
-  j["host"] = {{"hostname", SafeUtf8(hostname)}};
+  j["host"] = {{"hostname", SafeUtf8(f.host.empty() ? hostname : f.host)}};
   const Subject& sub = f.subject;
   J file = {{"path", SafeUtf8(sub.path)}, {"name", SafeUtf8(sub.name)}, {"size", sub.file.size}};
   if (sub.file.mtime != 0 || sub.file.has_owner) file["mtime"] = IsoTime(sub.file.mtime);

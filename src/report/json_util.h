@@ -13,6 +13,8 @@
 
 namespace harrier {
 
+using OJson = nlohmann::ordered_json;
+
 // Valid UTF-8 passes through; every byte of an invalid sequence becomes the
 // text "\xNN". Control characters are kept (JSON escapes them).
 std::string SafeUtf8(std::string_view bytes);
@@ -38,5 +40,24 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
 nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);
 
 std::string IsoTime(int64_t epoch_seconds);
+// Seconds since the epoch of an IsoTime text; 0 when it is not one.
+int64_t ParseIsoTime(std::string_view text);
+
+// Schema accessors that never throw: a missing key or a wrong type gives
+// the fallback (input may be any JSON).
+const OJson* JsonAt(const OJson& j, std::initializer_list<const char*> keys);
+std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys,
+                    std::string fallback = "");
+double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback = 0);
+
+// The typed model back from the JSONL objects (schema 1 and 2), for
+// `harrier report`: the reporters render what they read exactly as they
+// render a live scan. Lenient: missing fields keep their defaults; texts
+// stay as written (invalid bytes were written as "\xNN"), except a path
+// given as path_hex, which is restored byte for byte.
+Finding FindingFromJson(const OJson& j);
+ScanInfo ScanInfoFromJson(const OJson& j);       // a scan_start or summary object
+ScanSummary SummaryFromJson(const OJson& j);
+Diagnostic DiagnosticFromJson(const OJson& j);
 
 }  // namespace harrier

@@ -8,80 +8,73 @@ namespace harrier {
 namespace {
 
 // True when a ranks below b (lower score; equal score: later path).
-bool RanksBelow(const OJson& a, const OJson& b) {
-  double sa = JsonNum(a, {"harrier", "score"}), sb = JsonNum(b, {"harrier", "score"});
-  if (sa != sb) return sa < sb;
-  return JsonStr(a, {"file", "path"}) > JsonStr(b, {"file", "path"});
+bool RanksBelow(const Finding& a, const Finding& b) {
+  if (a.score != b.score) return a.score < b.score;
+  return ChainRaw(a.subject) > ChainRaw(b.subject);
 }
 
 }  // namespace
 
-const OJson* JsonAt(const OJson& j, std::initializer_list<const char*> keys) {
-  const OJson* cur = &j;
-  for (const char* k : keys) {
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-  }
-  return cur;
+std::string FindingPath(const Finding& f) {
+  return f.subject.containers.empty() ? f.subject.path : ChainDisplay(f.subject);
 }
 
-std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys, std::string fallback) {
-  const OJson* v = JsonAt(j, keys);
-  if (!v) return fallback;
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number() || v->is_boolean()) return v->dump();
-  return fallback;
+ScanSummary ReportDoc::EffectiveSummary() const {
+  if (summary) return *summary;
+  ScanSummary s;
+  s.interrupted = true;  // no summary: the scan did not finish
+  for (const auto& f : findings) ++s.findings[static_cast<size_t>(f.level)];
+  s.rules = info.rules;
+  return s;
 }
 
-double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback) {
-  const OJson* v = JsonAt(j, keys);
-  return v && v->is_number() ? v->get<double>() : fallback;
+void ReportCollector::SetStart(const ScanInfo& info) {
+  doc_.info = info;
+  doc_.has_start = true;
 }
 
-void ReportCollector::AddFinding(OJson j) {
+void ReportCollector::SetSummary(const ScanSummary& s, const ScanInfo& info) {
+  doc_.summary = s;
+  if (!info.hostname.empty()) doc_.info.hostname = info.hostname;
+  if (!info.version.empty()) doc_.info.version = info.version;
+  if (!info.paths.empty()) doc_.info.paths = info.paths;
+  if (info.start_time) doc_.info.start_time = info.start_time;
+  doc_.info.rules = s.rules;
+}
+
+void ReportCollector::AddFinding(Finding f) {
   ++doc_.findings_total;
-  if (observer_) observer_(j);
+  if (observer_) observer_(f);
   auto& h = doc_.findings;
   // Min-heap: the front is the lowest-ranked kept finding.
-  auto above = [](const OJson& a, const OJson& b) { return RanksBelow(b, a); };
+  auto above = [](const Finding& a, const Finding& b) { return RanksBelow(b, a); };
   if (max_findings_ == 0) {
     ++doc_.findings_dropped;
     return;
   }
   if (h.size() < max_findings_) {
-    h.push_back(std::move(j));
+    h.push_back(std::move(f));
     std::push_heap(h.begin(), h.end(), above);
     return;
   }
   ++doc_.findings_dropped;
-  if (!RanksBelow(h.front(), j)) return;
+  if (!RanksBelow(h.front(), f)) return;
   std::pop_heap(h.begin(), h.end(), above);
-  h.back() = std::move(j);
+  h.back() = std::move(f);
   std::push_heap(h.begin(), h.end(), above);
 }
 
-void ReportCollector::AddDiagnostic(OJson j) {
-  if (doc_.diagnostics.size() < kMaxDiagnostics) doc_.diagnostics.push_back(std::move(j));
+void ReportCollector::AddDiagnostic(Diagnostic d) {
+  if (doc_.diagnostics.size() < kMaxDiagnostics) doc_.diagnostics.push_back(std::move(d));
   ++doc_.diagnostics_total;
 }
 
 ReportDoc ReportCollector::Finish() {
   std::sort(doc_.findings.begin(), doc_.findings.end(),
-            [](const OJson& a, const OJson& b) { return RanksBelow(b, a); });
+            [](const Finding& a, const Finding& b) { return RanksBelow(b, a); });
   ReportDoc out = std::move(doc_);
   doc_ = ReportDoc{};
   return out;
-}
-
-std::string JsonFindingPath(const OJson& f) {
-  std::string kind = JsonStr(f, {"harrier", "subject", "kind"}, "file");
-  if (kind != "file") {
-    std::string d = JsonStr(f, {"harrier", "subject", "display"});
-    if (!d.empty()) return d;
-  }
-  return JsonStr(f, {"file", "path"});
 }
 
 Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
@@ -106,13 +99,13 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
         c.AddInputProblem();
         continue;
       }
-      c.AddFinding(std::move(j));
+      c.AddFinding(FindingFromJson(j));
     } else if (type == "summary") {
-      c.SetSummary(std::move(j));
+      c.SetSummary(SummaryFromJson(j), ScanInfoFromJson(j));
     } else if (type == "scan_start") {
-      c.SetStart(std::move(j));
+      c.SetStart(ScanInfoFromJson(j));
     } else if (type == "diagnostic") {
-      c.AddDiagnostic(std::move(j));
+      c.AddDiagnostic(DiagnosticFromJson(j));
     } else {
       diag.Error(where(), type.empty() ? "no harrier.type" : "unknown harrier.type '" + type + "'");
       c.AddInputProblem();

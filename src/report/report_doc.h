@@ -1,7 +1,8 @@
-// A report as data: the JSON objects of the documented JSONL schema
-// (docs/report-format.md) collected for renderers that need the whole scan
+// A report as data: the typed model (Finding, ScanInfo, ScanSummary,
+// Diagnostic) of one scan collected for renderers that need the whole scan
 // at once (HTML). The live scan (HtmlReporter) and `harrier report` (a saved
-// JSONL) fill the same collector, so both render the same page.
+// JSONL, read back into the same types by ReadJsonl) fill the same
+// collector, so both render the same page.
 //
 // Memory is bounded: only the top `max_findings` findings by score are kept
 // (the rest are counted), and the first kMaxDiagnostics diagnostics.
@@ -11,27 +12,33 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/diagnostics.h"
+#include "core/finding.h"
 #include "core/status.h"
+#include "report/json_util.h"
+#include "report/reporter.h"
 
 namespace harrier {
 
-using OJson = nlohmann::ordered_json;
 
 struct ReportDoc {
-  OJson start;    // the scan_start object; null when absent
-  OJson summary;  // the summary object; null when absent (scan killed)
-  std::vector<OJson> findings;       // kept findings, by score desc, then path
-  uint64_t findings_total = 0;       // all findings offered
-  uint64_t findings_dropped = 0;     // offered but not kept (max_findings)
-  std::vector<OJson> diagnostics;    // first kMaxDiagnostics
+  ScanInfo info;                      // who scanned what; from scan_start and the summary
+  bool has_start = false;             // a scan_start was seen
+  std::optional<ScanSummary> summary; // none: the scan did not finish (killed)
+  std::vector<Finding> findings;      // kept findings, by score desc, then path
+  uint64_t findings_total = 0;        // all findings offered
+  uint64_t findings_dropped = 0;      // offered but not kept (max_findings)
+  std::vector<Diagnostic> diagnostics;  // first kMaxDiagnostics
   uint64_t diagnostics_total = 0;
-  uint64_t input_problems = 0;       // malformed JSONL lines (harrier report)
+  uint64_t input_problems = 0;        // malformed JSONL lines (harrier report)
+
+  // The summary, or for a scan that did not finish one made from the kept
+  // findings and marked interrupted: what VerdictFor decides on.
+  ScanSummary EffectiveSummary() const;
 };
 
 class ReportCollector {
@@ -41,37 +48,31 @@ class ReportCollector {
   explicit ReportCollector(size_t max_findings = kDefaultMaxFindings)
       : max_findings_(max_findings) {}
 
-  void SetStart(OJson j) { doc_.start = std::move(j); }
-  void SetSummary(OJson j) { doc_.summary = std::move(j); }
-  void AddFinding(OJson j);
-  void AddDiagnostic(OJson j);
+  void SetStart(const ScanInfo& info);
+  // `info` completes what the start said (paths, version, rules).
+  void SetSummary(const ScanSummary& s, const ScanInfo& info);
+  void AddFinding(Finding f);
+  void AddDiagnostic(Diagnostic d);
   void AddInputProblem() { ++doc_.input_problems; }
   // Sees every finding offered, kept or not (e.g. to stream CSV rows).
-  void set_finding_observer(std::function<void(const OJson&)> f) { observer_ = std::move(f); }
+  void set_finding_observer(std::function<void(const Finding&)> f) { observer_ = std::move(f); }
 
   // Sorts the kept findings; the collector is empty afterwards.
   ReportDoc Finish();
 
  private:
   size_t max_findings_;
-  std::function<void(const OJson&)> observer_;
+  std::function<void(const Finding&)> observer_;
   ReportDoc doc_;  // findings kept as a min-heap on (score, -path) until Finish
 };
 
-// Schema accessors that never throw: a missing key or a wrong type gives
-// the fallback (input may be any JSON).
-const OJson* JsonAt(const OJson& j, std::initializer_list<const char*> keys);
-std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys,
-                    std::string fallback = "");
-double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback = 0);
+// The path a report shows for a finding: the host path of a walked file, the
+// whole chain for an archive member ("a.zip › dir/b.exe").
+std::string FindingPath(const Finding& f);
 
-// The path a report shows for a finding object: file.path for a walked file,
-// the whole chain (harrier.subject.display) for an archive member.
-std::string JsonFindingPath(const OJson& f);
-
-// Reads a JSONL stream (`name` for messages) into `c`. A line that is not a
-// JSON object of a known harrier.type is reported to `diag` as
-// "name:line" and skipped. Returns an error only when the stream fails.
+// Reads a JSONL stream (`name` for messages) into `c`, as typed objects. A
+// line that is not a JSON object of a known harrier.type is reported to
+// `diag` as "name:line" and skipped. Returns an error only when the stream fails.
 Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
                  Diagnostics& diag);
 

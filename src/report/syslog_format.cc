@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/units.h"
 #include "report/json_util.h"
+#include "report/report_doc.h"
 
 namespace harrier {
 namespace {
@@ -49,15 +51,12 @@ std::string Header(int severity, std::string_view timestamp, const SyslogContext
                      HeaderField(timestamp, 64), HeaderField(ctx.hostname, 255), ctx.pid, msgid);
 }
 
-std::string Reasons(const OJson& f) {
+std::string Reasons(const Finding& f) {
   std::string out;
-  if (const OJson* rs = JsonAt(f, {"harrier", "reasons"}); rs && rs->is_array()) {
-    for (const auto& r : *rs) {
-      if (!out.empty()) out += "; ";
-      out += fmt::format("[{}] {} {}", JsonStr(r, {"score"}), JsonStr(r, {"type"}),
-                         JsonStr(r, {"name"}));
-      if (std::string d = JsonStr(r, {"description"}); !d.empty()) out += " (" + d + ")";
-    }
+  for (const auto& r : f.reasons) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("[{}] {} {}", r.score, ReasonKindName(r.kind), SafeUtf8(r.name));
+    if (!r.description.empty()) out += " (" + SafeUtf8(r.description) + ")";
   }
   return out;
 }
@@ -127,22 +126,21 @@ std::string OctetCountingFrame(std::string_view message) {
   return fmt::format("{} {}", message.size(), message);
 }
 
-std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogContext& ctx) {
-  std::string level = JsonStr(f, {"harrier", "level"});
-  double score = JsonNum(f, {"harrier", "score"});
-  std::string ts = JsonStr(f, {"@timestamp"});
+std::string SyslogFinding(SyslogFormat format, const Finding& f, const SyslogContext& ctx) {
+  std::string level(LevelName(f.level));
+  double score = f.score;
+  OJson j = FindingToJson(f, ctx.hostname);  // the JSONL object: one set of facts everywhere
+  std::string ts = JsonStr(j, {"@timestamp"});
   std::string head = Header(SeverityFor(level), ts, ctx, "finding");
-  std::string path = JsonFindingPath(f);
-  std::string rule = JsonStr(f, {"rule", "name"});
-  std::string sha256 = JsonStr(f, {"file", "hash", "sha256"});
+  std::string path = SafeUtf8(FindingPath(f));
+  std::string rule = f.reasons.empty() ? "" : SafeUtf8(f.reasons.front().name);
+  std::string sha256 = f.hashes.sha256;
   switch (format) {
     case SyslogFormat::kJson:
-      return head + "- " + f.dump(-1, ' ', false, OJson::error_handler_t::replace);
+      return head + "- " + j.dump(-1, ' ', false, OJson::error_handler_t::replace);
     case SyslogFormat::kCef: {
-      std::string path_hex = JsonStr(f, {"harrier", "path_hex"});
-      std::string top_desc;
-      if (const OJson* rs = JsonAt(f, {"harrier", "reasons"}); rs && rs->is_array() && !rs->empty())
-        top_desc = JsonStr((*rs)[0], {"description"});
+      std::string path_hex = IsValidUtf8(f.subject.path) ? "" : HexEncode(f.subject.path);
+      std::string top_desc = f.reasons.empty() ? "" : SafeUtf8(f.reasons.front().description);
       std::string upper;
       for (char c : level) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       std::string name = fmt::format("Harrier {}: {}", upper, top_desc.empty() ? rule : top_desc);
@@ -152,17 +150,17 @@ std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogConte
                        {{"rt", EpochMillis(ts)},
                         {"dvchost", ctx.hostname},
                         {"cat", level},
-                        {"fname", JsonStr(f, {"file", "name"})},
+                        {"fname", SafeUtf8(f.subject.name)},
                         {"filePath", path},
-                        {"fsize", JsonStr(f, {"file", "size"})},
+                        {"fsize", std::to_string(f.subject.file.size)},
                         {"fileHash", sha256},
-                        {"fileType", JsonStr(f, {"file", "type"})},
+                        {"fileType", f.filetype},
                         {"cn1Label", "score"},
                         {"cn1", fmt::format("{:.0f}", score)},
                         {"cs1Label", "reasons"},
                         {"cs1", OneLine(Reasons(f))},
                         {"cs2Label", "md5"},
-                        {"cs2", JsonStr(f, {"file", "hash", "md5"})},
+                        {"cs2", f.hashes.md5},
                         {"cs3Label", path_hex.empty() ? "" : "path_hex"},
                         {"cs3", path_hex}});
     }
@@ -180,7 +178,9 @@ std::string SyslogFinding(SyslogFormat format, const OJson& f, const SyslogConte
          fmt::format(" {} score {:.0f} {}: {}", upper, score, OneLine(path), OneLine(Reasons(f)));
 }
 
-std::string SyslogSummary(SyslogFormat format, const OJson& s, const SyslogContext& ctx) {
+std::string SyslogSummary(SyslogFormat format, const ScanSummary& summary, const ScanInfo& info,
+                          const SyslogContext& ctx) {
+  OJson s = SummaryToJson(summary, info);  // the JSONL object: one set of facts everywhere
   std::string ts = JsonStr(s, {"@timestamp"});
   std::string head = Header(6, ts, ctx, "summary");
   auto n = [&](std::initializer_list<const char*> k) { return JsonStr(s, k, "0"); };

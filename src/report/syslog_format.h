@@ -1,8 +1,8 @@
 // Syslog message formats for --syslog (docs/report-format.md, "Syslog"):
 // an RFC 5424 header carrying, as MSG, either a text line with structured
 // data (rfc5424), an ArcSight CEF record (cef) or the JSONL object (json).
-// Messages are built from the JSONL objects of json_util.h, so every
-// channel carries the same facts. Over TCP each message is framed by octet
+// Messages are built from the typed Finding and ScanSummary; the json format
+// carries the JSONL object of json_util.h, so every channel has the same facts. Over TCP each message is framed by octet
 // counting (RFC 6587 3.4.1): "<length> <message>".
 // Thread-safety: pure functions.
 #pragma once
@@ -23,8 +23,9 @@ struct SyslogContext {
 };
 
 // Facility user (1); severity: alert 1, warning 4, notice 5, summary 6.
-std::string SyslogFinding(SyslogFormat format, const OJson& finding, const SyslogContext& ctx);
-std::string SyslogSummary(SyslogFormat format, const OJson& summary, const SyslogContext& ctx);
+std::string SyslogFinding(SyslogFormat format, const Finding& finding, const SyslogContext& ctx);
+std::string SyslogSummary(SyslogFormat format, const ScanSummary& summary, const ScanInfo& info,
+                          const SyslogContext& ctx);
 
 std::string OctetCountingFrame(std::string_view message);
 

@@ -59,7 +59,7 @@ void SyslogReporter::Enqueue(std::string message) {
 }
 
 void SyslogReporter::OnFinding(const Finding& f) {
-  Enqueue(SyslogFinding(opts_.format, FindingToJson(f, info_.hostname), ctx_));
+  Enqueue(SyslogFinding(opts_.format, f, ctx_));
 }
 
 void SyslogReporter::SenderLoop() {
@@ -126,7 +126,7 @@ void SyslogReporter::AddDeliveryStats(ScanSummary* summary) {
 
 void SyslogReporter::End(const ScanSummary& s) {
   uint64_t dropped_before = dropped_;
-  Enqueue(SyslogSummary(opts_.format, SummaryToJson(s, info_), ctx_));
+  Enqueue(SyslogSummary(opts_.format, s, info_, ctx_));
   Drain();
   std::string err;
   {

@@ -2,6 +2,10 @@
 // The browser-level twin is ReportE2E.BrowserRunsNoInjectedScript.
 #include "report/html_report.h"
 
+#include <sstream>
+
+#include "report/json_util.h"
+
 #include <gtest/gtest.h>
 
 #include "report/html_assets.h"
@@ -10,7 +14,7 @@
 namespace harrier {
 namespace {
 
-OJson HostileFinding() {
+Finding HostileFinding() {
   Finding f;
   f.subject.path = "/tmp/<img src=x onerror=alert(1)>.dll";
   f.subject.name = "<img src=x onerror=alert(1)>.dll";
@@ -24,7 +28,7 @@ OJson HostileFinding() {
   r.strings.push_back({"$a", 16, std::string("</script><!--\x00\xff", 15)});
   r.remediation = "Remove <it>";
   f.reasons.push_back(r);
-  return FindingToJson(f, "host<x>");
+  return f;
 }
 
 TEST(HtmlEscape, EscapesMarkupQuotesControlsAndInvalidUtf8) {
@@ -57,11 +61,11 @@ TEST(RenderHtml, HostileFindingStaysInsideTheDataBlock) {
   info.hostname = "host<script>alert(1)</script>";
   info.paths = {"/tmp/<svg onload=alert(1)>"};
   info.version = "0.1.0";
-  c.SetStart(ScanStartToJson(info));
+  c.SetStart(info);
   c.AddFinding(HostileFinding());
   ScanSummary s;
   s.findings[3] = 1;
-  c.SetSummary(SummaryToJson(s, info));
+  c.SetSummary(s, info);
   std::string html = RenderHtml(c.Finish());
   // Exactly our two script elements, and exactly two closing tags.
   size_t scripts = 0, closes = 0;
@@ -90,10 +94,11 @@ TEST(FindingView, ControlCharactersAndInvalidBytesAreVisibleEscapes) {
   EXPECT_EQ(v["level"], "alert");
 }
 
-TEST(FindingView, SurvivesArbitraryJsonShapes) {
+TEST(FindingView, FindingsReadFromArbitraryJsonShapesRender) {
   for (const char* s : {"{}", "{\"harrier\":5}", "{\"harrier\":{\"reasons\":[1,{\"strings\":7}]}}",
-                        "{\"file\":{\"path\":[1]},\"harrier\":{\"score\":\"x\",\"level\":\"<b>\"}}"}) {
-    OJson v = FindingView(OJson::parse(s));
+                        "{\"file\":{\"path\":[1]},\"harrier\":{\"score\":\"x\",\"level\":\"<b>\"}}",
+                        "{\"harrier\":{\"subject\":{\"chain\":[5,{\"path\":[]},{}]}}}"}) {
+    OJson v = FindingView(FindingFromJson(OJson::parse(s)));
     EXPECT_TRUE(v["reasons"].is_array()) << s;
     EXPECT_EQ(v["level"], "none") << s;
   }
@@ -102,15 +107,16 @@ TEST(FindingView, SurvivesArbitraryJsonShapes) {
 TEST(ReportCollector, KeepsTopNByScoreAndCountsTheRest) {
   ReportCollector c(3);
   for (int score : {10, 50, 30, 90, 20, 70}) {
-    OJson j = {{"file", {{"path", "/p" + std::to_string(score)}}},
-               {"harrier", {{"type", "finding"}, {"score", score}}}};
-    c.AddFinding(j);
+    Finding f;
+    f.subject.path = "/p" + std::to_string(score);
+    f.score = score;
+    c.AddFinding(f);
   }
   ReportDoc d = c.Finish();
   ASSERT_EQ(d.findings.size(), 3u);
-  EXPECT_EQ(JsonNum(d.findings[0], {"harrier", "score"}), 90);
-  EXPECT_EQ(JsonNum(d.findings[1], {"harrier", "score"}), 70);
-  EXPECT_EQ(JsonNum(d.findings[2], {"harrier", "score"}), 50);
+  EXPECT_EQ(d.findings[0].score, 90);
+  EXPECT_EQ(d.findings[1].score, 70);
+  EXPECT_EQ(d.findings[2].score, 50);
   EXPECT_EQ(d.findings_total, 6u);
   EXPECT_EQ(d.findings_dropped, 3u);
 }
@@ -134,8 +140,87 @@ TEST(ReadJsonl, MalformedLinesAreDiagnosticsWithLineNumbers) {
   ReportDoc d = c.Finish();
   EXPECT_EQ(d.findings.size(), 1u);
   EXPECT_EQ(d.input_problems, 3u);
-  EXPECT_FALSE(d.start.is_null());
-  EXPECT_TRUE(d.summary.is_null());
+  EXPECT_TRUE(d.has_start);
+  EXPECT_FALSE(d.summary.has_value());
+  // No summary: the scan did not finish, and the verdict says so.
+  EXPECT_EQ(VerdictFor(d.EffectiveSummary()), Verdict::kIncomplete);
+}
+
+// The JSONL reader gives back the typed model the writer was given: the
+// reporters render a saved scan as they render a live one.
+TEST(ReadJsonl, RoundTripsFindingsWithTheirChainAndTheSummary) {
+  Finding f;
+  f.subject.kind = SubjectKind::kArchiveMember;
+  f.subject.containers = {{"/ev/t\xff.zip", "zip"}, {"in/x.msi", "msi"}};
+  f.subject.display_root = "C:\\ev\\t\xff.zip";
+  f.subject.path = "ffmpeg.dll";
+  f.subject.name = "ffmpeg.dll";
+  f.subject.file.size = 42;
+  f.subject.file.mtime = 1700000000;
+  f.hashes = {"m", "s1", "s256"};
+  f.filetype = "EXE";
+  f.score = 90;
+  f.level = Level::kAlert;
+  f.reasons.push_back({.kind = ReasonKind::kC2, .name = "evil.example", .description = "d",
+                       .score = 90, .source = "c2.txt:3",
+                       .strings = {{"$ioc", 7, std::string("ev\0il", 5)}}});
+  Finding plain;
+  plain.subject.path = "/srv/\xfe.exe";  // invalid UTF-8: restored from path_hex
+  plain.subject.name = "\xfe.exe";
+  plain.subject.display_root = plain.subject.path;
+  plain.subject.file.has_owner = true;
+  plain.subject.file.owner = "root";
+  plain.subject.file.mode = 0755;
+  plain.score = 60;
+  plain.level = Level::kWarning;
+  ScanSummary s;
+  s.files_seen = 3;
+  s.files_scanned = 2;
+  s.skipped_dirs[static_cast<size_t>(SkipReason::kPermission)] = 1;
+  s.members_seen = 5;
+  s.members_scanned = 4;
+  s.skipped_members[static_cast<size_t>(SkipReason::kEncrypted)] = 1;
+  s.findings[3] = 1;
+  s.findings[2] = 1;
+  ScanInfo info;
+  info.hostname = "h1";
+  info.paths = {"/ev"};
+  info.version = "9";
+  std::stringstream io;
+  io << ScanStartToJson(info).dump() << "\n"
+     << FindingToJson(f, "h1").dump() << "\n"
+     << FindingToJson(plain, "h1").dump() << "\n"
+     << SummaryToJson(s, info).dump() << "\n";
+  ReportCollector c;
+  Diagnostics diag;
+  ASSERT_TRUE(ReadJsonl(io, "x", c, diag).ok());
+  EXPECT_EQ(diag.error_count(), 0u);
+  ReportDoc d = c.Finish();
+  ASSERT_EQ(d.findings.size(), 2u);
+  const Finding& g = d.findings[0];
+  EXPECT_EQ(g.subject.kind, SubjectKind::kArchiveMember);
+  ASSERT_EQ(g.subject.containers.size(), 2u);
+  EXPECT_EQ(g.subject.containers[1].path, "in/x.msi");
+  EXPECT_EQ(g.subject.containers[1].format, "msi");
+  EXPECT_EQ(g.subject.path, "ffmpeg.dll");
+  EXPECT_EQ(g.subject.file.mtime, 1700000000);
+  EXPECT_EQ(g.host, "h1");
+  EXPECT_EQ(g.level, Level::kAlert);
+  ASSERT_EQ(g.reasons.size(), 1u);
+  EXPECT_EQ(g.reasons[0].kind, ReasonKind::kC2);
+  ASSERT_EQ(g.reasons[0].strings.size(), 1u);
+  EXPECT_EQ(g.reasons[0].strings[0].data, std::string("ev\0il", 5));
+  EXPECT_EQ(FindingToJson(g, "h1").dump().substr(40), FindingToJson(f, "h1").dump().substr(40))
+      << "written again, the same object (after the timestamp)";
+  EXPECT_EQ(d.findings[1].subject.path, "/srv/\xfe.exe");
+  EXPECT_EQ(d.findings[1].subject.file.mode, 0755u);
+  ASSERT_TRUE(d.summary.has_value());
+  EXPECT_EQ(d.summary->members_seen, 5u);
+  EXPECT_EQ(d.summary->skipped_members[static_cast<size_t>(SkipReason::kEncrypted)], 1u);
+  EXPECT_EQ(VerdictFor(*d.summary), Verdict::kAlert);
+  EXPECT_TRUE(d.summary->incomplete());
+  EXPECT_EQ(d.info.hostname, "h1");
+  EXPECT_EQ(d.info.paths, std::vector<std::string>{"/ev"});
 }
 
 }  // namespace
