@@ -24,19 +24,19 @@ void Bind(sqlite3_stmt* s, const std::string& path, const platform::StatInfo& st
 }  // namespace
 
 std::string ScanCache::DefaultPath() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return fmt::format("{}/harrier/scan-cache.sqlite", xdg);
-  const char* home = std::getenv("HOME");
-  return fmt::format("{}/.cache/harrier/scan-cache.sqlite", home && *home ? home : ".");
+  const platform::FileSystem& fs = platform::LocalFileSystem();
+  return fs.JoinPath(fs.UserCacheDir(), "scan-cache.sqlite");
 }
 
 Result<std::unique_ptr<ScanCache>> ScanCache::Open(const std::string& path,
                                                    const std::string& digest) {
-  auto slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) {
-    std::error_code ec;  // std::filesystem is portable (Linux, MinGW); no throw
-    std::filesystem::create_directories(path.substr(0, slash), ec);
-    if (ec) return Status::IoError(fmt::format("{}: {}", path.substr(0, slash), ec.message()));
+  // std::filesystem is portable (Linux, MinGW) and splits with the
+  // platform's separators; the error_code overloads do not throw.
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status::IoError(fmt::format("{}: {}", dir.string(), ec.message()));
   }
   std::unique_ptr<ScanCache> c(new ScanCache());
   c->digest_ = digest;

@@ -30,8 +30,7 @@ bool IsYaraFile(std::string_view path) {
 }
 
 std::string BaseName(const std::string& p) {
-  auto s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
+  return std::string(platform::LocalFileSystem().BaseName(p));
 }
 
 

@@ -74,12 +74,7 @@ std::string CacheDigest::Hex() {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
-std::string DefaultCacheDir() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return fmt::format("{}/harrier", xdg);
-  const char* home = std::getenv("HOME");
-  return fmt::format("{}/.cache/harrier", home && *home ? home : ".");
-}
+std::string DefaultCacheDir() { return platform::LocalFileSystem().UserCacheDir(); }
 
 Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest) {
   std::string base = Base(dir, digest);
