@@ -19,7 +19,6 @@ namespace {
 constexpr uint8_t kOleSignature[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
 constexpr size_t kHeaderSize = 512;
 constexpr size_t kDirentSize = 128;
-constexpr uint32_t kMaxRegSector = 0xFFFFFFFA;  // MS-CFB MAXREGSECT + 1
 constexpr uint32_t kNoStream = 0xFFFFFFFF;
 // Directory entries reachable from the root. libgsf 1.14.50 keeps each
 // storage's children in a sorted list built by insertion, quadratic in the
@@ -207,6 +206,10 @@ class CfbPrecheck {
       const uint8_t type = d[0x42];
       if (type != 1 && type != 2 && type != 5) continue;
       const bool is_root = fr.entry == 0 && fr.depth == 1;
+      // MS-CFB: the root has no siblings. libgsf 1.14.50 parses them with no
+      // parent to attach them to and leaks them (found by the ole fuzzer).
+      if (is_root && (Le32(d + 0x44) != kNoStream || Le32(d + 0x48) != kNoStream))
+        return Corrupt("root entry has siblings");
       if (type == 2 && !is_root && Le32(d + 0x78) > f_.size()) continue;
       if (++entries > kMaxDirectoryEntries) return Corrupt("too many directory entries");
       // Pushed in reverse so that prev is walked first, as libgsf recurses.

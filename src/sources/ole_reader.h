@@ -10,7 +10,8 @@
 // than the file needs (libgsf sizes a stack buffer by it), a directory tree
 // whose sibling links libgsf can follow recursively without exhausting a
 // thread's stack (kMaxOleDirectoryDepth; a 6.4 MB file with 50,000 chained
-// siblings overflows an 8 MiB stack inside libgsf), and at most 16,384
+// siblings overflows an 8 MiB stack inside libgsf), a root entry without
+// siblings (libgsf leaks the root's siblings), and at most 16,384
 // reachable directory entries (libgsf sorts each storage's children by
 // insertion: quadratic time). Files that fail these checks are Corrupt.
 //
@@ -111,11 +112,11 @@ inline constexpr uint32_t kMaxOleDirectoryDepth = 8192;
 bool IsOleFile(std::span<const uint8_t> head);
 
 // Visits every stream of the compound file in `file` (in memory; never
-// touches the file system), storages depth-first in libgsf's order (by
-// name). `visit` returns false to stop early (the result then holds what was
+// touches the file system), storages depth-first in libgsf's order. `visit` returns false to stop early (the result then holds what was
 // visited so far). Malformed input gives a Status error (Corrupt) — never a
-// crash, hang or unbounded memory: memory is bounded by the file size plus
-// max_stream_bytes; a stream that libgsf cannot read is an OleSkip
+// crash, hang or unbounded memory: memory is bounded by a small multiple of
+// the file size plus twice max_stream_bytes (a stream and the file embedded
+// in it); a stream that libgsf cannot read is an OleSkip
 // ("error"), not an error of the whole file.
 // REQUIRES: `file` outlives the call; `visit` is callable.
 Result<OleResult> ForEachOleStream(std::span<const uint8_t> file, const OleLimits& limits,

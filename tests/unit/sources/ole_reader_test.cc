@@ -357,6 +357,19 @@ TEST(OleReader, DirectoryTreeDepthBound) {
   EXPECT_NE(deep.status().message().find("too deep"), std::string::npos);
 }
 
+// Regression (ole fuzzer): libgsf 1.14.50 leaks the root entry's siblings;
+// MS-CFB forbids them, so such a file is refused before libgsf parses it.
+TEST(OleReader, RootWithSiblingsIsCorrupt) {
+  std::vector<RawEntry> e(3);
+  e[0] = {u"Root Entry", 5, 0xFFFFFFFF, 2, 1};
+  e[1] = {u"a", 2};
+  e[2] = {u"stray", 2};
+  Visited v;
+  auto r = Visit(BuildRawCfb(e), v);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("root entry has siblings"), std::string::npos);
+}
+
 // Three storages of 6,000 chained streams each: every chain is within the
 // depth bound, but 18,004 entries are more than libgsf can sort quickly.
 TEST(OleReader, DirectoryEntryBound) {
