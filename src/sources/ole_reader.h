@@ -112,12 +112,13 @@ inline constexpr uint32_t kMaxOleDirectoryDepth = 8192;
 bool IsOleFile(std::span<const uint8_t> head);
 
 // Visits every stream of the compound file in `file` (in memory; never
-// touches the file system), storages depth-first in libgsf's order. `visit` returns false to stop early (the result then holds what was
-// visited so far). Malformed input gives a Status error (Corrupt) — never a
-// crash, hang or unbounded memory: memory is bounded by a small multiple of
-// the file size plus twice max_stream_bytes (a stream and the file embedded
-// in it); a stream that libgsf cannot read is an OleSkip
-// ("error"), not an error of the whole file.
+// touches the file system), storages depth-first in libgsf's order. `visit`
+// returns false to stop early (the result then holds what was visited so
+// far). Malformed input gives a Status error (Corrupt) — never a crash, hang
+// or unbounded memory: memory is bounded by a small multiple of the file size
+// plus twice max_stream_bytes (a stream and the file embedded in it). A
+// stream that libgsf cannot open or read is an OleSkip ("error"), not an
+// error of the whole file.
 // REQUIRES: `file` outlives the call; `visit` is callable.
 Result<OleResult> ForEachOleStream(std::span<const uint8_t> file, const OleLimits& limits,
                                    const std::function<bool(OleStream&&)>& visit);
