@@ -10,6 +10,8 @@ PKGS=(
   libre2-dev                       # regex sets (portable: Linux and mingw-w64)
   libssl-dev                       # MD5/SHA1/SHA256 via EVP, PKCS#7
   libarchive-dev                   # archives (later issues)
+  libgsf-1-dev                     # OLE compound files: MSI, .doc/.xls/.ppt, .msg (src/sources/ole_reader)
+  wixl                             # tests build a real MSI at test time (msitools' WiX compiler)
   libsqlite3-dev                   # scan cache
   libcli11-dev                     # command line
   nlohmann-json3-dev               # JSON output/parsing

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "sources/ole_reader.h"
+
 namespace harrier {
 namespace {
 
@@ -178,6 +180,7 @@ bool HasPrefix(std::span<const uint8_t> d, size_t off, std::string_view magic) {
 }  // namespace
 
 std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> d) {
+  if (IsOleFile(d)) return ContainerFormat{ContainerFormat::Reader::kOle};
   // Magic numbers of the formats NewReader reads (format facts).
   static constexpr std::pair<size_t, std::string_view> kMagics[] = {
       {0, "PK\x03\x04"sv},          // zip
@@ -382,6 +385,65 @@ ExpandResult ExpandLibarchive(const Subject& container, std::span<const uint8_t>
   return res;
 }
 
+SkipReason OleSkipReason(std::string_view r) {
+  if (r == "size") return SkipReason::kSize;
+  if (r == "limit" || r == "total") return SkipReason::kLimit;
+  if (r == "depth") return SkipReason::kDepth;
+  return SkipReason::kCorrupt;
+}
+
+// The streams of an OLE compound file (MSI, doc/xls/ppt, msg) as members.
+ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
+                       const ContainerLimits& limits, ContainerBudget& budget, MemberSink& sink,
+                       const std::atomic<bool>& cancel) {
+  ExpandResult res;
+  std::string ext = container.name.substr(std::min(container.name.size(),
+                                                   container.name.rfind('.') + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  res.format = ext == "msi" || ext == "msp" || ext == "mst" ? "msi" : "ole";
+  res.opened = true;
+  OleLimits ol;
+  ol.max_streams = limits.max_members;
+  ol.max_stream_bytes = limits.max_member_bytes;
+  const double ratio_cap = limits.max_ratio * static_cast<double>(data.size());
+  uint64_t container_cap =
+      std::max<uint64_t>(limits.ratio_floor_bytes,
+                         ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
+  ol.max_total_bytes = std::min(budget.bytes_left, container_cap);
+  bool stopped = false;
+  auto r = ForEachOleStream(data, ol, [&](OleStream&& st) {
+    if (cancel.load(std::memory_order_relaxed)) {
+      stopped = true;
+      return false;
+    }
+    ++res.members;
+    FileAttrs attrs;
+    attrs.size = st.data.size();
+    budget.bytes_left -= std::min<uint64_t>(budget.bytes_left, st.data.size());
+    if (!sink.OnMember(MemberSubject(container, res.format, std::move(st.path), attrs), st.data)) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  });
+  if (!r.ok()) {
+    FileAttrs none;
+    ++res.members;
+    sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
+                         SkipReason::kCorrupt, r.status().ToString());
+    return res;
+  }
+  if (stopped) return res;
+  for (auto& skip : r->skipped) {
+    ++res.members;
+    FileAttrs none;
+    SkipReason why = OleSkipReason(skip.reason);
+    sink.OnMemberSkipped(MemberSubject(container, res.format, std::move(skip.path), none), why,
+                         fmt::format("OLE stream not read: {}", skip.reason));
+  }
+  return res;
+}
+
 }  // namespace
 
 ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> data,
@@ -392,7 +454,7 @@ ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> 
     case ContainerFormat::Reader::kLibarchive:
       return ExpandLibarchive(container, data, limits, budget, sink, cancel);
     case ContainerFormat::Reader::kOle:
-      return ExpandResult{};
+      return ExpandOle(container, data, limits, budget, sink, cancel);
   }
   return ExpandResult{};
 }

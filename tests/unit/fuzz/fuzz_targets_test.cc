@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "fuzz/fuzz_target.h"
+#include "testutil/ole_synth.h"
 #include "testutil/synth.h"
 
 namespace harrier::testing {
@@ -158,6 +159,33 @@ rule slow { strings: $g = "[gate]" $r = /url\s*=[^\x0d]*exe/ condition: $g and $
 NEEDxLE-ONE ABGxHIJK [GATE] url = a.exe)")}) {
     MaybeWriteSeed("yara_prefilter", s);
     RunWithMutations(HarrierFuzz_yara_prefilter, s);
+  }
+}
+
+
+// OLE compound files: nested storages, small- and big-block streams, MSI
+// names (by class id), an Ole10Native package, 4096-byte sectors, and a raw
+// directory whose siblings form a list.
+TEST(FuzzTargets, OleSeeds) {
+  namespace os = ole_synth;
+  const uint8_t msi_clsid[16] = {0x84, 0x10, 0x0C, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46};
+  std::vector<os::Bytes> seeds = {
+      os::BuildOle({{"WordDocument", std::string(4500, 'w')},
+                    {"\x05SummaryInformation", "summary"},
+                    {"ObjectPool/_1/\x01Ole10Native",
+                     os::Ole10Native("calc.lnk", std::string("L\0\0\0payload", 11), 11)},
+                    {"ObjectPool/_1/Inner/marker", "marker"}}),
+      os::BuildOle({{os::MsiEncode("_StringPool", true), std::string(40, 'p')},
+                    {os::MsiEncode("Binary.bannrbmp", false), "BM"},
+                    {os::MsiEncode("product.cab", false), "MSCF" + std::string(5000, 'c')}},
+                   msi_clsid),
+      os::BuildOle({{"a", "1"}, {"S/b", std::string(5000, 'b')}}, nullptr, 4096),
+      os::SiblingChain(6)};
+  for (const auto& b : seeds) {
+    std::string s(b.begin(), b.end());
+    MaybeWriteSeed("ole", s);
+    RunWithMutations(HarrierFuzz_ole, s);
   }
 }
 
