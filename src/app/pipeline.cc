@@ -177,6 +177,13 @@ class MemberScan final : public MemberSink {
     return sink.clean_;
   }
 
+  // Neither selected by the default file selection nor a container: not
+  // worth decompressing.
+  std::optional<SkipReason> Screen(const Subject& m, std::span<const uint8_t> head) override {
+    if (scanner_.Selected(m, head) || DetectContainer(head)) return std::nullopt;
+    return SkipReason::kType;
+  }
+
   bool OnMember(Subject m, std::span<const uint8_t> data) override {
     ++out_.c.members_seen;
     std::vector<Reason> reasons = scanner_.PathReasons(m);

@@ -316,12 +316,26 @@ ExpandResult ExpandLibarchive(const Subject& container, std::span<const uint8_t>
       }
       continue;
     }
-    // Read the member, bounded by the member size, the ratio and the budget.
+    // Read the member, bounded by the member size, the ratio and the budget;
+    // the sink screens its first bytes before the rest is decompressed.
     buf.clear();
     std::optional<SkipReason> why;
     std::string detail;
     bool stop = false;
+    bool screened = false;
     uint8_t chunk[64 * 1024];
+    Subject screen_subject;
+    auto screen = [&]() -> bool {  // true: skip the member
+      screened = true;
+      screen_subject = MemberSubject(container, format, path, attrs);
+      std::optional<SkipReason> s = sink.Screen(
+          screen_subject, std::span<const uint8_t>(buf).subspan(
+                              0, std::min<size_t>(buf.size(), kMemberScreenBytes)));
+      if (!s) return false;
+      why = *s;
+      detail = "not selected from its name and first bytes";
+      return true;
+    };
     for (;;) {
       if (cancel.load(std::memory_order_relaxed)) {
         stop = true;
@@ -359,8 +373,16 @@ ExpandResult ExpandLibarchive(const Subject& container, std::span<const uint8_t>
       }
       budget.bytes_left -= un;
       buf.insert(buf.end(), chunk, chunk + n);
+      if (!screened && buf.size() >= kMemberScreenBytes && screen()) break;
     }
     if (stop && !why) break;  // cancelled
+    if (!why && !screened) screen();  // a member shorter than the screen
+    if (why && screened && !stop && raw) {
+      // The one member of a compressed file, not wanted: nothing follows it.
+      attrs.size = std::max<uint64_t>(attrs.size, buf.size());
+      sink.OnMemberSkipped(std::move(screen_subject), *why, std::move(detail));
+      break;
+    }
     // A member found too big only while read has no known end: in a
     // compressed stream, stepping over its rest could decompress without
     // bound, so the container ends here.

@@ -66,9 +66,20 @@ struct ContainerFormat {
 // reads. Cheap (magic bytes only); a false positive costs one failed open.
 std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> data);
 
+// How many first bytes of a member a sink screens before the rest is read.
+inline constexpr size_t kMemberScreenBytes = 512;
+
 class MemberSink {
  public:
   virtual ~MemberSink() = default;
+  // Called once per member with its first bytes (kMemberScreenBytes, or the
+  // whole member when shorter) before the rest is decompressed. A reason
+  // skips the member (the source then reports it to OnMemberSkipped with
+  // that reason, without reading further); nullopt reads it.
+  virtual std::optional<SkipReason> Screen(const Subject& member,
+                                           std::span<const uint8_t> head) {
+    return std::nullopt;
+  }
   // A member read in full; `data` is valid during the call only. Returns
   // false to stop the container (cancel).
   virtual bool OnMember(Subject member, std::span<const uint8_t> data) = 0;
