@@ -73,6 +73,23 @@ class NullReporter final : public Reporter {
   ScanSummary summary;
 };
 
+// A one-worker scan of `root` through `fs`, with no signatures.
+ScanSummary ScanThrough(const platform::FileSystem& fs, const std::string& root,
+                        Diagnostics& diag) {
+  auto sigs = std::make_shared<SignatureSet>();
+  EXPECT_TRUE(sigs->filenames.Compile().ok());
+  PipelineOptions po;
+  po.walk.fs = &fs;
+  po.walk.roots = {root};
+  po.threads = 1;
+  po.progress = false;
+  CheckRegistry checks;
+  NullReporter rep;
+  Console console;
+  std::atomic<bool> cancel{false};
+  return RunPipeline(po, sigs, checks, rep, ScanInfo{}, console, diag, cancel);
+}
+
 // Through the whole pipeline: the walker and the reader use the injected
 // FileSystem, and what it refuses is counted with the right reason. A
 // directory refused for permission makes the scan incomplete (regression:
@@ -85,20 +102,8 @@ TEST(FaultFileSystem, RefusalsAreCountedAndMakeTheScanIncomplete) {
   FaultFileSystem fs;
   fs.FailOpenDirectory(t.path() + "/tree/locked", Status::PermissionDenied("opendir: locked"));
   fs.FailOpenFile(t.path() + "/tree/eio.exe", Status::IoError("read: eio.exe: I/O error"));
-
-  auto sigs = std::make_shared<SignatureSet>();
-  ASSERT_TRUE(sigs->filenames.Compile().ok());
-  PipelineOptions po;
-  po.walk.fs = &fs;
-  po.walk.roots = {t.path() + "/tree"};
-  po.threads = 1;
-  po.progress = false;
-  CheckRegistry checks;
-  NullReporter rep;
-  Console console;
   Diagnostics diag;
-  std::atomic<bool> cancel{false};
-  ScanSummary s = RunPipeline(po, sigs, checks, rep, ScanInfo{}, console, diag, cancel);
+  ScanSummary s = ScanThrough(fs, t.path() + "/tree", diag);
   EXPECT_EQ(s.files_seen, 2u);
   EXPECT_EQ(s.files_scanned, 1u);
   EXPECT_EQ(s.skipped[static_cast<size_t>(SkipReason::kError)], 1u);
@@ -113,19 +118,8 @@ TEST(FaultFileSystem, OnlyTheDirectoryRefusedMakesItIncomplete) {
   t.Write("tree/locked/inside.exe", "MZ never seen");
   FaultFileSystem fs;
   fs.FailOpenDirectory(t.path() + "/tree/locked", Status::PermissionDenied("opendir: locked"));
-  auto sigs = std::make_shared<SignatureSet>();
-  ASSERT_TRUE(sigs->filenames.Compile().ok());
-  PipelineOptions po;
-  po.walk.fs = &fs;
-  po.walk.roots = {t.path() + "/tree"};
-  po.threads = 1;
-  po.progress = false;
-  CheckRegistry checks;
-  NullReporter rep;
-  Console console;
   Diagnostics diag;
-  std::atomic<bool> cancel{false};
-  ScanSummary s = RunPipeline(po, sigs, checks, rep, ScanInfo{}, console, diag, cancel);
+  ScanSummary s = ScanThrough(fs, t.path() + "/tree", diag);
   EXPECT_EQ(s.errors, 0u) << "a permission refusal is a warning, not an error";
   EXPECT_EQ(s.files_scanned, 1u);
   EXPECT_EQ(VerdictFor(s), Verdict::kIncomplete);
