@@ -75,6 +75,7 @@ struct ScanCli {
   int archive_max_depth = 5;
   uint64_t archive_max_members = 100000;
   std::string archive_max_total = "2GiB";
+  std::string archive_max_size = "1GiB";
   double archive_max_ratio = 200;
   ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
 };
@@ -116,6 +117,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.archive_limits.max_total_bytes = *arch_total;
   po.archive_limits.max_ratio = cli.archive_max_ratio;
   po.archive_limits.max_member_bytes = *max_size;
+  auto arch_size = ParseSize(cli.archive_max_size);
+  if (!arch_size.ok())
+    return die(fmt::format("--archive-max-size: {}", arch_size.status().message()));
+  po.archive_max_size = *arch_size;
   std::ofstream yara_matches;
   if (!cli.yara_matches.empty()) {
     yara_matches.open(cli.yara_matches);
@@ -217,9 +222,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     for (const auto& r : cli.root_as) key += "+root-as:" + r;
     // What was inside a file's archives depends on the archive limits.
     if (po.archives)
-      key += fmt::format("+archives:{}:{}:{}:{}:{}", po.archive_limits.max_depth,
+      key += fmt::format("+archives:{}:{}:{}:{}:{}:{}", po.archive_limits.max_depth,
                          po.archive_limits.max_members, po.archive_limits.max_total_bytes,
-                         po.archive_limits.max_ratio, po.archive_limits.max_member_bytes);
+                         po.archive_limits.max_ratio, po.archive_limits.max_member_bytes,
+                         po.archive_max_size);
     auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);
@@ -332,6 +338,9 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--archive-max-total", scan.archive_max_total,
                  "Uncompressed bytes read inside one file, all levels (e.g. 2G)")
       ->default_str("2GiB");
+  sc->add_option("--archive-max-size", scan.archive_max_size,
+                 "Archives over --max-file-size are still opened up to SIZE (streamed)")
+      ->default_str("1GiB");
   sc->add_option("--archive-max-ratio", scan.archive_max_ratio,
                  "An archive may expand to N times its size (at least 64 MiB)")
       ->default_val(200)->check(CLI::PositiveNumber);

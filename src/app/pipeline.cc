@@ -177,6 +177,34 @@ class MemberScan final : public MemberSink {
     return sink.clean_;
   }
 
+  // A walked file over --max-file-size (already counted as a file skipped
+  // "size"): opened from disk when it is a container up to
+  // --archive-max-size. Returns false as Expand does.
+  static bool ExpandLargeFile(SubjectScanner& scanner, const PipelineOptions& opts,
+                              ReportTarget& out, const Subject& container,
+                              const platform::FileSystem& fs, Diagnostics& diag,
+                              const std::atomic<bool>& cancel) {
+    if (container.file.size > opts.archive_max_size) return true;
+    auto f = fs.OpenFile(container.path, opts.walk.follow_symlinks);
+    if (!f.ok()) return true;  // the file is already counted; opening it is a bonus
+    std::vector<uint8_t> head(kContainerProbeBytes);
+    size_t got = 0;
+    while (got < head.size()) {
+      auto n = (*f)->Read({head.data() + got, head.size() - got});
+      if (!n.ok() || *n == 0) break;
+      got += *n;
+    }
+    head.resize(got);
+    auto format = DetectContainer(head);
+    if (!format) return true;
+    ContainerBudget budget{opts.archive_limits.max_total_bytes};
+    MemberScan sink(scanner, opts, out, budget, 1, diag, cancel);
+    ExpandResult r = ExpandContainerFile(container, **f, (*f)->stat().size, *format,
+                                         opts.archive_limits, budget, sink, cancel);
+    if (r.opened) ++out.c.containers;
+    return sink.clean_;
+  }
+
   // Neither selected by the default file selection nor a container: not
   // worth decompressing.
   std::optional<SkipReason> Screen(const Subject& m, std::span<const uint8_t> head) override {
@@ -286,11 +314,17 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
         c.bytes += o.bytes;
         if (o.finding) target.Finding(std::move(*o.finding));
         bool clean = o.clean;
-        if (opts.archives && !(*scanner)->last_content().empty() && !cancel.load()) {
-          ContainerBudget budget{opts.archive_limits.max_total_bytes};
-          clean &= MemberScan::Expand((*scanner)->subjects(), opts, target, budget, 0,
-                                      (*scanner)->last_subject(), (*scanner)->last_content(),
-                                      diag, cancel);
+        if (opts.archives && !cancel.load()) {
+          if (!(*scanner)->last_content().empty()) {
+            ContainerBudget budget{opts.archive_limits.max_total_bytes};
+            clean &= MemberScan::Expand((*scanner)->subjects(), opts, target, budget, 0,
+                                        (*scanner)->last_subject(), (*scanner)->last_content(),
+                                        diag, cancel);
+          } else if (o.skipped == SkipReason::kSize) {
+            clean &= MemberScan::ExpandLargeFile((*scanner)->subjects(), opts, target,
+                                                 (*scanner)->last_subject(), *opts.walk.fs, diag,
+                                                 cancel);
+          }
         }
         if (opts.cache && clean) opts.cache->MarkClean(item.path, item.st);
         progress_state.AddDone(item.st.size <= opts.scan.max_file_size ? item.st.size : 0);

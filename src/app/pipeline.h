@@ -33,6 +33,10 @@ struct PipelineOptions {
   // Members of archives and installers are scanned (--no-archives: off).
   bool archives = true;
   ContainerLimits archive_limits;  // --archive-max-*; max_member_bytes = max_file_size
+  // --archive-max-size: a file over --max-file-size (skipped "size" as a
+  // file) is still opened as a container up to this size: streamed from
+  // disk through libarchive, or read into memory for an OLE file (MSI).
+  uint64_t archive_max_size = 1ULL << 30;
   size_t threads = 2;              // scan workers (--threads)
   size_t queue_capacity = 4096;    // files between walker and workers
   bool progress = true;            // progress line (only shown on a TTY)

@@ -84,6 +84,8 @@ class ReadableFile {
   virtual const StatInfo& stat() const = 0;
   // Reads up to buf.size() bytes; 0 at end of file.
   virtual Result<size_t> Read(std::span<uint8_t> buf) = 0;
+  // Moves the read position to `offset` bytes from the start.
+  virtual Status Seek(uint64_t offset) = 0;
 };
 
 // A file being written (a report, a cache file). Every call returns what

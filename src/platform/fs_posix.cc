@@ -148,6 +148,11 @@ class PosixFile final : public ReadableFile {
       return ErrnoStatus(errno, path_, "read");
     }
   }
+  Status Seek(uint64_t offset) override {
+    if (lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0)
+      return ErrnoStatus(errno, path_, "seek");
+    return Status::Ok();
+  }
 
  private:
   int fd_;

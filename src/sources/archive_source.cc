@@ -220,16 +220,73 @@ std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> d) {
 
 namespace {
 
-ExpandResult ExpandLibarchive(const Subject& container, std::span<const uint8_t> data,
+// libarchive reading a platform::ReadableFile through callbacks.
+struct FileInput {
+  platform::ReadableFile* file;
+  uint64_t size;
+  uint64_t pos = 0;
+  std::vector<uint8_t> buf = std::vector<uint8_t>(256 * 1024);
+
+  static la_ssize_t Read(archive* a, void* ud, const void** out) {
+    auto* in = static_cast<FileInput*>(ud);
+    auto n = in->file->Read(in->buf);
+    if (!n.ok()) {
+      archive_set_error(a, EIO, "%s", n.status().ToString().c_str());
+      return -1;
+    }
+    in->pos += *n;
+    *out = in->buf.data();
+    return static_cast<la_ssize_t>(*n);
+  }
+  static la_int64_t SeekTo(archive* a, FileInput* in, int64_t target) {
+    target = std::clamp<int64_t>(target, 0, static_cast<int64_t>(in->size));
+    if (Status s = in->file->Seek(static_cast<uint64_t>(target)); !s.ok()) {
+      archive_set_error(a, EIO, "%s", s.ToString().c_str());
+      return ARCHIVE_FATAL;
+    }
+    in->pos = static_cast<uint64_t>(target);
+    return target;
+  }
+  static la_int64_t Seek(archive* a, void* ud, la_int64_t offset, int whence) {
+    auto* in = static_cast<FileInput*>(ud);
+    int64_t base = whence == SEEK_SET ? 0
+                   : whence == SEEK_CUR ? static_cast<int64_t>(in->pos)
+                                        : static_cast<int64_t>(in->size);
+    return SeekTo(a, in, base + offset);
+  }
+  static la_int64_t Skip(archive* a, void* ud, la_int64_t request) {
+    auto* in = static_cast<FileInput*>(ud);
+    uint64_t from = in->pos;
+    la_int64_t to = SeekTo(a, in, static_cast<int64_t>(from) + request);
+    return to < 0 ? 0 : to - static_cast<la_int64_t>(from);
+  }
+};
+
+// Opens `a` on the container's bytes: memory, or a file through FileInput.
+struct ArchiveInput {
+  std::span<const uint8_t> memory;
+  FileInput* file = nullptr;
+  uint64_t size() const { return file ? file->size : memory.size(); }
+  bool Open(archive* a) const {
+    if (!file) return archive_read_open_memory(a, memory.data(), memory.size()) == ARCHIVE_OK;
+    archive_read_set_read_callback(a, FileInput::Read);
+    archive_read_set_seek_callback(a, FileInput::Seek);
+    archive_read_set_skip_callback(a, FileInput::Skip);
+    archive_read_set_callback_data(a, file);
+    return archive_read_open1(a) == ARCHIVE_OK;
+  }
+};
+
+ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& input,
                               const ContainerLimits& limits, ContainerBudget& budget,
                               MemberSink& sink, const std::atomic<bool>& cancel) {
   ExpandResult res;
   ArchivePtr a = NewReader();
   if (!a) return res;
-  if (archive_read_open_memory(a.get(), data.data(), data.size()) != ARCHIVE_OK) return res;
+  if (!input.Open(a.get())) return res;
 
   // Expansion allowed for this container (ratio), beside the walked file's budget.
-  const double ratio_cap = limits.max_ratio * static_cast<double>(data.size());
+  const double ratio_cap = limits.max_ratio * static_cast<double>(input.size());
   const uint64_t container_cap =
       std::max<uint64_t>(limits.ratio_floor_bytes,
                          ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
@@ -474,11 +531,33 @@ ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> 
                              const std::atomic<bool>& cancel) {
   switch (format.reader) {
     case ContainerFormat::Reader::kLibarchive:
-      return ExpandLibarchive(container, data, limits, budget, sink, cancel);
+      return ExpandLibarchive(container, ArchiveInput{data, nullptr}, limits, budget, sink,
+                              cancel);
     case ContainerFormat::Reader::kOle:
       return ExpandOle(container, data, limits, budget, sink, cancel);
   }
   return ExpandResult{};
+}
+
+ExpandResult ExpandContainerFile(const Subject& container, platform::ReadableFile& file,
+                                 uint64_t size, const ContainerFormat& format,
+                                 const ContainerLimits& limits, ContainerBudget& budget,
+                                 MemberSink& sink, const std::atomic<bool>& cancel) {
+  if (Status s = file.Seek(0); !s.ok()) return ExpandResult{};
+  if (format.reader == ContainerFormat::Reader::kLibarchive) {
+    FileInput in{&file, size};
+    return ExpandLibarchive(container, ArchiveInput{{}, &in}, limits, budget, sink, cancel);
+  }
+  // OLE: the whole file in memory, read once.
+  std::vector<uint8_t> data(size);
+  size_t got = 0;
+  while (got < size) {
+    auto n = file.Read({data.data() + got, data.size() - got});
+    if (!n.ok() || *n == 0) break;
+    got += *n;
+  }
+  data.resize(got);
+  return ExpandContainer(container, data, format, limits, budget, sink, cancel);
 }
 
 }  // namespace harrier

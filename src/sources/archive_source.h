@@ -30,6 +30,7 @@
 
 #include "core/finding.h"
 #include "core/subject.h"
+#include "platform/fs.h"
 
 namespace harrier {
 
@@ -94,6 +95,10 @@ struct ExpandResult {
   uint64_t members = 0;   // members reported (read or skipped)
 };
 
+// The first bytes DetectContainer needs to recognise every format (ISO 9660
+// puts its magic at 32 KiB).
+inline constexpr size_t kContainerProbeBytes = 0x9006;
+
 // Reads the members of `container` (content `data`) and reports each to
 // `sink`. `container` is the subject of the container itself (its chain is
 // extended for the members). Returns opened=false when the data turns out
@@ -102,5 +107,15 @@ ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> 
                              const ContainerFormat& format, const ContainerLimits& limits,
                              ContainerBudget& budget, MemberSink& sink,
                              const std::atomic<bool>& cancel);
+
+// The same for a container too large to hold in memory, read from `file`
+// (`size` bytes, positioned anywhere): libarchive streams it through the
+// file, seeking where the format needs it (zip, 7z); nothing but the current
+// member is held in memory. OLE compound files need the whole file in memory:
+// they are read into one buffer of `size` bytes (the caller bounds it).
+ExpandResult ExpandContainerFile(const Subject& container, platform::ReadableFile& file,
+                                 uint64_t size, const ContainerFormat& format,
+                                 const ContainerLimits& limits, ContainerBudget& budget,
+                                 MemberSink& sink, const std::atomic<bool>& cancel);
 
 }  // namespace harrier

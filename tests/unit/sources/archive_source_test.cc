@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,41 @@ TEST(ArchiveSource, TruncatedArchiveKeepsWhatCameBeforeAndCountsTheRest) {
   ASSERT_GE(rec.seen.size(), 2u);
   EXPECT_EQ(rec.seen[0].data, std::string(2000, 'f'));
   EXPECT_EQ(rec.seen[1].skipped, SkipReason::kCorrupt);
+}
+
+// A container over --max-file-size is streamed from its file: zip seeks over
+// an over-size member to the small one behind it; only the member is held.
+TEST(ArchiveSource, ALargeArchiveIsStreamedFromItsFile) {
+  std::string zip = Write(archive_write_set_format_zip, nullptr,
+                          {{"big.bin", std::string(3 << 20, 'b')}, {"evil.exe", "MZ evil"}});
+  std::string path = ::testing::TempDir() + "/harrier-large-archive.zip";
+  {
+    auto out = platform::LocalFileSystem().CreateOutput(path);
+    ASSERT_TRUE(out.ok());
+    ASSERT_TRUE((*out)->Write(zip).ok());
+    ASSERT_TRUE((*out)->Close().ok());
+  }
+  auto f = platform::LocalFileSystem().OpenFile(path, false);
+  ASSERT_TRUE(f.ok());
+  std::vector<uint8_t> head(kContainerProbeBytes);
+  auto n = (*f)->Read(head);
+  ASSERT_TRUE(n.ok());
+  head.resize(*n);
+  auto fmt = DetectContainer(head);
+  ASSERT_TRUE(fmt.has_value());
+  Recorder rec;
+  ContainerLimits lim;
+  lim.max_member_bytes = 1 << 20;
+  ContainerBudget budget{1ULL << 30};
+  std::atomic<bool> cancel{false};
+  ExpandResult r = ExpandContainerFile(Container(path), **f, zip.size(), *fmt, lim, budget, rec,
+                                       cancel);
+  EXPECT_TRUE(r.opened);
+  EXPECT_EQ(r.format, "zip");
+  ASSERT_EQ(rec.seen.size(), 2u);
+  EXPECT_EQ(rec.seen[0].skipped, SkipReason::kSize);
+  EXPECT_EQ(rec.seen[1].data, "MZ evil");
+  std::remove(path.c_str());
 }
 
 TEST(ArchiveSource, MagicAloneIsNotAnArchive) {
