@@ -16,10 +16,13 @@ struct ContentBlock {
   std::span<const uint8_t> data;  // valid until the next call of Next/Rewind
 };
 
-// A source of blocks, read once, in increasing offset order. Blocks may leave
-// gaps (unreadable memory) and may overlap the previous block by a few bytes
-// (so a match across a block edge is not lost; libyara reports a match that
-// lies wholly inside an overlap twice at most, at the same offset).
+// A source of blocks in increasing offset order. Blocks may leave gaps
+// (unreadable memory) and may overlap the previous block by a few bytes (so a
+// match across a block edge is not lost; libyara reports a match that lies
+// wholly inside an overlap twice at most, at the same offset). libyara goes
+// back to the first block while it evaluates conditions (`uint16(0)`,
+// `entrypoint`, modules): a reader that can Rewind gives it that; one that
+// cannot makes those conditions see no data (false), never a crash.
 class BlockReader {
  public:
   virtual ~BlockReader() = default;
@@ -27,6 +30,8 @@ class BlockReader {
   // returned by status().
   virtual bool Next(ContentBlock* out) = 0;
   virtual const Status& status() const = 0;
+  // Starts again at the first block; false when the reader cannot.
+  virtual bool Rewind() { return false; }
   // The subject's size as YARA's `filesize` sees it (end of the last block).
   virtual uint64_t size() const = 0;
 };

@@ -193,22 +193,24 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
 namespace {
 
 // Adapts a BlockReader to libyara's iterator. libyara calls first(), then
-// next() until null, fetching each block's data before asking for the next.
+// next() until null, fetching each block's data before asking for the next;
+// while evaluating conditions it may call first() again (uint16(0), modules):
+// the reader is rewound, and only the first pass is shown to the observer
+// (the blocks are hashed once).
 struct BlockAdapter {
   BlockReader* reader;
   const YaraScanner::BlockObserver* observer;
   ContentBlock current;
   YR_MEMORY_BLOCK block{};
-  bool started = false;
+  int passes = 0;
 
   static YR_MEMORY_BLOCK* Advance(YR_MEMORY_BLOCK_ITERATOR* it) {
     auto* a = static_cast<BlockAdapter*>(it->context);
-    a->started = true;
     if (!a->reader->Next(&a->current)) {
       it->last_error = a->reader->status().ok() ? ERROR_SUCCESS : ERROR_COULD_NOT_READ_FILE;
       return nullptr;
     }
-    if (*a->observer) (*a->observer)(a->current);
+    if (a->passes == 1 && *a->observer) (*a->observer)(a->current);
     a->block.size = a->current.data.size();
     a->block.base = a->current.offset;
     a->block.context = a;
@@ -219,12 +221,8 @@ struct BlockAdapter {
   }
   static YR_MEMORY_BLOCK* First(YR_MEMORY_BLOCK_ITERATOR* it) {
     auto* a = static_cast<BlockAdapter*>(it->context);
-    // A second first() (libyara does not rewind today) would need a reader
-    // that can restart: report it instead of scanning a partial subject.
-    if (a->started) {
-      it->last_error = ERROR_INTERNAL_FATAL_ERROR;
-      return nullptr;
-    }
+    if (a->passes > 0 && !a->reader->Rewind()) return nullptr;  // no data for this look
+    ++a->passes;
     return Advance(it);
   }
   static uint64_t Size(YR_MEMORY_BLOCK_ITERATOR* it) {
@@ -237,7 +235,7 @@ struct BlockAdapter {
 Status YaraScanner::ScanBlocks(BlockReader& blocks, const YaraExternalValues& ext,
                                std::vector<Reason>* out, const BlockObserver& on_block) {
   DefineExternals(ext);
-  BlockAdapter adapter{&blocks, &on_block, {}, {}, false};
+  BlockAdapter adapter{&blocks, &on_block, {}, {}, 0};
   YR_MEMORY_BLOCK_ITERATOR it{};
   it.context = &adapter;
   it.first = BlockAdapter::First;

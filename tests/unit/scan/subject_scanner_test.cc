@@ -31,6 +31,12 @@ class VectorBlocks final : public BlockReader {
  public:
   explicit VectorBlocks(std::vector<std::pair<uint64_t, std::string>> blocks)
       : blocks_(std::move(blocks)) {}
+  bool Rewind() override {
+    if (!rewindable_) return false;
+    i_ = 0;
+    return true;
+  }
+  bool rewindable_ = true;
   bool Next(ContentBlock* out) override {
     if (i_ == blocks_.size()) return false;
     if (fail_at_ == i_) {
@@ -88,6 +94,36 @@ TEST(SubjectScanner, BlocksAreHashedLikeOneBufferAndScannedByYara) {
   Hashes whole = h.Compute(Bytes(a + b + c));
   EXPECT_EQ(o.finding->hashes.sha256, whole.sha256);
   EXPECT_EQ(o.finding->hashes.md5, whole.md5);
+}
+
+// libyara goes back to the first block for uint16(0): a rewindable reader
+// gives it the data (the most common signature-base condition works on
+// blocks), and the blocks are still hashed once.
+TEST(SubjectScanner, ConditionsOnTheFirstBytesSeeTheFirstBlock) {
+  TempDir t;
+  auto sigs = Sigs(t,
+                   "rule mz_then_string { strings: $a = \"needle-in-block\" "
+                   "condition: uint16(0) == 0x5A4D and $a }\n",
+                   "");
+  ScanConfig cfg;
+  auto sc = SubjectScanner::Create(sigs, nullptr, cfg);
+  ASSERT_TRUE(sc.ok());
+  std::string a = "MZ" + std::string(5000, 'a'), b = "xx needle-in-block yy";
+  VectorBlocks blocks({{0, a}, {a.size(), b}});
+  Subject s;
+  s.path = s.name = "region";
+  Diagnostics d;
+  ScanOutcome o = (*sc)->Check(s, {}, Content::Blocks(&blocks), d);
+  ASSERT_TRUE(o.finding.has_value());
+  EXPECT_EQ(o.finding->reasons[0].name, "mz_then_string");
+  Hasher h;
+  EXPECT_EQ(o.finding->hashes.sha256, h.Compute(Bytes(a + b)).sha256);
+
+  VectorBlocks once({{0, a}, {a.size(), b}});
+  once.rewindable_ = false;  // a reader that cannot go back: the condition sees nothing
+  ScanOutcome o2 = (*sc)->Check(s, {}, Content::Blocks(&once), d);
+  EXPECT_FALSE(o2.finding.has_value());
+  EXPECT_TRUE(o2.scanned);
 }
 
 TEST(SubjectScanner, ABlockReaderErrorIsAnErrorSkipNotClean) {
