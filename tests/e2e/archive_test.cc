@@ -446,6 +446,62 @@ TEST(ArchiveHostileE2E, ZipBombEndsAsRatioSkip) {
   EXPECT_LT(s.run.max_rss_kb, 512 * 1024);
 }
 
+// A single gzip stream of 256 MiB of zeros (256 concatenated gzip members of
+// 1 MiB each, a valid gzip file of ~260 KiB): with --max-file-size raised so
+// that the size limit is not what stops it, the ratio is. (Before the fix of
+// CompressedContentStartingWithZerosIsScanned it was not even opened.)
+TEST(ArchiveHostileE2E, GzipBombEndsAsRatioSkip) {
+  REQUIRE_TOOLS("gzip");
+  Lab lab;
+  lab.Zeros("mb.bin", 1u << 20);
+  const std::string one = lab.Out("one.gz");
+  ASSERT_TRUE(lab.Make({"gzip", "-c", "mb.bin"}, "", "", one));
+  std::string member = ReadFile(one), bomb;
+  for (int i = 0; i < 256; ++i) bomb += member;
+  const std::string path = lab.dir.Write("out/zeros.bin.gz", bomb);
+  fs::remove(one);
+  Scan s = lab.Run({path}, {"--max-file-size", "1G", "--archive-max-ratio", "10",
+                            "--archive-max-total", "100M"});
+  Measure("gzip_bomb", s.run);
+  EXPECT_EQ(s.run.exit_code, 0) << s.run.err;
+  ExpectMembersAccounted(s.summary);
+  EXPECT_EQ(s.archives()["members_seen"], 1);
+  EXPECT_EQ(s.Skipped("ratio"), 1u) << s.archives().dump();
+  EXPECT_LT(s.run.wall_s, 20);
+  EXPECT_LT(s.run.max_rss_kb, 512 * 1024);
+}
+
+// Regression: libarchive's tar reader bids on any data whose first 512 bytes
+// are zero (an end-of-archive block) and then reports no member, so a
+// compressed file whose content starts with 512 zero bytes was neither
+// scanned inside nor counted: prepending zeros hid a payload from every
+// check. A compressed stream that yields no member is now read again as one
+// raw member.
+TEST(ArchiveHostileE2E, CompressedContentStartingWithZerosIsScanned) {
+  REQUIRE_TOOLS("gzip", "xz", "zstd");
+  Lab lab;
+  const std::string padded = std::string(1024, '\0') + lab.planted;
+  lab.sig.Write("iocs/zero-padded-hash-iocs.txt", Md5(padded) + ";Zero-padded sample\n");
+  lab.Put("padded.bin", padded);
+  const std::string gz = lab.Out("padded.bin.gz"), xz = lab.Out("padded.bin.xz"),
+                    zst = lab.Out("padded.bin.zst");
+  ASSERT_TRUE(lab.Make({"gzip", "-c", "padded.bin"}, "", "", gz));
+  ASSERT_TRUE(lab.Make({"xz", "-c", "padded.bin"}, "", "", xz));
+  ASSERT_TRUE(lab.Make({"zstd", "-q", "-c", "padded.bin"}, "", "", zst));
+  Scan s = lab.Run({gz, xz, zst});
+  EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
+  for (const auto& [archive, format] : std::vector<std::pair<std::string, std::string>>{
+           {gz, "gzip"}, {xz, "xz"}, {zst, "zstd"}}) {
+    const std::string d = archive + kSep + "padded.bin";
+    ASSERT_EQ(s.findings.count(d), 1u) << d << "\n" << s.run.out;
+    EXPECT_EQ(s.findings[d]["file"]["hash"]["md5"], Md5(padded));
+    EXPECT_EQ(s.findings[d]["harrier"]["subject"]["chain"][0]["format"], format);
+  }
+  ExpectMembersAccounted(s.summary);
+  EXPECT_EQ(s.archives()["containers"], 3);
+  EXPECT_EQ(s.archives()["members_scanned"], 3);
+}
+
 // A 42.zip-style nested bomb: 4 levels of zips each holding 4 copies of the
 // level below, 16 MiB of zeros at the bottom (4 GiB in all from ~1 MiB). The
 // total budget (--archive-max-total) stops it: reason "limit".
