@@ -727,5 +727,57 @@ TEST(ArchiveHostileE2E, MemberOverMaxFileSizeIsSkippedSize) {
   EXPECT_EQ(s.archives()["members_scanned"], 2);
 }
 
+// Regression: in a solid 7z block, a member skipped for size was stepped over
+// with libarchive's skip, which (libarchive < 3.7.5, its issue 2106) breaks
+// the next member of the block when the skipped one is a multiple of 64 KiB
+// long: the member after it was skipped "corrupt" and never checked, so a
+// large member in front hid the next one. Members of formats whose members
+// share compressed blocks (7z, rar, cab) or a compressed stream are now
+// stepped over by reading them (counted against the ratio).
+TEST(ArchiveHostileE2E, MemberAfterOversizedMemberInSolidBlockIsRead) {
+  REQUIRE_TOOLS("7z", "gcab");
+  Lab lab;
+  lab.Zeros("s/big.bin", 2u << 20);  // 32 x 64 KiB
+  lab.Put("s/zz_planted.bin", lab.planted);
+  const std::string sz = lab.Out("solid.7z"), cab = lab.Out("folder.cab");
+  ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-ms=on", sz, "big.bin", "zz_planted.bin"},
+                       lab.Src("s")));
+  ASSERT_TRUE(lab.Make({"gcab", "-c", "-z", cab, "big.bin", "zz_planted.bin"}, lab.Src("s")));
+  Scan s = lab.Run({sz, cab}, {"--max-file-size", "1M"});
+  EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
+  for (const auto& archive : {sz, cab}) {
+    const std::string d = archive + kSep + "zz_planted.bin";
+    ASSERT_EQ(s.findings.count(d), 1u) << d << "\n" << s.run.out;
+  }
+  ExpectMembersAccounted(s.summary);
+  EXPECT_EQ(s.Skipped("size"), 2u) << s.archives().dump();
+  EXPECT_EQ(s.Skipped("corrupt"), 0u) << s.archives().dump();
+  EXPECT_EQ(s.archives()["members_scanned"], 2);
+}
+
+// Regression: stepping over oversized members of a solid 7z decompressed
+// them without any bound (a 7z of 1 GiB of zeros is 220 KiB; one at the
+// 32 MiB file limit holds ~150 GiB: minutes of work, all skipped "size").
+// The steps now count against --archive-max-ratio: 3 x 40 MiB of zeros pass
+// the 64 MiB floor in the second member.
+TEST(ArchiveHostileE2E, SolidBombStepsAreBoundedByRatio) {
+  REQUIRE_TOOLS("7z");
+  Lab lab;
+  for (const char* z : {"b/z1", "b/z2", "b/z3"}) lab.Zeros(z, 40u << 20);
+  lab.Put("b/zz_planted.bin", lab.planted);
+  const std::string bomb = lab.Out("bomb.7z");
+  ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-mx1", "-ms=on", bomb, "z1", "z2", "z3", "zz_planted.bin"},
+                       lab.Src("b")));
+  Scan s = lab.Run({bomb});
+  Measure("solid_7z_bomb", s.run);
+  EXPECT_EQ(s.run.exit_code, 0) << s.run.err;
+  ExpectMembersAccounted(s.summary);
+  EXPECT_EQ(s.Skipped("size"), 2u) << s.archives().dump();   // z1, z2
+  EXPECT_EQ(s.Skipped("ratio"), 1u) << s.archives().dump();  // the members after z2
+  EXPECT_EQ(s.archives()["members_seen"], 3);
+  EXPECT_LT(s.run.wall_s, 20);
+  EXPECT_LT(s.run.max_rss_kb, 512 * 1024);
+}
+
 }  // namespace
 }  // namespace harrier::testing
