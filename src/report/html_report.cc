@@ -181,7 +181,10 @@ OJson FindingView(const OJson& f) {
   auto s = [&](std::initializer_list<const char*> keys) { return Disp(JsonStr(f, keys)); };
   v["level"] = LevelOf(f);
   v["score"] = JsonNum(f, {"harrier", "score"});
-  v["path"] = s({"file", "path"});
+  // A member of an archive is shown with its chain ("a.zip › b.dll"), as
+  // in the text report and CSV (regression test
+  // ArchiveE2E.HtmlReportShowsTheMemberChain).
+  v["path"] = Disp(JsonFindingPath(f));
   std::string display = s({"harrier", "display_path"});
   v["display_path"] = display == v["path"] ? "" : display;
   v["path_hex"] = s({"harrier", "path_hex"});

@@ -283,6 +283,34 @@ TEST(ArchiveE2E, ZipInZipInTarGzFoundWithFullChainInJsonlAndText) {
   EXPECT_EQ(off.archives()["containers"], 0);
 }
 
+// Regression: the HTML report showed a member by its own path only
+// ("dir/planted.bin"), not the containers it sits in; it now shows the chain
+// like the text report and CSV ("a.tar.gz › mid.zip › dir/planted.bin").
+TEST(ArchiveE2E, HtmlReportShowsTheMemberChain) {
+  REQUIRE_TOOLS("zip", "tar", "gzip");
+  Lab lab;
+  lab.Put("inner/dir/planted.bin", lab.planted);
+  lab.dir.Mkdir("src/outer");
+  ASSERT_TRUE(lab.Make({"zip", "-q", "-r", "../outer/mid.zip", "dir"}, lab.Src("inner")));
+  const std::string outer = lab.Out("outer.tar.gz");
+  ASSERT_TRUE(lab.Make({"tar", "-czf", outer, "mid.zip"}, lab.Src("outer")));
+  const std::string html = lab.dir.path() + "/report.html", csv = lab.dir.path() + "/report.csv",
+                    jsonl = lab.dir.path() + "/scan.jsonl";
+  RunResult r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--signatures",
+                            lab.sig.path(), "--html", html, "--csv", csv, "--jsonl", jsonl, outer});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string display = outer + kSep + "mid.zip" + kSep + "dir/planted.bin";
+  const std::string page = ReadFile(html);
+  EXPECT_NE(page.find("\"path\":\"" + display + "\""), std::string::npos) << "no chain in the HTML";
+  EXPECT_NE(page.find(Md5(lab.planted)), std::string::npos);
+  EXPECT_NE(ReadFile(csv).find("," + display + ","), std::string::npos);
+  // `harrier report` renders the saved JSONL the same way.
+  const std::string again = lab.dir.path() + "/again.html";
+  RunResult rep = RunHarrier({"report", jsonl, "--html", again});
+  EXPECT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_NE(ReadFile(again).find("\"path\":\"" + display + "\""), std::string::npos);
+}
+
 // ---------------------------------------------------------------------------
 // Every format: one archive each, built by the Debian tool for it.
 
