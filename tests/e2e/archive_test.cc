@@ -39,7 +39,8 @@ const std::string kSep = " \xe2\x80\xba ";  // the chain separator " › "
 // The planted file: compressible, so every format really compresses it.
 std::string Planted() {
   std::string s;
-  for (int i = 0; i < 64; ++i) s += "harrier planted sample inside archives, line " + std::to_string(i) + "\n";
+  for (int i = 0; i < 64; ++i)
+    s += "harrier planted sample inside archives, line " + std::to_string(i) + "\n";
   return s;
 }
 
@@ -61,8 +62,7 @@ std::string Tool(std::string_view name) {
   std::vector<std::string> names = {std::string(name)};
   if (name == "7z") names = {"7z", "7za", "7zz"};
   for (const auto& n : names)
-    for (const char* dir : {"/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"})
-      if (access((dir + n).c_str(), X_OK) == 0) return dir + n;
+    if (std::string p = FindProgram(n); !p.empty()) return p;
   return "";
 }
 
@@ -73,9 +73,9 @@ std::string MissingTools(std::initializer_list<std::string_view> names) {
   return missing;
 }
 
-#define REQUIRE_TOOLS(...)                                                       \
-  do {                                                                           \
-    if (std::string m = MissingTools({__VA_ARGS__}); !m.empty())                 \
+#define REQUIRE_TOOLS(...)                                                         \
+  do {                                                                             \
+    if (std::string m = MissingTools({__VA_ARGS__}); !m.empty())                   \
       GTEST_SKIP() << m << " not installed (scripts/install-deps.sh installs it)"; \
   } while (0)
 
@@ -113,13 +113,18 @@ class Lab {
   TempDir sig, dir;
 
   Lab() {
-    sig.Write("iocs/hash-iocs.txt", "# Planted in archives\n" + Md5(planted) + ";Planted in archives\n");
+    sig.Write("iocs/hash-iocs.txt",
+              "# Planted in archives\n" + Md5(planted) + ";Planted in archives\n");
     sig.Write("iocs/filename-iocs.txt", "# Tool name inside archives\n\\\\evil_tool\\.exe;80\n");
     dir.Mkdir("src");
     dir.Mkdir("out");
   }
-  std::string Src(std::string_view rel = "") const { return dir.path() + "/src/" + std::string(rel); }
-  std::string Out(std::string_view rel = "") const { return dir.path() + "/out/" + std::string(rel); }
+  std::string Src(std::string_view rel = "") const {
+    return dir.path() + "/src/" + std::string(rel);
+  }
+  std::string Out(std::string_view rel = "") const {
+    return dir.path() + "/out/" + std::string(rel);
+  }
   std::string Put(std::string_view rel, std::string_view content) const {
     return dir.Write("src/" + std::string(rel), content);
   }
@@ -211,7 +216,8 @@ int PatchBytes(const std::string& path, std::string_view from, std::string_view 
 void Measure(const char* what, const RunResult& r) {
   std::printf("[ measure  ] %s: wall %.2f s, peak RSS %ld KiB, exit %d\n", what, r.wall_s,
               r.max_rss_kb, r.exit_code);
-  ::testing::Test::RecordProperty(std::string(what) + "_wall_ms", static_cast<int>(r.wall_s * 1000));
+  ::testing::Test::RecordProperty(std::string(what) + "_wall_ms",
+                                  static_cast<int>(r.wall_s * 1000));
   ::testing::Test::RecordProperty(std::string(what) + "_rss_kb", static_cast<int>(r.max_rss_kb));
 }
 
@@ -228,13 +234,15 @@ TEST(ArchiveE2E, ZipInZipInTarGzFoundWithFullChainInJsonlAndText) {
   ASSERT_TRUE(lab.Make({"zip", "-q", "-r", "../mid/inner.zip", "dir", "tools", "clean.txt"},
                        lab.Src("inner")));
   lab.dir.Mkdir("src/outer");
-  ASSERT_TRUE(lab.Make({"zip", "-q", "../outer/mid.zip", "inner.zip", "readme.txt"}, lab.Src("mid")));
+  ASSERT_TRUE(
+      lab.Make({"zip", "-q", "../outer/mid.zip", "inner.zip", "readme.txt"}, lab.Src("mid")));
   const std::string outer = lab.Out("outer.tar.gz");
   ASSERT_TRUE(lab.Make({"tar", "-czf", outer, "mid.zip"}, lab.Src("outer")));
 
   Scan s = lab.Run({outer});
   EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
-  const std::string display = outer + kSep + "mid.zip" + kSep + "inner.zip" + kSep + "dir/planted.bin";
+  const std::string display =
+      outer + kSep + "mid.zip" + kSep + "inner.zip" + kSep + "dir/planted.bin";
   ASSERT_EQ(s.findings.count(display), 1u) << s.run.out;
   const Json& f = s.findings[display];
   EXPECT_TRUE(lab.IsPlantedHit(f)) << f.dump();
@@ -249,7 +257,8 @@ TEST(ArchiveE2E, ZipInZipInTarGzFoundWithFullChainInJsonlAndText) {
   EXPECT_EQ(f["file"]["name"], "planted.bin");
   EXPECT_EQ(f["file"]["size"], lab.planted.size());
   // Filename IOCs apply to the member's own path inside its container.
-  const std::string tool = outer + kSep + "mid.zip" + kSep + "inner.zip" + kSep + "tools/evil_tool.exe";
+  const std::string tool =
+      outer + kSep + "mid.zip" + kSep + "inner.zip" + kSep + "tools/evil_tool.exe";
   ASSERT_EQ(s.findings.count(tool), 1u) << s.run.out;
   EXPECT_EQ(s.findings[tool]["harrier"]["reasons"][0]["type"], "filename");
   EXPECT_EQ(s.findings[tool]["harrier"]["reasons"][0]["score"], 80);
@@ -264,8 +273,8 @@ TEST(ArchiveE2E, ZipInZipInTarGzFoundWithFullChainInJsonlAndText) {
 
   // The text report shows the chain "a › b › c"; CSV has it in the path column.
   const std::string csv = lab.Out("../findings.csv");
-  RunResult text = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--signatures",
-                               lab.sig.path(), "--csv", csv, outer});
+  RunResult text = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files",
+                               "--signatures", lab.sig.path(), "--csv", csv, outer});
   EXPECT_EQ(text.exit_code, 1) << text.err;
   EXPECT_NE(text.out.find("ALERT   score 100 " + display + "\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Archives: 3 opened; 6 members seen, 6 scanned"), std::string::npos)
@@ -315,12 +324,12 @@ TEST(ArchiveE2E, HtmlReportShowsTheMemberChain) {
 // Every format: one archive each, built by the Debian tool for it.
 
 struct FormatCase {
-  std::string name;                      // test name and archive stem
-  std::vector<std::string> tools;        // needed to build it
+  std::string name;                              // test name and archive stem
+  std::vector<std::string> tools;                // needed to build it
   std::function<std::string(const Lab&)> build;  // the archive's path; "" on failure
-  std::vector<std::string> formats;      // expected chain formats, outermost first
-  std::string member;                    // expected member path of the planted file
-  size_t containers = 0;                 // containers opened; 0: formats.size()
+  std::vector<std::string> formats;              // expected chain formats, outermost first
+  std::string member;                            // expected member path of the planted file
+  size_t containers = 0;                         // containers opened; 0: formats.size()
 };
 
 void PrintTo(const FormatCase& c, std::ostream* os) { *os << c.name; }
@@ -335,7 +344,7 @@ std::function<std::string(const Lab&)> Compressed(std::vector<std::string> argv,
 }
 // Runs `argv` in src/ with "@OUT" replaced by out/`file`.
 std::function<std::string(const Lab&)> Built(std::vector<std::string> argv, std::string file,
-                                              std::string stdin_text = "") {
+                                             std::string stdin_text = "") {
   return [argv, file, stdin_text](const Lab& lab) {
     std::vector<std::string> a = argv;
     for (auto& s : a)
@@ -346,15 +355,29 @@ std::function<std::string(const Lab&)> Built(std::vector<std::string> argv, std:
 
 std::vector<FormatCase> Formats() {
   return {
-      {"zip", {"zip"}, Built({"zip", "-q", "@OUT", "planted.bin"}, "planted.zip"), {"zip"}, "planted.bin"},
-      {"sevenzip", {"7z"}, Built({"7z", "a", "-bd", "-bso0", "@OUT", "planted.bin"}, "planted.7z"),
-       {"7z"}, "planted.bin"},
-      {"cab", {"gcab"}, Built({"gcab", "-c", "-z", "@OUT", "planted.bin"}, "planted.cab"), {"cab"},
+      {"zip",
+       {"zip"},
+       Built({"zip", "-q", "@OUT", "planted.bin"}, "planted.zip"),
+       {"zip"},
        "planted.bin"},
-      {"cpio", {"cpio"},
-       Built({"cpio", "--quiet", "-o", "-H", "newc", "-F", "@OUT"}, "planted.cpio", "planted.bin\n"),
-       {"cpio"}, "planted.bin"},
-      {"iso", {"xorriso"},
+      {"sevenzip",
+       {"7z"},
+       Built({"7z", "a", "-bd", "-bso0", "@OUT", "planted.bin"}, "planted.7z"),
+       {"7z"},
+       "planted.bin"},
+      {"cab",
+       {"gcab"},
+       Built({"gcab", "-c", "-z", "@OUT", "planted.bin"}, "planted.cab"),
+       {"cab"},
+       "planted.bin"},
+      {"cpio",
+       {"cpio"},
+       Built({"cpio", "--quiet", "-o", "-H", "newc", "-F", "@OUT"}, "planted.cpio",
+             "planted.bin\n"),
+       {"cpio"},
+       "planted.bin"},
+      {"iso",
+       {"xorriso"},
        [](const Lab& lab) {
          lab.Put("iso/docs/planted.bin", lab.planted);
          return lab.Make({"xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-o",
@@ -362,11 +385,20 @@ std::vector<FormatCase> Formats() {
                     ? lab.Out("planted.iso")
                     : "";
        },
-       {"iso"}, "docs/planted.bin"},
-      {"lha", {"lha"}, Built({"lha", "a", "@OUT", "planted.bin"}, "planted.lzh"), {"lha"},
+       {"iso"},
+       "docs/planted.bin"},
+      {"lha",
+       {"lha"},
+       Built({"lha", "a", "@OUT", "planted.bin"}, "planted.lzh"),
+       {"lha"},
        "planted.bin"},
-      {"ar", {"ar"}, Built({"ar", "rc", "@OUT", "planted.bin"}, "planted.a"), {"ar"}, "planted.bin"},
-      {"deb", {"dpkg-deb"},
+      {"ar",
+       {"ar"},
+       Built({"ar", "rc", "@OUT", "planted.bin"}, "planted.a"),
+       {"ar"},
+       "planted.bin"},
+      {"deb",
+       {"dpkg-deb"},
        [](const Lab& lab) {
          lab.Put("pkg/DEBIAN/control",
                  "Package: harrier-test\nVersion: 1.0\nArchitecture: all\n"
@@ -377,23 +409,41 @@ std::vector<FormatCase> Formats() {
                     ? lab.Out("planted.deb")
                     : "";
        },
-       {"ar", "tar.xz"}, "./usr/lib/harrier-test/planted.bin", 3},  // and control.tar.xz
+       {"ar", "tar.xz"},
+       "./usr/lib/harrier-test/planted.bin",
+       3},  // and control.tar.xz
       {"gz", {"gzip"}, Compressed({"gzip", "-9", "-c"}, "planted.bin.gz"), {"gzip"}, "planted.bin"},
       {"bz2", {"bzip2"}, Compressed({"bzip2", "-c"}, "planted.bin.bz2"), {"bzip2"}, "planted.bin"},
       {"xz", {"xz"}, Compressed({"xz", "-c"}, "planted.bin.xz"), {"xz"}, "planted.bin"},
-      {"zstd", {"zstd"}, Compressed({"zstd", "-q", "-c"}, "planted.bin.zst"), {"zstd"}, "planted.bin"},
-      {"lzma", {"xz"}, Compressed({"xz", "--format=lzma", "-c"}, "planted.bin.lzma"), {"lzma"},
+      {"zstd",
+       {"zstd"},
+       Compressed({"zstd", "-q", "-c"}, "planted.bin.zst"),
+       {"zstd"},
+       "planted.bin"},
+      {"lzma",
+       {"xz"},
+       Compressed({"xz", "--format=lzma", "-c"}, "planted.bin.lzma"),
+       {"lzma"},
        "planted.bin"},
       {"lzip", {"lzip"}, Compressed({"lzip", "-c"}, "planted.bin.lz"), {"lzip"}, "planted.bin"},
       {"lz4", {"lz4"}, Compressed({"lz4", "-q", "-c"}, "planted.bin.lz4"), {"lz4"}, "planted.bin"},
-      {"tar_xz", {"tar", "xz"}, Built({"tar", "-cJf", "@OUT", "planted.bin"}, "planted.tar.xz"),
-       {"tar.xz"}, "planted.bin"},
-      {"tar_bz2", {"tar", "bzip2"}, Built({"tar", "-cjf", "@OUT", "planted.bin"}, "planted.tar.bz2"),
-       {"tar.bz2"}, "planted.bin"},
-      {"tar_zst", {"tar", "zstd"},
-       Built({"tar", "--zstd", "-cf", "@OUT", "planted.bin"}, "planted.tar.zst"), {"tar.zst"},
+      {"tar_xz",
+       {"tar", "xz"},
+       Built({"tar", "-cJf", "@OUT", "planted.bin"}, "planted.tar.xz"),
+       {"tar.xz"},
        "planted.bin"},
-      {"docx", {"zip"},
+      {"tar_bz2",
+       {"tar", "bzip2"},
+       Built({"tar", "-cjf", "@OUT", "planted.bin"}, "planted.tar.bz2"),
+       {"tar.bz2"},
+       "planted.bin"},
+      {"tar_zst",
+       {"tar", "zstd"},
+       Built({"tar", "--zstd", "-cf", "@OUT", "planted.bin"}, "planted.tar.zst"),
+       {"tar.zst"},
+       "planted.bin"},
+      {"docx",
+       {"zip"},
        [](const Lab& lab) {
          lab.Put("docx/[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>\n");
          lab.Put("docx/word/document.xml", "<?xml version=\"1.0\"?><w:document/>\n");
@@ -402,16 +452,20 @@ std::vector<FormatCase> Formats() {
                     ? lab.Out("report.docx")
                     : "";
        },
-       {"zip"}, "word/media/planted.bin"},
-      {"jar", {"zip"},
+       {"zip"},
+       "word/media/planted.bin"},
+      {"jar",
+       {"zip"},
        [](const Lab& lab) {
          lab.Put("jar/META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n");
          lab.Put("jar/com/example/planted.bin", lab.planted);
-         return lab.Make({"zip", "-q", "-r", lab.Out("tool.jar"), "META-INF", "com"}, lab.Src("jar"))
+         return lab.Make({"zip", "-q", "-r", lab.Out("tool.jar"), "META-INF", "com"},
+                         lab.Src("jar"))
                     ? lab.Out("tool.jar")
                     : "";
        },
-       {"zip"}, "com/example/planted.bin"},
+       {"zip"},
+       "com/example/planted.bin"},
   };
 }
 
@@ -420,7 +474,8 @@ class ArchiveFormatE2E : public ::testing::TestWithParam<FormatCase> {};
 TEST_P(ArchiveFormatE2E, PlantedHashFoundInside) {
   const FormatCase& c = GetParam();
   for (const auto& t : c.tools)
-    if (Tool(t).empty()) GTEST_SKIP() << t << " not installed (scripts/install-deps.sh installs it)";
+    if (Tool(t).empty())
+      GTEST_SKIP() << t << " not installed (scripts/install-deps.sh installs it)";
   Lab lab;
   lab.Put("planted.bin", lab.planted);
   const std::string archive = c.build(lab);
@@ -433,7 +488,8 @@ TEST_P(ArchiveFormatE2E, PlantedHashFoundInside) {
   const Json& chain = f["harrier"]["subject"]["chain"];
   ASSERT_EQ(chain.size(), c.formats.size() + 1) << chain.dump();
   EXPECT_EQ(chain[0]["path"], archive);
-  for (size_t i = 0; i < c.formats.size(); ++i) EXPECT_EQ(chain[i]["format"], c.formats[i]) << chain.dump();
+  for (size_t i = 0; i < c.formats.size(); ++i)
+    EXPECT_EQ(chain[i]["format"], c.formats[i]) << chain.dump();
   EXPECT_EQ(chain.back()["path"], c.member) << chain.dump();
   EXPECT_EQ(f["file"]["path"], c.member);
   EXPECT_EQ(f["file"]["size"], lab.planted.size());
@@ -518,8 +574,8 @@ TEST(ArchiveHostileE2E, CompressedContentStartingWithZerosIsScanned) {
   ASSERT_TRUE(lab.Make({"zstd", "-q", "-c", "padded.bin"}, "", "", zst));
   Scan s = lab.Run({gz, xz, zst});
   EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
-  for (const auto& [archive, format] : std::vector<std::pair<std::string, std::string>>{
-           {gz, "gzip"}, {xz, "xz"}, {zst, "zstd"}}) {
+  for (const auto& [archive, format] :
+       std::vector<std::pair<std::string, std::string>>{{gz, "gzip"}, {xz, "xz"}, {zst, "zstd"}}) {
     const std::string d = archive + kSep + "padded.bin";
     ASSERT_EQ(s.findings.count(d), 1u) << d << "\n" << s.run.out;
     EXPECT_EQ(s.findings[d]["file"]["hash"]["md5"], Md5(padded));
@@ -541,8 +597,10 @@ TEST(ArchiveHostileE2E, NestedFanOutBombEndsAtTotalBudget) {
   ASSERT_TRUE(lab.Make({"zip", "-q", "-1", lab.Src("l1/a.zip"), "zeros.bin"}, lab.Src("l0")));
   for (int level = 1; level <= 4; ++level) {
     std::string here = lab.Src("l" + std::to_string(level));
-    for (const char* copy : {"b.zip", "c.zip", "d.zip"}) fs::copy_file(here + "/a.zip", here + "/" + copy);
-    std::string next = level == 4 ? lab.Out("nested-bomb.zip") : lab.Src("l" + std::to_string(level + 1) + "/a.zip");
+    for (const char* copy : {"b.zip", "c.zip", "d.zip"})
+      fs::copy_file(here + "/a.zip", here + "/" + copy);
+    std::string next = level == 4 ? lab.Out("nested-bomb.zip")
+                                  : lab.Src("l" + std::to_string(level + 1) + "/a.zip");
     fs::create_directories(fs::path(next).parent_path());
     ASSERT_TRUE(lab.Make({"zip", "-q", "-0", next, "a.zip", "b.zip", "c.zip", "d.zip"}, here));
   }
@@ -586,7 +644,8 @@ TEST(ArchiveHostileE2E, NestingDeeperThanMaxDepthIsSkippedDepth) {
   EXPECT_EQ(shallow.archives()["containers"], 3);
   EXPECT_EQ(shallow.archives()["members_scanned"], 3);
   EXPECT_EQ(shallow.Skipped("depth"), 1u) << shallow.archives().dump();
-  EXPECT_NE(shallow.run.err.find("Archives: 3 opened; 4 members seen, 3 scanned"), std::string::npos)
+  EXPECT_NE(shallow.run.err.find("Archives: 3 opened; 4 members seen, 3 scanned"),
+            std::string::npos)
       << shallow.run.err;
   // Deep enough: found, with all twelve containers in the chain.
   Scan deep = lab.Run({top}, {"--archive-max-depth", "12"});
@@ -608,9 +667,11 @@ TEST(ArchiveHostileE2E, NestingDeeperThanMaxDepthIsSkippedDepth) {
 TEST(ArchiveHostileE2E, MoreMembersThanMaxMembersIsSkippedLimit) {
   REQUIRE_TOOLS("zip");
   Lab lab;
-  for (int i = 1; i <= 5; ++i) lab.Put("m/m" + std::to_string(i) + ".txt", "member " + std::to_string(i) + "\n");
-  ASSERT_TRUE(lab.Make({"zip", "-q", lab.Out("many.zip"), "m1.txt", "m2.txt", "m3.txt", "m4.txt", "m5.txt"},
-                       lab.Src("m")));
+  for (int i = 1; i <= 5; ++i)
+    lab.Put("m/m" + std::to_string(i) + ".txt", "member " + std::to_string(i) + "\n");
+  ASSERT_TRUE(
+      lab.Make({"zip", "-q", lab.Out("many.zip"), "m1.txt", "m2.txt", "m3.txt", "m4.txt", "m5.txt"},
+               lab.Src("m")));
   Scan s = lab.Run({lab.Out("many.zip")}, {"--archive-max-members", "3"});
   ExpectMembersAccounted(s.summary);
   EXPECT_EQ(s.archives()["members_scanned"], 3);
@@ -677,8 +738,8 @@ TEST(ArchiveHostileE2E, TraversalAndAbsoluteMemberNamesAreScannedVerbatim) {
   lab.Put("z/up/up/planted.bin", lab.planted);
   lab.Put("z/_tmp/harrier-abs/planted.bin", lab.planted);
   const std::string zip = lab.Out("names.zip");
-  ASSERT_TRUE(lab.Make({"zip", "-q", "-D", zip, "up/up/planted.bin", "_tmp/harrier-abs/planted.bin"},
-                       lab.Src("z")));
+  ASSERT_TRUE(lab.Make(
+      {"zip", "-q", "-D", zip, "up/up/planted.bin", "_tmp/harrier-abs/planted.bin"}, lab.Src("z")));
   EXPECT_EQ(PatchBytes(zip, "up/up/planted.bin", "../../planted.bin"), 2);
   EXPECT_EQ(PatchBytes(zip, "_tmp/harrier-abs/", "/tmp/harrier-abs/"), 2);
 
@@ -715,7 +776,8 @@ TEST(ArchiveHostileE2E, EncryptedMembersAreSkippedEncrypted) {
   const std::string zc = lab.Out("zipcrypto.zip"), za = lab.Out("aes.zip"), s7 = lab.Out("data.7z"),
                     h7 = lab.Out("headers.7z");
   ASSERT_TRUE(lab.Make({"zip", "-q", "-P", "secret", zc, "planted.bin"}));
-  ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-tzip", "-psecret", "-mem=AES256", za, "planted.bin"}));
+  ASSERT_TRUE(
+      lab.Make({"7z", "a", "-bd", "-bso0", "-tzip", "-psecret", "-mem=AES256", za, "planted.bin"}));
   ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-psecret", s7, "planted.bin"}));
   ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-psecret", "-mhe=on", h7, "planted.bin"}));
   Scan s = lab.Run({zc, za, s7, h7});
@@ -794,8 +856,9 @@ TEST(ArchiveHostileE2E, SolidBombStepsAreBoundedByRatio) {
   for (const char* z : {"b/z1", "b/z2", "b/z3"}) lab.Zeros(z, 40u << 20);
   lab.Put("b/zz_planted.bin", lab.planted);
   const std::string bomb = lab.Out("bomb.7z");
-  ASSERT_TRUE(lab.Make({"7z", "a", "-bd", "-bso0", "-mx1", "-ms=on", bomb, "z1", "z2", "z3", "zz_planted.bin"},
-                       lab.Src("b")));
+  ASSERT_TRUE(lab.Make(
+      {"7z", "a", "-bd", "-bso0", "-mx1", "-ms=on", bomb, "z1", "z2", "z3", "zz_planted.bin"},
+      lab.Src("b")));
   Scan s = lab.Run({bomb});
   Measure("solid_7z_bomb", s.run);
   EXPECT_EQ(s.run.exit_code, 0) << s.run.err;

@@ -100,6 +100,14 @@ std::vector<std::string> HarrierArgv(const std::vector<std::string>& args) {
 }
 }  // namespace
 
+std::string FindProgram(std::string_view name) {
+  for (const char* dir : {"/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"}) {
+    std::string p = dir + std::string(name);
+    if (access(p.c_str(), X_OK) == 0) return p;
+  }
+  return "";
+}
+
 RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s) {
   return Run(argv, WithTimeout(timeout_s), nullptr);
 }

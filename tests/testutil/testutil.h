@@ -46,6 +46,11 @@ RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
 RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s = 120);
 RunResult RunProgram(const std::vector<std::string>& argv, const RunOptions& opts);
 
+// The full path of an installed program, looked up in the system's program
+// folders (/usr/bin, /bin, /usr/sbin, /sbin, /usr/local/bin; not PATH), or ""
+// when it is not installed.
+std::string FindProgram(std::string_view name);
+
 // Like RunHarrier, but sends `sig` to the process `delay_ms` after its
 // stdout first contains `when_stdout_has` (e.g. the JSONL scan_start line),
 // to test Ctrl-C handling. The signal is sent at most once.
