@@ -20,6 +20,9 @@ PKGS=(
   libbenchmark-dev                 # micro benchmarks
   openssl                          # tests build PKCS#7 blobs at test time
   chromium                         # headless browser test of the HTML report (tests/e2e/report_test.cc)
+  # tests build archives with these (tests/e2e/archive_test.cc, fuzz seeds); rar has no
+  # creator in Debian main
+  zip 7zip gcab cpio xorriso jlha-utils binutils bzip2 xz-utils zstd lzip lz4
 )
 if [[ -n "${HARRIER_EXTRA_PKGS:-}" ]]; then
   read -r -a extra <<<"$HARRIER_EXTRA_PKGS"

@@ -178,6 +178,9 @@ OJson FindingView(const Finding& f) {
   const Subject& sub = f.subject;
   v["level"] = std::string(LevelName(f.level));
   v["score"] = f.score;
+  // A member of an archive is shown with its chain ("a.zip › b.dll"), as
+  // in the text report and CSV (regression test
+  // ArchiveE2E.HtmlReportShowsTheMemberChain).
   v["path"] = Disp(sub.containers.empty() ? sub.path : ChainRaw(sub));
   std::string display = Disp(FindingPath(f));
   if (sub.containers.empty() && !sub.display_root.empty()) display = Disp(sub.display_root);

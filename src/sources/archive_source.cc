@@ -45,10 +45,17 @@ const std::vector<FilterFn>& InProcessFilters() {
   return filters;
 }
 
-ArchivePtr NewReader() {
+// raw_only: only the raw format (the content of a compressed stream as one
+// member), for a stream that no archive format yields a member from.
+ArchivePtr NewReader(bool raw_only) {
   ArchivePtr a(archive_read_new());
   if (!a) return a;
   archive* r = a.get();
+  if (raw_only) {
+    archive_read_support_format_raw(r);
+    for (FilterFn f : InProcessFilters()) f(r);
+    return a;
+  }
   // Not archive_read_support_format_all: it enables mtree, whose entries
   // name files on the host that libarchive would then open.
   archive_read_support_format_7zip(r);
@@ -173,6 +180,21 @@ std::string ErrorText(archive* a) {
   return msg ? msg : "unknown libarchive error";
 }
 
+// Formats whose members share compressed blocks (7z and rar solid blocks,
+// cab folders): stepping over a member decompresses it, as in a compressed
+// stream.
+bool MembersShareCompression(int format_code) {
+  switch (format_code & ARCHIVE_FORMAT_BASE_MASK) {
+    case ARCHIVE_FORMAT_7ZIP:
+    case ARCHIVE_FORMAT_RAR:
+    case ARCHIVE_FORMAT_RAR_V5:
+    case ARCHIVE_FORMAT_CAB:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool HasPrefix(std::span<const uint8_t> d, size_t off, std::string_view magic) {
   return d.size() >= off + magic.size() && std::memcmp(d.data() + off, magic.data(), magic.size()) == 0;
 }
@@ -269,6 +291,8 @@ struct ArchiveInput {
   uint64_t size() const { return file ? file->size : memory.size(); }
   bool Open(archive* a) const {
     if (!file) return archive_read_open_memory(a, memory.data(), memory.size()) == ARCHIVE_OK;
+    if (!file->file->Seek(0).ok()) return false;  // opened again: from the start
+    file->pos = 0;
     archive_read_set_read_callback(a, FileInput::Read);
     archive_read_set_seek_callback(a, FileInput::Seek);
     archive_read_set_skip_callback(a, FileInput::Skip);
@@ -279,9 +303,10 @@ struct ArchiveInput {
 
 ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& input,
                               const ContainerLimits& limits, ContainerBudget& budget,
-                              MemberSink& sink, const std::atomic<bool>& cancel) {
+                              MemberSink& sink, const std::atomic<bool>& cancel,
+                              bool raw_only = false) {
   ExpandResult res;
-  ArchivePtr a = NewReader();
+  ArchivePtr a = NewReader(raw_only);
   if (!a) return res;
   if (!input.Open(a.get())) return res;
 
@@ -294,6 +319,8 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
   std::vector<uint8_t> buf;
   std::string format;
   bool compressed_stream = false;  // a filter (gzip, xz, ...) around the archive
+  bool step_decompresses = false;  // stepping over a member decompresses it
+  uint8_t chunk[64 * 1024];
   const std::string container_name = container.name;
   auto unreached = [&](SkipReason why, std::string detail) {
     FileAttrs none;
@@ -302,12 +329,43 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
                          why, std::move(detail));
     ++res.members;
   };
+  // Steps over the rest of the current member by reading and discarding it,
+  // where stepping over decompresses it anyway (step_decompresses): that work
+  // counts against the ratio like a read. libarchive's own skip would do the
+  // same work without a bound, and in 7z (libarchive < 3.7.5, its issue 2106)
+  // breaks the next member of a solid block when the skipped one is a
+  // multiple of 64 KiB (regression tests
+  // ArchiveHostileE2E.MemberAfterOversizedMemberInSolidBlockIsRead,
+  // ArchiveHostileE2E.SolidBombStepsAreBoundedByRatio). Returns why the
+  // container must end (kCount: cancelled, nothing to report), or nullopt.
+  auto step_over = [&]() -> std::optional<std::pair<SkipReason, std::string>> {
+    for (;;) {
+      if (cancel.load(std::memory_order_relaxed)) return std::pair{SkipReason::kCount, ""};
+      la_ssize_t n = archive_read_data(a.get(), chunk, sizeof chunk);
+      if (n == 0) return std::nullopt;
+      if (n < 0) return std::pair{ClassifyError(a.get()), ErrorText(a.get())};
+      produced += static_cast<uint64_t>(n);
+      if (produced > container_cap)
+        return std::pair{SkipReason::kRatio,
+                         std::string("members after the one above were not read "
+                                     "(--archive-max-ratio)")};
+    }
+  };
 
   for (;;) {
     if (cancel.load(std::memory_order_relaxed)) break;
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a.get(), &e);
-    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_EOF) {
+      // A compressed stream that ends before its first member is read again
+      // as one raw member: the tar reader takes any content whose first 512
+      // bytes are zero for an empty archive (end-of-archive block), which
+      // would leave that content unscanned and uncounted (regression test
+      // ArchiveHostileE2E.CompressedContentStartingWithZerosIsScanned).
+      if (format.empty() && !raw_only && archive_filter_count(a.get()) > 1)
+        return ExpandLibarchive(container, input, limits, budget, sink, cancel, /*raw_only=*/true);
+      break;
+    }
     if (r == ARCHIVE_RETRY) r = archive_read_next_header(a.get(), &e);
     if (format.empty()) {
       format = ContainerFormatName(a.get());
@@ -320,6 +378,7 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
       res.opened = true;
       res.format = format;
       compressed_stream = archive_filter_count(a.get()) > 1;
+      step_decompresses = compressed_stream || MembersShareCompression(archive_format(a.get()));
     }
     if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {
       unreached(ClassifyError(a.get()), ErrorText(a.get()));
@@ -361,13 +420,16 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
       sink.OnMemberSkipped(MemberSubject(container, format, std::move(path), attrs),
                            SkipReason::kSize,
                            fmt::format("{} bytes, over the member size limit", attrs.size));
-      // In a compressed stream, stepping over the member decompresses it:
-      // that work counts against the ratio like a read.
-      if (compressed_stream) {
-        produced += attrs.size;
-        if (produced > container_cap) {
-          unreached(SkipReason::kRatio, "members after the one above were not read "
-                                        "(--archive-max-ratio)");
+      // Where stepping over the member decompresses it, it is stepped over
+      // by reading and discarding it: that work counts against the ratio
+      // like a read. libarchive's own skip would do the same work without a
+      // bound, and in 7z (libarchive < 3.7.5, its issue 2106) breaks the next
+      // member of a solid block when the skipped one is a multiple of 64 KiB
+      // (regression tests ArchiveHostileE2E.MemberAfterOversizedMemberInSolidBlockIsRead,
+      // ArchiveHostileE2E.SolidBombStepsAreBoundedByRatio).
+      if (step_decompresses) {
+        if (auto stopped = step_over(); stopped) {
+          if (stopped->first != SkipReason::kCount) unreached(stopped->first, stopped->second);
           break;
         }
       }
@@ -380,7 +442,6 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
     std::string detail;
     bool stop = false;
     bool screened = false;
-    uint8_t chunk[64 * 1024];
     Subject screen_subject;
     auto screen = [&]() -> bool {  // true: skip the member
       screened = true;
@@ -434,11 +495,20 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
     }
     if (stop && !why) break;  // cancelled
     if (!why && !screened) screen();  // a member shorter than the screen
-    if (why && screened && !stop && raw) {
-      // The one member of a compressed file, not wanted: nothing follows it.
+    if (why && screened && !stop) {
+      // Screened out: not read further. The one member of a compressed file
+      // has nothing after it; elsewhere, where stepping over decompresses,
+      // the rest is stepped over within the ratio.
       attrs.size = std::max<uint64_t>(attrs.size, buf.size());
       sink.OnMemberSkipped(std::move(screen_subject), *why, std::move(detail));
-      break;
+      if (raw) break;
+      if (step_decompresses) {
+        if (auto stopped = step_over(); stopped) {
+          if (stopped->first != SkipReason::kCount) unreached(stopped->first, stopped->second);
+          break;
+        }
+      }
+      continue;
     }
     // A member found too big only while read has no known end: in a
     // compressed stream, stepping over its rest could decompress without

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -84,7 +85,13 @@ struct SignalPlan {
   int delay_ms = 0;
   int sig = 0;
 };
-RunResult Run(const std::vector<std::string>& argv, int timeout_s, const SignalPlan* plan);
+RunResult Run(const std::vector<std::string>& argv, const RunOptions& opts,
+              const SignalPlan* plan);
+RunOptions WithTimeout(int timeout_s) {
+  RunOptions o;
+  o.timeout_s = timeout_s;
+  return o;
+}
 
 std::vector<std::string> HarrierArgv(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {HarrierBinary()};
@@ -93,24 +100,38 @@ std::vector<std::string> HarrierArgv(const std::vector<std::string>& args) {
 }
 }  // namespace
 
+std::string FindProgram(std::string_view name) {
+  for (const char* dir : {"/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"}) {
+    std::string p = dir + std::string(name);
+    if (access(p.c_str(), X_OK) == 0) return p;
+  }
+  return "";
+}
+
 RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s) {
-  return Run(argv, timeout_s, nullptr);
+  return Run(argv, WithTimeout(timeout_s), nullptr);
+}
+
+RunResult RunProgram(const std::vector<std::string>& argv, const RunOptions& opts) {
+  return Run(argv, opts, nullptr);
 }
 
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
-  return Run(HarrierArgv(args), timeout_s, nullptr);
+  return Run(HarrierArgv(args), WithTimeout(timeout_s), nullptr);
 }
 
 RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
                               std::string_view when_stdout_has, int delay_ms, int sig,
                               int timeout_s) {
   SignalPlan plan{when_stdout_has, delay_ms, sig};
-  return Run(HarrierArgv(args), timeout_s, &plan);
+  return Run(HarrierArgv(args), WithTimeout(timeout_s), &plan);
 }
 
 namespace {
 // REQUIRES: argv[0] is the program's path (no PATH search, no shell).
-RunResult Run(const std::vector<std::string>& argv_in, int timeout_s, const SignalPlan* plan) {
+RunResult Run(const std::vector<std::string>& argv_in, const RunOptions& opts,
+              const SignalPlan* plan) {
+  const int timeout_s = opts.timeout_s;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
@@ -118,6 +139,9 @@ RunResult Run(const std::vector<std::string>& argv_in, int timeout_s, const Sign
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+  if (!opts.stdin_path.empty())
+    posix_spawn_file_actions_addopen(&fa, 0, opts.stdin_path.c_str(), O_RDONLY, 0);
+  if (!opts.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, opts.cwd.c_str());
   std::vector<std::string> argv_s = argv_in;
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -131,6 +155,7 @@ RunResult Run(const std::vector<std::string>& argv_in, int timeout_s, const Sign
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid;
+  const auto started = std::chrono::steady_clock::now();
   if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0)
     throw std::runtime_error("posix_spawn failed");
   posix_spawn_file_actions_destroy(&fa);
@@ -179,7 +204,10 @@ RunResult Run(const std::vector<std::string>& argv_in, int timeout_s, const Sign
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  r.max_rss_kb = ru.ru_maxrss;
   r.exit_code = (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   return r;
 }

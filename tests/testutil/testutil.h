@@ -26,6 +26,15 @@ class TempDir {
 struct RunResult {
   int exit_code = -1;     // -1 when killed by a signal
   std::string out, err;
+  double wall_s = 0;      // from spawn to exit
+  long max_rss_kb = 0;    // the child's peak resident set (wait4 rusage)
+};
+
+// Where and with what standard input a program runs (RunProgram).
+struct RunOptions {
+  std::string cwd;         // "" = the test's working directory
+  std::string stdin_path;  // "" = inherited; else this file is standard input
+  int timeout_s = 120;
 };
 
 // Runs the built harrier binary with `args` (no shell), with a timeout in
@@ -35,6 +44,12 @@ RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
 // Runs any program the same way: argv[0] is its path (no PATH search, no
 // shell, so file names in arguments need no quoting).
 RunResult RunProgram(const std::vector<std::string>& argv, int timeout_s = 120);
+RunResult RunProgram(const std::vector<std::string>& argv, const RunOptions& opts);
+
+// The full path of an installed program, looked up in the system's program
+// folders (/usr/bin, /bin, /usr/sbin, /sbin, /usr/local/bin; not PATH), or ""
+// when it is not installed.
+std::string FindProgram(std::string_view name);
 
 // Like RunHarrier, but sends `sig` to the process `delay_ms` after its
 // stdout first contains `when_stdout_has` (e.g. the JSONL scan_start line),

@@ -10,6 +10,7 @@
 #include "fuzz/fuzz_target.h"
 #include "testutil/ole_synth.h"
 #include "testutil/synth.h"
+#include "testutil/testutil.h"
 
 namespace harrier::testing {
 namespace {
@@ -186,6 +187,76 @@ TEST(FuzzTargets, OleSeeds) {
     std::string s(b.begin(), b.end());
     MaybeWriteSeed("ole", s);
     RunWithMutations(HarrierFuzz_ole, s);
+  }
+}
+
+// Small archives of the formats the archive source reads, built at test time
+// with the Debian tools scripts/install-deps.sh installs (never committed);
+// one nests a zip in a tar.gz. A format whose tool is missing has no seed
+// (said in the test output).
+std::vector<std::string> ArchiveSeeds() {
+  TempDir d;
+  d.Write("a.txt", "alpha member\n");
+  std::string c;
+  for (int i = 0; i < 20; ++i) c += "nested member line " + std::to_string(i) + "\n";
+  d.Write("b/c.txt", c);
+  std::vector<std::string> seeds;
+  // Runs argv (argv[0] a program name) in d; the seed is `file` in d, or the
+  // program's standard output when `file` is empty.
+  auto make = [&](std::vector<std::string> argv, const std::string& file,
+                  const std::string& stdin_text = "") {
+    std::string tool = argv[0] == "7z" ? FindProgram("7z") : FindProgram(argv[0]);
+    if (tool.empty() && argv[0] == "7z") tool = FindProgram("7zz");
+    if (tool.empty()) {
+      std::printf("no %s seed: %s not installed\n", file.empty() ? argv.back().c_str() : file.c_str(),
+                  argv[0].c_str());
+      return;
+    }
+    argv[0] = tool;
+    RunOptions o;
+    o.cwd = d.path();
+    o.timeout_s = 60;
+    if (!stdin_text.empty()) o.stdin_path = d.Write("stdin.txt", stdin_text);
+    RunResult r = RunProgram(argv, o);
+    ASSERT_EQ(r.exit_code, 0) << argv[0] << ": " << r.err;
+    if (!file.empty()) {
+      std::ifstream f(d.path() + "/" + file, std::ios::binary);
+      seeds.emplace_back(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    } else {
+      seeds.push_back(r.out);
+    }
+  };
+  make({"zip", "-q", "-r", "s.zip", "a.txt", "b"}, "s.zip");
+  make({"tar", "-czf", "s.tar.gz", "s.zip", "a.txt"}, "s.tar.gz");
+  make({"tar", "-cJf", "s.tar.xz", "a.txt", "b"}, "s.tar.xz");
+  make({"tar", "-cjf", "s.tar.bz2", "a.txt"}, "s.tar.bz2");
+  make({"7z", "a", "-bd", "-bso0", "s.7z", "a.txt", "b"}, "s.7z");
+  make({"7z", "a", "-bd", "-bso0", "-psecret", "e.7z", "a.txt"}, "e.7z");
+  make({"gcab", "-c", "-z", "s.cab", "a.txt", "b/c.txt"}, "s.cab");
+  make({"cpio", "--quiet", "-o", "-H", "newc", "-F", "s.cpio"}, "s.cpio", "a.txt\nb/c.txt\n");
+  make({"xorriso", "-as", "mkisofs", "-quiet", "-no-pad", "-R", "-o", "s.iso", "b"}, "s.iso");
+  make({"lha", "a", "s.lzh", "a.txt", "b/c.txt"}, "s.lzh");
+  make({"ar", "rc", "s.a", "a.txt"}, "s.a");
+  make({"gzip", "-c", "b/c.txt"}, "");
+  make({"bzip2", "-c", "b/c.txt"}, "");
+  make({"xz", "-c", "b/c.txt"}, "");
+  make({"xz", "--format=lzma", "-c", "b/c.txt"}, "");
+  make({"zstd", "-q", "-c", "b/c.txt"}, "");
+  make({"lzip", "-c", "b/c.txt"}, "");
+  make({"lz4", "-q", "-c", "b/c.txt"}, "");
+  return seeds;
+}
+
+TEST(FuzzTargets, ArchiveSourceSeeds) {
+  std::vector<std::string> seeds = ArchiveSeeds();
+  EXPECT_GE(seeds.size(), 1u);
+  // An empty zip and bytes that only look like the start of containers.
+  seeds.push_back(std::string("PK\x05\x06", 4) + std::string(18, '\0'));
+  seeds.push_back(std::string("\x1f\x8b\x08\x00", 4) + std::string(16, '\0'));
+  seeds.push_back(std::string("7z\xbc\xaf\x27\x1c", 6) + std::string(26, '\0'));
+  for (const auto& s : seeds) {
+    MaybeWriteSeed("archive_source", s);
+    RunWithMutations(HarrierFuzz_archive_source, s);
   }
 }
 
