@@ -220,12 +220,14 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     std::string key = (*sigs)->stats.digest;
     if (cli.yara_no_externals) key += "+no-externals";
     for (const auto& r : cli.root_as) key += "+root-as:" + r;
-    // What was inside a file's archives depends on the archive limits.
+    // What was inside a file's archives depends on the archive limits, and
+    // on the file selection: a member skipped "type" does not keep its
+    // container from being remembered clean.
     if (po.archives)
-      key += fmt::format("+archives:{}:{}:{}:{}:{}:{}", po.archive_limits.max_depth,
+      key += fmt::format("+archives:{}:{}:{}:{}:{}:{}{}", po.archive_limits.max_depth,
                          po.archive_limits.max_members, po.archive_limits.max_total_bytes,
                          po.archive_limits.max_ratio, po.archive_limits.max_member_bytes,
-                         po.archive_max_size);
+                         po.archive_max_size, po.scan.all_files ? ":all-files" : "");
     auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);

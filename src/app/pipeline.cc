@@ -156,13 +156,8 @@ class MemberScan final : public MemberSink {
     auto format = DetectContainer(data);
     if (!format) return true;
     if (depth >= opts.archive_limits.max_depth) {
-      // A container below the depth limit: scanned as a member, not opened.
-      Subject rest;
-      rest.kind = SubjectKind::kArchiveMember;
-      rest.containers = container.containers;
-      rest.containers.push_back({container.path, "archive"});
-      rest.display_root = container.display_root;
-      rest.path = rest.name = "\xe2\x80\xa6";
+      // A container below the depth limit: scanned as a member, not opened;
+      // its members count as one skip "depth".
       ++out.c.members_seen;
       ++out.c.skipped_members[static_cast<size_t>(SkipReason::kDepth)];
       diag.Info(ChainRaw(container), fmt::format("container not opened: nested deeper than {} "

@@ -1,5 +1,6 @@
 #include "report/json_util.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -115,9 +116,17 @@ double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double f
 
 namespace {
 
+// Exact for integers (inode numbers above 2^53), clamped for other numbers.
 uint64_t U64(const OJson& j, std::initializer_list<const char*> keys) {
+  const OJson* v = JsonAt(j, keys);
+  if (v && v->is_number_unsigned()) return v->get<uint64_t>();
   double d = JsonNum(j, keys, 0);
   return d > 0 && d < 1.8e19 ? static_cast<uint64_t>(d) : 0;
+}
+
+int ClampedInt(double d) {
+  if (!(d == d)) return 0;  // NaN
+  return static_cast<int>(std::clamp(d, -1e6, 1e6));
 }
 
 Level LevelFromName(std::string_view n) {
@@ -208,7 +217,7 @@ Finding FindingFromJson(const OJson& j) {
       r.kind = ReasonKindFromName(JsonStr(x, {"type"}));
       r.name = JsonStr(x, {"name"});
       r.description = JsonStr(x, {"description"});
-      r.score = static_cast<int>(JsonNum(x, {"score"}));
+      r.score = ClampedInt(JsonNum(x, {"score"}));
       r.source = JsonStr(x, {"source"});
       r.remediation = JsonStr(x, {"remediation"});
       if (const OJson* ss = JsonAt(x, {"strings"}); ss && ss->is_array())

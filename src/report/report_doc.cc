@@ -13,6 +13,28 @@ bool RanksBelow(const Finding& a, const Finding& b) {
   return ChainRaw(a.subject) > ChainRaw(b.subject);
 }
 
+// Deepest nesting of arrays and objects in a JSON text (strings skipped).
+// nlohmann's parser recurses per level: a line of a few hundred thousand
+// '[' would overflow the stack, so such lines are refused before parsing.
+size_t JsonDepth(std::string_view text) {
+  size_t depth = 0, max = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max = std::max(max, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return max;
+}
+
 }  // namespace
 
 std::string FindingPath(const Finding& f) {
@@ -86,6 +108,11 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto where = [&] { return fmt::format("{}:{}", name, n); };
+    if (JsonDepth(line) > kMaxJsonDepth) {
+      diag.Error(where(), fmt::format("nested deeper than {} levels", kMaxJsonDepth));
+      c.AddInputProblem();
+      continue;
+    }
     OJson j = OJson::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) {
       diag.Error(where(), "not a JSON object");

@@ -70,6 +70,9 @@ class ReportCollector {
 // whole chain for an archive member ("a.zip › dir/b.exe").
 std::string FindingPath(const Finding& f);
 
+// JSONL lines nested deeper than this are input problems (Harrier writes 5).
+inline constexpr size_t kMaxJsonDepth = 64;
+
 // Reads a JSONL stream (`name` for messages) into `c`, as typed objects. A
 // line that is not a JSON object of a known harrier.type is reported to
 // `diag` as "name:line" and skipped. Returns an error only when the stream fails.

@@ -222,8 +222,6 @@ std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> d) {
       {0, "070707"sv},              // cpio odc
       {0, "070701"sv},              // cpio newc
       {0, "070702"sv},              // cpio crc
-      {0, "\xc7\x71"sv},            // cpio binary, little endian
-      {0, "\x71\xc7"sv},            // cpio binary, big endian
       {0, "xar!"sv},                // xar
       {0, "!<arch>\n"sv},           // ar (deb)
       {0, "\xed\xab\xee\xdb"sv},    // rpm

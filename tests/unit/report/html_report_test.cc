@@ -146,6 +146,25 @@ TEST(ReadJsonl, MalformedLinesAreDiagnosticsWithLineNumbers) {
   EXPECT_EQ(VerdictFor(d.EffectiveSummary()), Verdict::kIncomplete);
 }
 
+// Regression (review): a line of a few hundred thousand nested arrays
+// overflowed the parser's stack; it is an input problem now.
+TEST(ReadJsonl, DeeplyNestedLineIsAnInputProblemNotACrash) {
+  std::string deep = "{\"harrier\":{\"type\":\"finding\",\"score\":1,\"reasons\":[{\"details\":" +
+                     std::string(300000, '[') + std::string(300000, ']') +
+                     "}]},\"file\":{\"path\":\"/a\"}}\n";
+  std::istringstream in(deep + "{\"harrier\":{\"type\":\"finding\",\"score\":1e300,"
+                               "\"reasons\":[{\"score\":1e300}]},\"file\":{\"path\":\"/b\","
+                               "\"inode\":18446744073709551615}}\n");
+  ReportCollector c;
+  Diagnostics diag;
+  ASSERT_TRUE(ReadJsonl(in, "x", c, diag).ok());
+  ReportDoc d = c.Finish();
+  EXPECT_EQ(d.input_problems, 1u);
+  ASSERT_EQ(d.findings.size(), 1u);
+  EXPECT_EQ(d.findings[0].reasons[0].score, 1000000);  // clamped, not undefined
+  EXPECT_EQ(d.findings[0].subject.file.inode, 18446744073709551615ull);  // exact
+}
+
 // The JSONL reader gives back the typed model the writer was given: the
 // reporters render a saved scan as they render a live one.
 TEST(ReadJsonl, RoundTripsFindingsWithTheirChainAndTheSummary) {
