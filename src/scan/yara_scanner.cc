@@ -9,12 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "signatures/c2_indicator.h"
 #include "signatures/signature_set.h"
 
 namespace harrier {
 namespace {
 
 struct ScanCtx {
+  std::span<const uint8_t> data;                   // being scanned
   std::vector<Reason>* out;
   std::vector<std::string>* ids;
   const YaraLimits* limits;
@@ -52,10 +54,20 @@ bool AddHits(YR_SCAN_CONTEXT* context, const YR_STRING* string, std::string_view
   return matched;
 }
 
-// A generated C2 rule (C2RulesSource): one reason per matched string $c<i>,
-// as one rule per indicator gave before indicators were packed (string
-// identifier "$ioc", limits per indicator). Returns false when the rule is
-// not in that layout (e.g. no indicator list), for the generic path.
+bool StringMatched(YR_SCAN_CONTEXT* context, const YR_STRING* string) {
+  const YR_MATCH* match;
+  yr_string_matches_foreach(context, string, match) { return true; }
+  return false;
+}
+
+// A generated C2 rule (C2RulesSource): one reason per string $c<i> whose
+// indicator c2[i] occurs in the data (FindC2Matches: libyara's match is only
+// a candidate), as one rule per indicator gave before indicators were
+// packed (string identifier "$ioc", limits per indicator; in fast mode the
+// first place only, as libyara keeps for a boolean string). The rule counts
+// as matching (ids) only when one of its indicators does. Returns false
+// when the rule is not in that layout (e.g. no indicator list), for the
+// generic path.
 bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) {
   if (!ctx->c2 || !rule->ns || !rule->ns->name || kC2Namespace != rule->ns->name) return false;
   int score = kDefaultYaraScore;
@@ -74,11 +86,27 @@ bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ct
     if (!string->identifier || !C2IndexOfStringId(string->identifier)) return false;
     if (*C2IndexOfStringId(string->identifier) >= ctx->c2->size()) return false;
   }
+  const YaraLimits& limits = *ctx->limits;
+  const size_t max_hits =
+      limits.fast_mode ? std::min<size_t>(limits.max_strings, 1) : limits.max_strings;
+  bool any = false;
+  std::vector<C2Match> places;
   yr_rule_strings_foreach(rule, string) {
-    Reason r;
-    if (!AddHits(context, string, "$ioc", *ctx->limits, &r.strings)) continue;
+    if (!StringMatched(context, string)) continue;
     size_t i = *C2IndexOfStringId(string->identifier);
     const C2Ioc& ioc = (*ctx->c2)[i];
+    places.clear();
+    if (!FindC2Matches(ioc.indicator, ctx->data, max_hits, &places)) continue;
+    any = true;
+    Reason r;
+    for (const C2Match& m : places) {
+      StringHit h;
+      h.identifier = "$ioc";
+      h.offset = m.offset;
+      h.data.assign(reinterpret_cast<const char*>(ctx->data.data() + m.offset),
+                    std::min(m.length, limits.max_hit_bytes));
+      r.strings.push_back(std::move(h));
+    }
     r.type = "c2";
     r.name = ioc.indicator;
     r.score = score;
@@ -86,7 +114,7 @@ bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ct
     r.source = ioc.source;
     ctx->c2_out->emplace_back(i, std::move(r));
   }
-  ctx->ids->push_back(fmt::format("{}:{}", rule->ns->name, rule->identifier));
+  if (any) ctx->ids->push_back(fmt::format("{}:{}", rule->ns->name, rule->identifier));
   return true;
 }
 
@@ -163,7 +191,7 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
   yr_scanner_define_string_variable(scanner_, "md5", ext.md5.c_str());
   yr_scanner_define_integer_variable(scanner_, "filemode", ext.filemode);
   c2_reasons_.clear();
-  ScanCtx ctx{out, &last_ids_, &limits_, c2_.get(), &c2_reasons_};
+  ScanCtx ctx{data, out, &last_ids_, &limits_, c2_.get(), &c2_reasons_};
   yr_scanner_set_callback(scanner_, Callback, &ctx);
   int rc = yr_scanner_scan_mem(scanner_, data.data(), data.size());
   // Generated C2 rules are compiled last and their reasons were in indicator

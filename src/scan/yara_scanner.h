@@ -48,10 +48,12 @@ class YaraScanner {
 
   // Appends one Reason per matching rule: type "yara", score from meta
   // `score` (default 75), description, matched strings with offsets.
-  // A matching generated C2 rule instead gives one Reason per matched string
-  // $c<i>: type "c2", name, description and source of c2[i], the rule's
-  // score, the hits of that string (reported with identifier "$ioc"). C2
-  // reasons come after all others, ordered by indicator index. Returns
+  // A matching generated C2 rule instead gives one Reason per string $c<i>
+  // whose indicator c2[i] occurs in `data` as c2_indicator.h defines (the
+  // rule's own match is only a candidate): type "c2", name, description and
+  // source of c2[i], the rule's score, the places it occurs (identifier
+  // "$ioc"; the first only in fast mode). C2 reasons come after all others,
+  // ordered by indicator index. Returns
   // Timeout when the per-file timeout hit (reasons found so far are kept)
   // and other errors as Status.
   Status Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
@@ -59,7 +61,8 @@ class YaraScanner {
 
   // Rule identifiers that matched in the last Scan (namespace:rule), for
   // differential tests against the yara CLI. A generated C2 rule appears
-  // once however many of its indicators matched.
+  // once however many of its indicators matched, and only when one did
+  // (not for a candidate alone).
   const std::vector<std::string>& last_rule_ids() const { return last_ids_; }
 
  private:
