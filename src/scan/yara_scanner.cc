@@ -148,6 +148,56 @@ void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) 
   ctx->out->push_back(std::move(r));
 }
 
+// yr_scanner_scan_mem, noting in *searched whether the string search
+// finished: libyara asks the iterator for the file size right after it and
+// before it evaluates the conditions.
+int ScanMem(YR_SCANNER* scanner, std::span<const uint8_t> data, bool* searched) {
+  struct OneBlock {
+    YR_MEMORY_BLOCK block{};
+    bool searched = false;
+  } one;
+  one.block.size = data.size();
+  one.block.context = const_cast<uint8_t*>(data.data());
+  one.block.fetch_data = [](YR_MEMORY_BLOCK* b) {
+    return static_cast<const uint8_t*>(b->context);
+  };
+  YR_MEMORY_BLOCK_ITERATOR it{};
+  it.context = &one;
+  it.first = [](YR_MEMORY_BLOCK_ITERATOR* i) { return &static_cast<OneBlock*>(i->context)->block; };
+  it.next = [](YR_MEMORY_BLOCK_ITERATOR*) -> YR_MEMORY_BLOCK* { return nullptr; };
+  it.file_size = [](YR_MEMORY_BLOCK_ITERATOR* i) -> uint64_t {
+    auto* o = static_cast<OneBlock*>(i->context);
+    o->searched = true;
+    return o->block.size;
+  };
+  it.last_error = ERROR_SUCCESS;
+  int rc = yr_scanner_scan_mem_blocks(scanner, &it);
+  *searched = one.searched;
+  return rc;
+}
+
+void DefineExternals(YR_SCANNER* s, const YaraExternalValues& ext) {
+  yr_scanner_define_string_variable(s, "filename", ext.filename.c_str());
+  yr_scanner_define_string_variable(s, "filepath", ext.filepath.c_str());
+  yr_scanner_define_string_variable(s, "extension", ext.extension.c_str());
+  yr_scanner_define_string_variable(s, "filetype", ext.filetype.c_str());
+  yr_scanner_define_string_variable(s, "owner", ext.owner.c_str());
+  yr_scanner_define_string_variable(s, "md5", ext.md5.c_str());
+  yr_scanner_define_integer_variable(s, "filemode", ext.filemode);
+}
+
+Result<YR_SCANNER*> NewScanner(const YaraRules& rules, const YaraLimits& limits) {
+  YR_SCANNER* s = nullptr;
+  if (yr_scanner_create(rules.get(), &s) != ERROR_SUCCESS)
+    return Status::ResourceExhausted("yr_scanner_create failed");
+  yr_scanner_set_timeout(s, limits.timeout_s);
+  // Only matching rules are reported to the callback (no per-rule
+  // not-matching calls).
+  yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING |
+                              (limits.fast_mode ? SCAN_FLAGS_FAST_MODE : 0));
+  return s;
+}
+
 int Callback(YR_SCAN_CONTEXT* context, int message, void* message_data, void* user_data) {
   if (message == CALLBACK_MSG_RULE_MATCHING) {
     CollectReason(context, static_cast<const YR_RULE*>(message_data),
@@ -164,36 +214,66 @@ YaraScanner::YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCANNER* s, 
 
 YaraScanner::~YaraScanner() {
   if (scanner_) yr_scanner_destroy(scanner_);
+  if (retry_scanner_) yr_scanner_destroy(retry_scanner_);
 }
 
 Result<std::unique_ptr<YaraScanner>> YaraScanner::Create(
     std::shared_ptr<const YaraRules> rules, const YaraLimits& limits,
     std::shared_ptr<const std::vector<C2Ioc>> c2) {
-  YR_SCANNER* s = nullptr;
-  if (!rules || yr_scanner_create(rules->get(), &s) != ERROR_SUCCESS)
-    return Status::ResourceExhausted("yr_scanner_create failed");
-  yr_scanner_set_timeout(s, limits.timeout_s);
-  // Only matching rules are reported to the callback (no per-rule
-  // not-matching calls).
-  yr_scanner_set_flags(s, SCAN_FLAGS_REPORT_RULES_MATCHING |
-                              (limits.fast_mode ? SCAN_FLAGS_FAST_MODE : 0));
-  return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), s, limits, std::move(c2)));
+  if (!rules) return Status::ResourceExhausted("yr_scanner_create failed");
+  auto s = NewScanner(*rules, limits);
+  if (!s.ok()) return s.status();
+  return std::unique_ptr<YaraScanner>(new YaraScanner(std::move(rules), *s, limits, std::move(c2)));
+}
+
+YR_SCANNER* YaraScanner::RetryScanner() {
+  if (retry_scanner_ || retry_unavailable_) return retry_scanner_;
+  retry_unavailable_ = true;  // until it is made
+  if (!limits_.long_running) return nullptr;
+  // A set without long-running rules timed out on something else, which
+  // the retry set would meet again.
+  bool any = false;
+  const YR_RULE* rule;
+  yr_rules_foreach(rules_->get(), rule) {
+    if (limits_.long_running->Contains(rule->ns->name, rule->identifier)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return nullptr;
+  auto retry = limits_.long_running->RetryRules();
+  if (!retry) return nullptr;
+  auto s = NewScanner(*retry, limits_);
+  if (!s.ok()) return nullptr;
+  retry_rules_ = std::move(retry);
+  retry_scanner_ = *s;
+  retry_unavailable_ = false;
+  return retry_scanner_;
 }
 
 Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
                          std::vector<Reason>* out) {
   last_ids_.clear();
-  yr_scanner_define_string_variable(scanner_, "filename", ext.filename.c_str());
-  yr_scanner_define_string_variable(scanner_, "filepath", ext.filepath.c_str());
-  yr_scanner_define_string_variable(scanner_, "extension", ext.extension.c_str());
-  yr_scanner_define_string_variable(scanner_, "filetype", ext.filetype.c_str());
-  yr_scanner_define_string_variable(scanner_, "owner", ext.owner.c_str());
-  yr_scanner_define_string_variable(scanner_, "md5", ext.md5.c_str());
-  yr_scanner_define_integer_variable(scanner_, "filemode", ext.filemode);
+  const size_t out_before = out->size();
+  DefineExternals(scanner_, ext);
   c2_reasons_.clear();
   ScanCtx ctx{data, out, &last_ids_, &limits_, c2_.get(), &c2_reasons_};
   yr_scanner_set_callback(scanner_, Callback, &ctx);
-  int rc = yr_scanner_scan_mem(scanner_, data.data(), data.size());
+  bool searched = false;
+  int rc = ScanMem(scanner_, data, &searched);
+  // A timeout in the string search would come again: no retry then.
+  bool retried = false;
+  if (rc == ERROR_SCAN_TIMEOUT && searched) {
+    if (YR_SCANNER* retry = RetryScanner()) {
+      out->resize(out_before);  // nothing, from libyara 4.2.3 up to 4.5
+      last_ids_.clear();
+      c2_reasons_.clear();
+      DefineExternals(retry, ext);
+      yr_scanner_set_callback(retry, Callback, &ctx);
+      bool unused;
+      retried = ScanMem(retry, data, &unused) == ERROR_SUCCESS;
+    }
+  }
   // Generated C2 rules are compiled last and their reasons were in indicator
   // order when each indicator had its own rule; keep that order.
   std::stable_sort(c2_reasons_.begin(), c2_reasons_.end(),
@@ -202,7 +282,10 @@ Status YaraScanner::Scan(std::span<const uint8_t> data, const YaraExternalValues
   c2_reasons_.clear();
   switch (rc) {
     case ERROR_SUCCESS: return Status::Ok();
-    case ERROR_SCAN_TIMEOUT: return Status::Timeout("YARA scan timed out");
+    case ERROR_SCAN_TIMEOUT:
+      return Status::Timeout(retried ? "YARA scan timed out; the rules without loops were "
+                                       "evaluated again and what they match is kept"
+                                     : "YARA scan timed out");
     case ERROR_INSUFFICIENT_MEMORY: return Status::ResourceExhausted("YARA: out of memory");
     case ERROR_TOO_MANY_MATCHES: return Status::ResourceExhausted("YARA: too many matches");
     default: return Status::IoError(fmt::format("YARA scan error {}", rc));

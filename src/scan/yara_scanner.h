@@ -11,6 +11,7 @@
 #include "core/finding.h"
 #include "core/status.h"
 #include "signatures/ioc.h"
+#include "signatures/yara_long_running.h"
 #include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
 
@@ -34,6 +35,17 @@ struct YaraLimits {
   // which rules match cannot change; only the hit lists in findings get
   // shorter (the first hit per string). Off in --yara-reference.
   bool fast_mode = true;
+  // libyara reports no rule of a scan that timed out (not even those it
+  // had found matching). When the timeout hit while conditions were being
+  // evaluated (the string search had finished) and the set holds some of
+  // these rules (yara_long_running.h: the rules with loops, which are what
+  // runs that long), the file is scanned once more, with a fresh timeout,
+  // with the whole rule set less these rules (LongRunningRules::RetryRules,
+  // compiled on the first timeout of the scan and shared). Its matches are
+  // kept: a subset of what the whole set would match, which lacks any rule
+  // with a loop (also one that had matched before the timeout). Null: no
+  // retry. A file can so take up to twice timeout_s.
+  std::shared_ptr<const LongRunningRules> long_running;
 };
 
 class YaraScanner {
@@ -54,8 +66,9 @@ class YaraScanner {
   // source of c2[i], the rule's score, the places it occurs (identifier
   // "$ioc"; the first only in fast mode). C2 reasons come after all others,
   // ordered by indicator index. Returns
-  // Timeout when the per-file timeout hit (reasons found so far are kept)
-  // and other errors as Status.
+  // Timeout when the per-file timeout hit, with the reasons of the retry
+  // without the long-running rules (YaraLimits::long_running), and other
+  // errors as Status.
   Status Scan(std::span<const uint8_t> data, const YaraExternalValues& ext,
               std::vector<Reason>* out);
 
@@ -68,10 +81,18 @@ class YaraScanner {
  private:
   YaraScanner(std::shared_ptr<const YaraRules> rules, YR_SCAN_CONTEXT* s, YaraLimits limits,
               std::shared_ptr<const std::vector<C2Ioc>> c2);
+  // The scanner of the retry after a timeout, made on first use; null
+  // when there is none (no list, no rule of it in the set, no retry set).
+  YR_SCAN_CONTEXT* RetryScanner();
   std::shared_ptr<const YaraRules> rules_;
   YR_SCAN_CONTEXT* scanner_;
   YaraLimits limits_;
   std::shared_ptr<const std::vector<C2Ioc>> c2_;
+  // The retry after a timeout: the shared retry set and this worker's
+  // scanner of it; made on the first retry.
+  std::shared_ptr<const YaraRules> retry_rules_;
+  YR_SCAN_CONTEXT* retry_scanner_ = nullptr;
+  bool retry_unavailable_ = false;
   std::vector<std::string> last_ids_;
   // C2 reasons of the current Scan, keyed by indicator index (reused).
   std::vector<std::pair<size_t, Reason>> c2_reasons_;

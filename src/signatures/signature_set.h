@@ -14,6 +14,7 @@
 #include "core/finding.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
+#include "signatures/yara_long_running.h"
 #include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 
@@ -34,6 +35,9 @@ struct SignatureSet {
   // The fast path: one rule set per file class; null when not built (then
   // `yara` is used for every file).
   std::shared_ptr<const YaraPartition> yara_partition;
+  // The rules the retry after a YARA timeout leaves out (analysed from the
+  // sources on the first timeout); null when there are no YARA rules.
+  std::shared_ptr<const LongRunningRules> yara_long_running;
   // Folders the signatures came from (canonical); the walker never scans them.
   std::vector<std::string> folders;
   RuleStats stats;

@@ -239,6 +239,40 @@ TEST(ScanE2E, RegressionC2DomainMatchesItselfAndSubdomainsOnly) {
   }
 }
 
+// Regression: a YARA timeout dropped the rules that had matched: a file
+// with a score-90 hit and a slow rule ended as skipped `timeout` with no
+// finding (exit 3). The rules without loops are evaluated again and kept;
+// the file still counts as skipped `timeout`.
+TEST(ScanE2E, RegressionYaraTimeoutKeepsTheRulesThatMatched) {
+  TempDir sig, tree;
+  sig.Write("yara/t.yar",
+            "rule Quick_Hit {\n  meta:\n    score = 90\n  strings:\n    $a = \"QUICK_MARKER\"\n"
+            "  condition:\n    $a\n}\n"
+            "rule Slow_Rule {\n  condition:\n    for all i in (0..filesize) : (for all j in "
+            "(0..filesize) : (uint8(i) != 0xFF or uint8(j) != 0xFE))\n}\n");
+  tree.Write("slow.txt", "QUICK_MARKER " + std::string(60000, 'x'));
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--yara-reference"}}) {
+    std::vector<std::string> args = {"scan",           "--no-builtin", "--no-progress",
+                                     "--all-files",    "--signatures", sig.path(),
+                                     "--yara-timeout", "1",            "--jsonl",
+                                     "-"};
+    args.insert(args.end(), mode.begin(), mode.end());
+    args.push_back(tree.path());
+    auto r = RunHarrier(args, 60);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    Jsonl j = ParseJsonl(r.out);
+    ASSERT_EQ(j.findings.size(), 1u) << r.out;
+    const auto& f = j.findings.begin()->second["harrier"];
+    EXPECT_EQ(f["level"], "alert");
+    ASSERT_EQ(f["reasons"].size(), 1u) << f.dump();
+    EXPECT_EQ(f["reasons"][0]["name"], "Quick_Hit");
+    EXPECT_EQ(f["reasons"][0]["score"], 90);
+    EXPECT_EQ(j.summary["skipped"]["timeout"], 1);
+    EXPECT_EQ(j.summary["incomplete"], true);
+  }
+}
+
 // Regression (issue 2 hardening 5c): a huge sparse file is skipped by size
 // from metadata, without reading 10 GB.
 TEST(ScanE2E, SparseHugeFileSkippedBySizeWithoutReading) {
