@@ -18,6 +18,7 @@
 #include "scan/reader.h"
 #include "scan/yara_scanner.h"
 #include "score/score.h"
+#include "signatures/literal_filter.h"
 #include "signatures/signature_set.h"
 
 namespace harrier {
