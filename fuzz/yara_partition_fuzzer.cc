@@ -1,5 +1,5 @@
 // YARA rule splitting and partitioning (src/signatures/yara_source.cc,
-// yara_partition.cc) with a differential oracle: for rule text that libyara
+// yara_partition_plan.cc) with a differential oracle: for rule text that libyara
 // compiles, every class's rewritten set must compile and give exactly the
 // rules the whole set gives, on sample files of every class (headers MZ,
 // ELF, other; sizes around every size cut; content = the rule text itself so
@@ -15,7 +15,7 @@
 
 #include "fuzz/fuzz_target.h"
 #include "fuzz/fuzz_yara.h"
-#include "signatures/yara_partition.h"
+#include "signatures/yara_partition_plan.h"
 #include "signatures/yara_rules.h"
 #include "signatures/yara_source.h"
 #include "tests/testutil/synth.h"

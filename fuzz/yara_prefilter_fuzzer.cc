@@ -1,4 +1,4 @@
-// The literal prefilter (src/signatures/yara_prefilter.cc) with two
+// The literal prefilter (src/signatures/yara_prefilter.cc, literal_filter.cc) with two
 // oracles. Input: rule text, then "\n----\n", then file data (without the
 // separator the rule text itself is the data).
 //  * LiteralFilter vs a naive search: a rule is hit exactly when one of its
@@ -16,6 +16,7 @@
 
 #include "fuzz/fuzz_target.h"
 #include "fuzz/fuzz_yara.h"
+#include "signatures/literal_filter.h"
 #include "signatures/yara_prefilter.h"
 #include "signatures/yara_rules.h"
 

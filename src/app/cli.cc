@@ -184,6 +184,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   console.ClearProgress();
   diag.SetListener(nullptr);
   if (!sigs.ok()) return die(sigs.status().ToString());
+  po.scan.yara.long_running = (*sigs)->yara_long_running;  // the retry after a YARA timeout
   for (const auto& f : (*sigs)->folders) {
     po.walk.exclude_paths.push_back(f);
     if (auto id = FileIdOf(f); id.ok()) po.walk.exclude_ids.push_back(*id);

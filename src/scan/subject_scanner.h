@@ -20,6 +20,7 @@
 #include "scan/path_forms.h"
 #include "scan/yara_scanner.h"
 #include "score/score.h"
+#include "signatures/literal_filter.h"
 #include "signatures/signature_set.h"
 
 namespace harrier {

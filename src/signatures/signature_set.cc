@@ -38,7 +38,7 @@ C2Rules C2RulesSource(const std::vector<C2Ioc>& c2) {
           "rule c2_{} {{\n  meta:\n    harrier_type = \"c2\"\n    score = {}\n  strings:\n",
           out.rules, score);
       for (size_t k = first; k < last; ++k) {
-        out.source += fmt::format("    $c{} = \"{}\" ascii wide nocase fullword\n", indices[k],
+        out.source += fmt::format("    $c{} = \"{}\" ascii wide nocase\n", indices[k],
                                   YaraEscape(c2[indices[k]].indicator));
       }
       out.source += "  condition:\n    any of them\n}\n";

@@ -14,6 +14,7 @@
 #include "core/finding.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
+#include "signatures/yara_long_running.h"
 #include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 
@@ -34,6 +35,9 @@ struct SignatureSet {
   // The fast path: one rule set per file class; null when not built (then
   // `yara` is used for every file).
   std::shared_ptr<const YaraPartition> yara_partition;
+  // The rules the retry after a YARA timeout leaves out (analysed from the
+  // sources on the first timeout); null when there are no YARA rules.
+  std::shared_ptr<const LongRunningRules> yara_long_running;
   // Folders the signatures came from (canonical); the walker never scans them.
   std::vector<std::string> folders;
   RuleStats stats;
@@ -65,9 +69,13 @@ struct C2Rules {
 // and score = the group's score, and one string per indicator named
 // `$c<i>`, where i is the indicator's index in `c2`; its condition is
 // `any of them`. Each indicator is searched as ascii and wide text,
-// case-insensitively, as a full word. The scanner (scan/yara_scanner.h) maps
-// every matched `$c<i>` back to c2[i] and reports one "c2" reason per
-// indicator, so `c2` must be the vector the source was generated from.
+// case-insensitively, and nothing more: a match is only a candidate (YARA's
+// `fullword` would take '-', '_' and '.' for word ends: evil.com would
+// match not-evil.com and evil.com.au). The scanner (scan/yara_scanner.h)
+// maps every matched `$c<i>` back to c2[i], keeps the places where the
+// indicator really occurs (FindC2Matches, c2_indicator.h) and reports one
+// "c2" reason per such indicator, so `c2` must be the vector the source was
+// generated from.
 C2Rules C2RulesSource(const std::vector<C2Ioc>& c2);
 
 // The index i of a generated string identifier "$c<i>"; nullopt for any

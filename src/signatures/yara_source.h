@@ -1,8 +1,8 @@
 // YARA source splitting: a tokenizer for YARA rule text and a splitter that
 // cuts one rule file into its imports and rules, with the byte range of each
 // rule and of its condition, and a reader of a condition's top-level
-// `and`/`or` tree. Used by the rule partitioner (yara_partition.h), which
-// rewrites conditions per file class, and the literal prefilter
+// `and`/`or` tree. Used by the rule partitioner (yara_partition_plan.h),
+// which rewrites conditions per file class, and the literal prefilter
 // (yara_prefilter.h).
 //
 // Contract: the splitter never has to be right about YARA's full grammar,

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "e2e/jsonl.h"
 #include "scan/hasher.h"
@@ -176,6 +177,100 @@ TEST(ScanE2E, CleanTreeExitsZero) {
   EXPECT_TRUE(j.findings.empty());
   EXPECT_EQ(j.summary["files_scanned"], 2);
   EXPECT_EQ(j.summary["verdict"], "clean");
+}
+
+// Regression: C2 indicators were YARA `fullword` strings, which take '-',
+// '_' and '.' for word ends, so evil.com fired on not-evil.com,
+// under_evil.com and evil.com.au. A domain matches itself and its
+// subdomains, a URL with a path its own prefix; ascii and wide, on the fast
+// path and on --yara-reference.
+TEST(ScanE2E, RegressionC2DomainMatchesItselfAndSubdomainsOnly) {
+  auto wide = [](std::string_view s) {
+    std::string out;
+    for (char c : s) out += {c, '\0'};
+    return out;
+  };
+  TempDir sig, tree;
+  sig.Write("iocs/c2-iocs.txt",
+            "# Test C2 domain\nevil.com;80\n# Test C2 URL\nhttps://gate.example/api;70\n");
+  const std::map<std::string, std::string> quiet = {
+      {"not-evil.txt", "GET http://not-evil.com/x\n"},
+      {"under.txt", "host=under_evil.com\n"},
+      {"au.txt", "see evil.com.au\n"},
+      {"notevil.txt", "notevil.com\n"},
+      {"wide-not.bin", wide("not-evil.com under_evil.com evil.com.au")},
+      {"url-short.txt", "https://gate.example/ap\n"},
+      {"url-host.txt", "https://gate.example.au/api\n"},
+  };
+  const std::map<std::string, std::string> hits = {  // file -> indicator
+      {"sub.txt", "evil.com"},
+      {"plain.txt", "evil.com"},
+      {"wide-sub.bin", "evil.com"},
+      {"url.txt", "https://gate.example/api"},
+  };
+  for (const auto& [name, content] : quiet) tree.Write(name, content);
+  tree.Write("sub.txt", "connect a.evil.com:443\n");
+  tree.Write("plain.txt", "not-evil.com and then evil.com\n");
+  tree.Write("wide-sub.bin", wide("x.EVIL.com"));
+  tree.Write("url.txt", "https://gate.example/api/v2?x=1\n");
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--yara-reference"}}) {
+    std::vector<std::string> args = {"scan", "--no-builtin", "--no-progress", "--all-files",
+                                     "--signatures", sig.path(), "--jsonl", "-"};
+    args.insert(args.end(), mode.begin(), mode.end());
+    args.push_back(tree.path());
+    auto r = RunHarrier(args);
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    Jsonl j = ParseJsonl(r.out);
+    EXPECT_EQ(j.summary["files_scanned"], quiet.size() + hits.size());
+    EXPECT_EQ(j.findings.size(), hits.size());
+    for (const auto& [name, indicator] : hits) {
+      std::string path = tree.path() + "/" + name;
+      ASSERT_EQ(j.findings.count(path), 1u) << "missing finding for " << name;
+      const auto& rs = j.findings[path]["harrier"]["reasons"];
+      ASSERT_EQ(rs.size(), 1u) << rs.dump();
+      EXPECT_EQ(rs[0]["type"], "c2");
+      EXPECT_EQ(rs[0]["name"], indicator);
+    }
+    // The match after a mere candidate is the one reported.
+    const auto& plain = j.findings[tree.path() + "/plain.txt"]["harrier"]["reasons"][0];
+    EXPECT_EQ(plain["strings"][0]["offset"], 22);
+    EXPECT_EQ(plain["strings"][0]["text"], "evil.com");
+  }
+}
+
+// Regression: a YARA timeout dropped the rules that had matched: a file
+// with a score-90 hit and a slow rule ended as skipped `timeout` with no
+// finding (exit 3). The rules without loops are evaluated again and kept;
+// the file still counts as skipped `timeout`.
+TEST(ScanE2E, RegressionYaraTimeoutKeepsTheRulesThatMatched) {
+  TempDir sig, tree;
+  sig.Write("yara/t.yar",
+            "rule Quick_Hit {\n  meta:\n    score = 90\n  strings:\n    $a = \"QUICK_MARKER\"\n"
+            "  condition:\n    $a\n}\n"
+            "rule Slow_Rule {\n  condition:\n    for all i in (0..filesize) : (for all j in "
+            "(0..filesize) : (uint8(i) != 0xFF or uint8(j) != 0xFE))\n}\n");
+  tree.Write("slow.txt", "QUICK_MARKER " + std::string(60000, 'x'));
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--yara-reference"}}) {
+    std::vector<std::string> args = {"scan",           "--no-builtin", "--no-progress",
+                                     "--all-files",    "--signatures", sig.path(),
+                                     "--yara-timeout", "1",            "--jsonl",
+                                     "-"};
+    args.insert(args.end(), mode.begin(), mode.end());
+    args.push_back(tree.path());
+    auto r = RunHarrier(args, 60);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    Jsonl j = ParseJsonl(r.out);
+    ASSERT_EQ(j.findings.size(), 1u) << r.out;
+    const auto& f = j.findings.begin()->second["harrier"];
+    EXPECT_EQ(f["level"], "alert");
+    ASSERT_EQ(f["reasons"].size(), 1u) << f.dump();
+    EXPECT_EQ(f["reasons"][0]["name"], "Quick_Hit");
+    EXPECT_EQ(f["reasons"][0]["score"], 90);
+    EXPECT_EQ(j.summary["skipped"]["timeout"], 1);
+    EXPECT_EQ(j.summary["incomplete"], true);
+  }
 }
 
 // Regression (issue 2 hardening 5c): a huge sparse file is skipped by size

@@ -63,15 +63,16 @@ TEST(C2RulesSource, EmptyListGivesNoRules) {
   EXPECT_EQ(gen.source, "");
 }
 
-TEST(C2RulesSource, OneRulePerScoreWithTheSameStringModifiersAsBefore) {
+TEST(C2RulesSource, OneRulePerScoreFindingCandidatesInEveryForm) {
   C2Rules gen = C2RulesSource({Ioc("a.example.com", 75), Ioc("b.example.com", 60),
                                Ioc("c.example.com", 75)});
   EXPECT_EQ(gen.rules, 2u);
-  // Exactly the per-string semantics of the former one-rule-per-indicator
-  // source: ascii + wide, case-insensitive, whole word.
-  EXPECT_NE(gen.source.find("$c0 = \"a.example.com\" ascii wide nocase fullword\n"),
-            std::string::npos)
+  // Candidates only: ascii + wide, case-insensitive, and no `fullword`,
+  // which took '-' and '_' for word ends (the scanner decides, see
+  // c2_indicator.h).
+  EXPECT_NE(gen.source.find("$c0 = \"a.example.com\" ascii wide nocase\n"), std::string::npos)
       << gen.source;
+  EXPECT_EQ(gen.source.find("fullword"), std::string::npos) << gen.source;
   EXPECT_NE(gen.source.find("any of them"), std::string::npos);
   auto rules = Compile(gen);
   ASSERT_EQ(rules.size(), 2u);
