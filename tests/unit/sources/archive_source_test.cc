@@ -106,6 +106,21 @@ TEST(ArchiveSource, TarGzMembersWithTheirChain) {
   EXPECT_EQ(rec.seen[1].data, "two");
 }
 
+// xar (macOS installer packages use it): no Debian tool writes one, but
+// libarchive's writer does.
+TEST(ArchiveSource, XarMembersAreRead) {
+  std::string xar = Write(archive_write_set_format_xar, nullptr,
+                          {{"Payload/evil.dylib", "\xcf\xfa\xed\xfe planted"}});
+  ASSERT_FALSE(xar.empty());
+  Recorder rec;
+  ExpandResult r = Expand(xar, "/pkg/Installer.xar", rec);
+  EXPECT_TRUE(r.opened);
+  EXPECT_EQ(r.format, "xar");
+  ASSERT_EQ(rec.seen.size(), 1u);
+  EXPECT_EQ(rec.seen[0].chain, "/pkg/Installer.xar" + kSep + "Payload/evil.dylib");
+  EXPECT_EQ(rec.seen[0].data, "\xcf\xfa\xed\xfe planted");
+}
+
 TEST(ArchiveSource, ACompressedSingleFileIsNamedAfterItsContainer) {
   std::string gz = Write(archive_write_set_format_raw, archive_write_add_filter_gzip,
                          {{"ignored", "hello inside gzip"}});
