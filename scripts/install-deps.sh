@@ -11,6 +11,9 @@ PKGS=(
   libssl-dev                       # MD5/SHA1/SHA256 via EVP, PKCS#7
   libarchive-dev                   # archives (later issues)
   libgsf-1-dev                     # OLE compound files: MSI, .doc/.xls/.ppt, .msg (src/sources/ole_reader)
+  libmspack-dev                    # CHM, SZDD, KWAJ (src/sources/mspack_reader)
+  mscompress                       # tests build SZDD files (MS-DOS compress) at test time
+  fp-utils                         # tests build a CHM with its chmcmd (pulls fpc-source, ~200 MB)
   wixl                             # tests build a real MSI at test time (msitools' WiX compiler)
   libsqlite3-dev                   # scan cache
   libcli11-dev                     # command line

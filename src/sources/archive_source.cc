@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "sources/mspack_reader.h"
 #include "sources/ole_reader.h"
 
 namespace harrier {
@@ -203,6 +204,8 @@ bool HasPrefix(std::span<const uint8_t> d, size_t off, std::string_view magic) {
 
 std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> d) {
   if (IsOleFile(d)) return ContainerFormat{ContainerFormat::Reader::kOle};
+  if (MspackFormat m; DetectMspack(d, &m))
+    return ContainerFormat{ContainerFormat::Reader::kMspack, static_cast<int>(m)};
   // Magic numbers of the formats NewReader reads (format facts).
   static constexpr std::pair<size_t, std::string_view> kMagics[] = {
       {0, "PK\x03\x04"sv},          // zip
@@ -591,6 +594,57 @@ ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
   return res;
 }
 
+// CHM files and SZDD/KWAJ compressed files through libmspack.
+ExpandResult ExpandMspack(const Subject& container, std::span<const uint8_t> data,
+                          MspackFormat fmt_code, const ContainerLimits& limits,
+                          ContainerBudget& budget, MemberSink& sink,
+                          const std::atomic<bool>& cancel) {
+  ExpandResult res;
+  res.format = fmt_code == MspackFormat::kChm ? "chm" : fmt_code == MspackFormat::kSzdd ? "szdd" : "kwaj";
+  res.opened = true;
+  MspackLimits ml;
+  ml.max_member_bytes = limits.max_member_bytes;
+  ml.max_members = limits.max_members;
+  const double ratio_cap = limits.max_ratio * static_cast<double>(data.size());
+  uint64_t container_cap =
+      std::max<uint64_t>(limits.ratio_floor_bytes,
+                         ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
+  ml.max_total_bytes = std::min(budget.bytes_left, container_cap);
+  // A single compressed file's member: its container's name, with the
+  // compress.exe convention undone ("setup.ex_" -> "setup.ex").
+  std::string single = container.name;
+  if (!single.empty() && single.back() == '_') single.pop_back();
+  else single += ".data";
+  auto r = ForEachMspackMember(data, fmt_code, ml, [&](const MspackMember& m) {
+    if (cancel.load(std::memory_order_relaxed)) return false;
+    ++res.members;
+    FileAttrs attrs;
+    attrs.size = m.data.size();
+    budget.bytes_left -= std::min<uint64_t>(budget.bytes_left, m.data.size());
+    std::string path = m.path.empty() ? single : m.path;
+    if (!path.empty() && path.front() == '/') path.erase(0, 1);  // CHM paths are rooted
+    return sink.OnMember(MemberSubject(container, res.format, std::move(path), attrs), m.data);
+  });
+  FileAttrs none;
+  if (!r.ok()) {
+    ++res.members;
+    sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
+                         SkipReason::kCorrupt, r.status().ToString());
+    return res;
+  }
+  for (auto& skip : *r) {
+    ++res.members;
+    SkipReason why = skip.reason == "size"    ? SkipReason::kSize
+                     : skip.reason == "limit" ? SkipReason::kLimit
+                                              : SkipReason::kCorrupt;
+    std::string path = skip.path.empty() ? single : skip.path;
+    if (!path.empty() && path.front() == '/') path.erase(0, 1);
+    sink.OnMemberSkipped(MemberSubject(container, res.format, std::move(path), none), why,
+                         fmt::format("not read: {}", skip.reason));
+  }
+  return res;
+}
+
 }  // namespace
 
 ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> data,
@@ -603,6 +657,9 @@ ExpandResult ExpandContainer(const Subject& container, std::span<const uint8_t> 
                               cancel);
     case ContainerFormat::Reader::kOle:
       return ExpandOle(container, data, limits, budget, sink, cancel);
+    case ContainerFormat::Reader::kMspack:
+      return ExpandMspack(container, data, static_cast<MspackFormat>(format.mspack), limits,
+                          budget, sink, cancel);
   }
   return ExpandResult{};
 }

@@ -1,7 +1,9 @@
 // The archive source: the members of archives, installers and compressed
 // files, read from a container's content in memory (the buffer the scan
 // stage already read: each object is read once) through libarchive, and the
-// streams of OLE compound files (MSI, doc/xls/ppt, msg) through ole_reader.
+// streams of OLE compound files (MSI, doc/xls/ppt, msg) through ole_reader,
+// and CHM help files and SZDD/KWAJ compressed files through libmspack
+// (mspack_reader).
 // Each member becomes a Subject (kind kArchiveMember) whose chain names every
 // container it sits in; the caller scans it and may hand it back here when it
 // is a container itself (nesting).
@@ -60,8 +62,9 @@ struct ContainerBudget {
 
 // A container format this source reads, by magic bytes.
 struct ContainerFormat {
-  enum class Reader { kLibarchive, kOle };
+  enum class Reader { kLibarchive, kOle, kMspack };
   Reader reader = Reader::kLibarchive;
+  int mspack = 0;  // MspackFormat (mspack_reader.h) when reader is kMspack
 };
 // The reader for `data`, or nullopt when it is no container this source
 // reads. Cheap (magic bytes only); a false positive costs one failed open.
