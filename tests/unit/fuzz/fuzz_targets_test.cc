@@ -254,6 +254,11 @@ TEST(FuzzTargets, ArchiveSourceSeeds) {
   seeds.push_back(std::string("PK\x05\x06", 4) + std::string(18, '\0'));
   seeds.push_back(std::string("\x1f\x8b\x08\x00", 4) + std::string(16, '\0'));
   seeds.push_back(std::string("7z\xbc\xaf\x27\x1c", 6) + std::string(26, '\0'));
+  // libmspack formats: a stored KWAJ file and an SZDD header with LZ data.
+  seeds.push_back(std::string("KWAJ\x88\xf0\x27\xd1\x00\x00\x0e\x00\x00\x00", 14) +
+                  "kwaj member data");
+  seeds.push_back(std::string("SZDD\x88\xf0\x27\x33\x41\x65\x05\x00\x00\x00", 14) +
+                  std::string("\xff" "hello", 6));
   for (const auto& s : seeds) {
     MaybeWriteSeed("archive_source", s);
     RunWithMutations(HarrierFuzz_archive_source, s);
