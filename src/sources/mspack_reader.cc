@@ -69,7 +69,10 @@ int Seek(mspack_file* fh, off_t offset, int mode) {
 }
 off_t Tell(mspack_file* fh) { return static_cast<off_t>(reinterpret_cast<Handle*>(fh)->pos); }
 void Message(mspack_file*, const char*, ...) {}  // never printed: damage is a status
-void* Alloc(mspack_system*, size_t bytes) { return std::malloc(bytes); }
+// Zeroed: libmspack 0.11 frees a KWAJ header's name fields when the header
+// is shorter than 14 bytes, before it has set them (found by the
+// archive_source fuzz seeds; FuzzTargets.ArchiveSourceSeeds).
+void* Alloc(mspack_system*, size_t bytes) { return std::calloc(1, bytes); }
 void Free(void* p) { std::free(p); }
 void Copy(void* src, void* dest, size_t bytes) { std::memmove(dest, src, bytes); }
 
