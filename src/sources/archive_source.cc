@@ -243,6 +243,14 @@ std::optional<ContainerFormat> DetectContainer(std::span<const uint8_t> d) {
 
 namespace {
 
+// Bytes a container of `size` bytes may expand to (--archive-max-ratio, with
+// its floor), beside the walked file's budget.
+uint64_t ContainerCap(const ContainerLimits& limits, uint64_t size) {
+  const double cap = limits.max_ratio * static_cast<double>(size);
+  return std::max<uint64_t>(limits.ratio_floor_bytes,
+                            cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(cap));
+}
+
 // libarchive reading a platform::ReadableFile through callbacks.
 struct FileInput {
   platform::ReadableFile* file;
@@ -312,10 +320,7 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
   if (!input.Open(a.get())) return res;
 
   // Expansion allowed for this container (ratio), beside the walked file's budget.
-  const double ratio_cap = limits.max_ratio * static_cast<double>(input.size());
-  const uint64_t container_cap =
-      std::max<uint64_t>(limits.ratio_floor_bytes,
-                         ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
+  const uint64_t container_cap = ContainerCap(limits, input.size());
   uint64_t produced = 0;
   std::vector<uint8_t> buf;
   std::string format;
@@ -555,10 +560,7 @@ ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
   OleLimits ol;
   ol.max_streams = limits.max_members;
   ol.max_stream_bytes = limits.max_member_bytes;
-  const double ratio_cap = limits.max_ratio * static_cast<double>(data.size());
-  uint64_t container_cap =
-      std::max<uint64_t>(limits.ratio_floor_bytes,
-                         ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
+  const uint64_t container_cap = ContainerCap(limits, data.size());
   ol.max_total_bytes = std::min(budget.bytes_left, container_cap);
   bool stopped = false;
   auto r = ForEachOleStream(data, ol, [&](OleStream&& st) {
@@ -605,10 +607,7 @@ ExpandResult ExpandMspack(const Subject& container, std::span<const uint8_t> dat
   MspackLimits ml;
   ml.max_member_bytes = limits.max_member_bytes;
   ml.max_members = limits.max_members;
-  const double ratio_cap = limits.max_ratio * static_cast<double>(data.size());
-  uint64_t container_cap =
-      std::max<uint64_t>(limits.ratio_floor_bytes,
-                         ratio_cap > 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(ratio_cap));
+  const uint64_t container_cap = ContainerCap(limits, data.size());
   ml.max_total_bytes = std::min(budget.bytes_left, container_cap);
   // A single compressed file's member: its container's name, with the
   // compress.exe convention undone ("setup.ex_" -> "setup.ex").
