@@ -540,7 +540,8 @@ ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& inpu
   return res;
 }
 
-SkipReason OleSkipReason(std::string_view r) {
+// The skip reasons the OLE and mspack readers name, as counted skips.
+SkipReason ReaderSkipReason(std::string_view r) {
   if (r == "size") return SkipReason::kSize;
   if (r == "limit" || r == "total") return SkipReason::kLimit;
   if (r == "depth") return SkipReason::kDepth;
@@ -589,7 +590,7 @@ ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
   for (auto& skip : r->skipped) {
     ++res.members;
     FileAttrs none;
-    SkipReason why = OleSkipReason(skip.reason);
+    SkipReason why = ReaderSkipReason(skip.reason);
     sink.OnMemberSkipped(MemberSubject(container, res.format, std::move(skip.path), none), why,
                          fmt::format("OLE stream not read: {}", skip.reason));
   }
@@ -633,9 +634,7 @@ ExpandResult ExpandMspack(const Subject& container, std::span<const uint8_t> dat
   }
   for (auto& skip : *r) {
     ++res.members;
-    SkipReason why = skip.reason == "size"    ? SkipReason::kSize
-                     : skip.reason == "limit" ? SkipReason::kLimit
-                                              : SkipReason::kCorrupt;
+    SkipReason why = ReaderSkipReason(skip.reason);
     std::string path = skip.path.empty() ? single : skip.path;
     if (!path.empty() && path.front() == '/') path.erase(0, 1);
     sink.OnMemberSkipped(MemberSubject(container, res.format, std::move(path), none), why,
