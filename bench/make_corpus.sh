@@ -3,7 +3,8 @@
 # system has: regular, readable files <= 32 MiB under /usr/bin /usr/sbin
 # /usr/lib /usr/share, sorted bytewise (LC_ALL=C), then N files sampled
 # evenly from that list (file i is taken when floor(i*N/total) steps).
-# The files are hard-linked (same file system) or copied into CORPUS_DIR,
+# The files are hard-linked (same file system) or copied into CORPUS_DIR
+# (cpio -pdl),
 # keeping their relative path, so both harrier and `yara -r` walk one dir.
 #
 #   bench/make_corpus.sh [CORPUS_DIR] [N]     (default bench/corpus, 8000)
@@ -28,11 +29,10 @@ if [ -d "$dir" ] && [ -f "${dir%/}.list" ] && cmp -s "$list" "${dir%/}.list"; th
 fi
 rm -rf "$dir"
 mkdir -p "$dir"
-while IFS= read -r f; do
-  dst="$dir/${f#/}"
-  mkdir -p "$(dirname "$dst")"
-  ln "$f" "$dst" 2>/dev/null || cp -p "$f" "$dst"
-done < "$list"
+# One cpio pass (hard links where the file system allows, else copies):
+# a fork per file took ~25 min for the full corpus.
+dir_abs=$(realpath "$dir")
+(cd / && sed 's|^/||' "$list" | cpio -pdlm --quiet "$dir_abs")
 cp "$list" "${dir%/}.list"
 bytes=$(tr '\n' '\0' < "$list" | du -cb --files0-from=- | tail -1 | cut -f1)
 echo "corpus: $dir: $(wc -l < "$list") files, $bytes bytes (sampled from $total)" >&2

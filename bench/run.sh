@@ -49,7 +49,7 @@ echo "bench: warming the page cache" >&2
 find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
 
 # --no-archives: the yara CLI does not look inside archives, so neither does
-# the compared run (the harrier-archives row shows what opening them costs).
+# the compared run.
 HCOMMON=(scan --all-files --no-archives --no-builtin --signatures "$SIGS" --no-progress -q --threads 2
          --max-file-size 32MiB --yara-timeout 0)
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s+=$1} END{print s}')
