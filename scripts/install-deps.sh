@@ -12,6 +12,8 @@ PKGS=(
   libarchive-dev                   # archives (later issues)
   libgsf-1-dev                     # OLE compound files: MSI, .doc/.xls/.ppt, .msg (src/sources/ole_reader)
   libmspack-dev                    # CHM, SZDD, KWAJ (src/sources/mspack_reader)
+  libtsk-dev libewf-dev            # disk images: The Sleuth Kit with EWF/E01 (src/sources/image_source)
+  ntfs-3g ntfs-3g-dev mtools dosfstools e2fsprogs fdisk ewf-tools  # tests build NTFS/FAT/ext4/GPT/E01 images
   mscompress                       # tests build SZDD files (MS-DOS compress) at test time
   fp-utils                         # tests build a CHM with its chmcmd (pulls fpc-source, ~200 MB)
   wixl                             # tests build a real MSI at test time (msitools' WiX compiler)

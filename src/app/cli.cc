@@ -78,6 +78,9 @@ struct ScanCli {
   std::string archive_max_size = "1GiB";
   double archive_max_ratio = 200;
   ReportOutputOptions outputs;  // --html, --csv, --syslog (app/report_outputs.h)
+  std::vector<std::string> images;  // --image
+  unsigned partition = 0;
+  bool deleted = false;
 };
 
 int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
@@ -137,7 +140,18 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   }
   if (Status s = excludes.Compile(); !s.ok()) return die(s.ToString());
 
-  po.walk.roots = cli.paths.empty() ? std::vector<std::string>{"/"} : cli.paths;
+  // With --image and no path, only the images are scanned.
+  if (!cli.paths.empty()) po.walk.roots = cli.paths;
+  else if (cli.images.empty()) po.walk.roots = {"/"};
+  for (const auto& img : cli.images) {
+    auto st = platform::LocalFileSystem().Stat(img);
+    if (!st.ok()) return die(fmt::format("--image: {}", st.status().message()));
+    po.images.push_back(img);
+  }
+  po.image.partition = cli.partition;
+  po.image.deleted = cli.deleted;
+  po.image.max_entry_bytes = *max_size;
+  po.images_in_archives = po.archives;
   auto root_maps = BuildRootMappings(po.walk.roots, cli.root_as, cli.root_detect_depth);
   if (!root_maps.ok()) return die(root_maps.status().message());
   po.scan.roots = std::move(*root_maps);
@@ -194,6 +208,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   info.version = HARRIER_VERSION;
   info.hostname = platform::HostName();
   info.paths = po.walk.roots;
+  info.paths.insert(info.paths.end(), po.images.begin(), po.images.end());
   info.start_time = std::time(nullptr);
   info.rules = (*sigs)->stats;
 
@@ -402,6 +417,15 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--root-detect-depth", scan.root_detect_depth,
                  "Directory levels below each path searched for Windows/macOS volume roots")
       ->default_val(2);
+  sc->add_option("--image", scan.images,
+                 "Disk image to scan without mounting (raw/dd, split raw, E01, VMDK, VHD); "
+                 "repeatable; with no paths, only the images are scanned")
+      ->allow_extra_args(false);
+  sc->add_option("--partition", scan.partition,
+                 "Only this volume of each --image (numbered from 1 as the summary lists them)")
+      ->check(CLI::PositiveNumber);
+  sc->add_flag("--deleted", scan.deleted,
+               "Also scan deleted files in --image file systems where their content remains");
   AddReportOutputFlags(sc, &scan.outputs);
 
   ReportCommandOptions report_cmd;

@@ -15,28 +15,46 @@
 namespace harrier {
 namespace {
 
+// A walked file (path, stat), or an entry of a disk image read by the image
+// source on the producer thread (entry set: its subject and content, or the
+// reason it was not read).
+struct ImageEntryItem {
+  Subject subject;
+  std::vector<uint8_t> content;
+  std::optional<SkipReason> skipped;
+  std::string detail;
+};
 struct WorkItem {
   std::string path;
   platform::StatInfo st;
+  std::unique_ptr<ImageEntryItem> entry;
+  uint64_t content_bytes() const { return entry ? entry->content.size() : 0; }
 };
 
 class BoundedQueue {
  public:
   static constexpr size_t kWakeBatch = 16;
   static constexpr std::chrono::milliseconds kIdlePoll{2};
-  explicit BoundedQueue(size_t cap) : cap_(cap) {}
+  // cap: items; byte_cap: content bytes of image entries held (an entry
+  // larger than byte_cap is still let in when the queue holds no content).
+  BoundedQueue(size_t cap, uint64_t byte_cap) : cap_(cap), byte_cap_(byte_cap) {}
   // Blocks while full; returns false when closed/cancelled.
   bool Push(WorkItem item, const std::atomic<bool>& cancel) {
     std::unique_lock lock(mu_);
+    const uint64_t n = item.content_bytes();
+    auto full = [&] {
+      return q_.size() >= cap_ || (n > 0 && bytes_ > 0 && bytes_ + n > byte_cap_);
+    };
     // `cancel` is set from a signal handler, which cannot notify: poll it, or
     // a walker blocked on a full queue would never see Ctrl-C (regression
     // test CtrlC.InterruptsWhileQueueIsFull).
-    while (q_.size() >= cap_ && !closed_ && !cancel.load()) {
+    while (full() && !closed_ && !cancel.load()) {
       ++full_waiters_;
       not_full_.wait_for(lock, std::chrono::milliseconds(50));
       --full_waiters_;
     }
     if (closed_ || cancel.load()) return false;
+    bytes_ += n;
     q_.push_back(std::move(item));
     // Wake an idle worker once a batch has queued up: when workers are
     // faster than the walk (files from --cache, excluded files), waking one
@@ -55,10 +73,13 @@ class BoundedQueue {
     if (q_.empty() || cancel.load()) return false;
     *out = std::move(q_.front());
     q_.pop_front();
+    const uint64_t n = out->content_bytes();
+    bytes_ -= n;
     // Wake a blocked producer only once the queue is half empty: waking it
     // at every pop of a full queue costs a futex wake and two context
-    // switches per file (measured: ~3 % of a scan of small files).
-    if (full_waiters_ > 0 && q_.size() <= cap_ / 2) not_full_.notify_all();
+    // switches per file (measured: ~3 % of a scan of small files). Content
+    // leaving wakes it at once: an image's producer waits on bytes.
+    if (full_waiters_ > 0 && (q_.size() <= cap_ / 2 || n > 0)) not_full_.notify_all();
     return true;
   }
   void Close() {
@@ -77,6 +98,8 @@ class BoundedQueue {
   std::condition_variable not_empty_, not_full_;
   std::deque<WorkItem> q_;
   size_t cap_;
+  uint64_t byte_cap_;
+  uint64_t bytes_ = 0;       // content bytes held
   size_t full_waiters_ = 0;  // producers blocked in Push
   bool closed_ = false;
 };
@@ -86,6 +109,10 @@ struct Counters {
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped{}, skipped_dirs{};
   std::atomic<uint64_t> containers{0}, members_seen{0}, members_scanned{0}, member_bytes{0};
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_members{};
+  std::atomic<uint64_t> images_opened{0}, images_failed{0}, volumes{0}, filesystems{0};
+  std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_volumes{};
+  std::atomic<uint64_t> entries_seen{0}, entries_scanned{0}, entry_bytes{0}, deleted_scanned{0};
+  std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_entries{};
   std::array<std::atomic<uint64_t>, 4> findings{};
   std::atomic<uint64_t> bytes_queued{0};
   std::atomic<bool> walk_done{false};
@@ -154,7 +181,8 @@ class MemberScan final : public MemberSink {
                      std::span<const uint8_t> data, Diagnostics& diag,
                      const std::atomic<bool>& cancel) {
     auto format = DetectContainer(data);
-    if (!format) return true;
+    bool image = !format && opts.images_in_archives && LooksLikeDiskImage(data);
+    if (!format && !image) return true;
     if (depth >= opts.archive_limits.max_depth) {
       // A container below the depth limit: scanned as a member, not opened;
       // its members count as one skip "depth".
@@ -165,12 +193,20 @@ class MemberScan final : public MemberSink {
                                                  opts.archive_limits.max_depth));
       return true;
     }
+    if (image) return ExpandImage(scanner, opts, out, budget, depth, container, data, diag, cancel);
     MemberScan sink(scanner, opts, out, budget, depth + 1, diag, cancel);
     ExpandResult r =
         ExpandContainer(container, data, *format, opts.archive_limits, budget, sink, cancel);
     if (r.opened) ++out.c.containers;
     return sink.clean_;
   }
+
+  // A disk image held in memory (a member, or an entry of another image):
+  // its entries are scanned here, on this worker, and expanded in turn.
+  static bool ExpandImage(SubjectScanner& scanner, const PipelineOptions& opts, ReportTarget& out,
+                          ContainerBudget& budget, int depth, const Subject& container,
+                          std::span<const uint8_t> data, Diagnostics& diag,
+                          const std::atomic<bool>& cancel);
 
   // A walked file over --max-file-size (already counted as a file skipped
   // "size"): opened from disk when it is a container up to
@@ -261,6 +297,184 @@ class MemberScan final : public MemberSink {
   bool clean_ = true;
 };
 
+// Counts and reports one image volume.
+void AccountVolume(Counters& c, const VolumeReport& v, const std::string& where,
+                   Diagnostics& diag) {
+  ++c.volumes;
+  if (!v.skipped) {
+    ++c.filesystems;
+    return;
+  }
+  ++c.skipped_volumes[static_cast<size_t>(*v.skipped)];
+  std::string msg = fmt::format("{} not scanned: {}", v.name, v.detail);
+  if (*v.skipped == SkipReason::kExcluded || *v.skipped == SkipReason::kType)
+    diag.Info(where, msg);
+  else
+    diag.Warning(where, msg);
+}
+
+// One entry of a disk image, read or skipped by the image source: checked
+// like a file, then opened when it is a container (archives and images
+// inside images). Returns false when it had reasons or could not be checked.
+bool ScanImageEntry(SubjectScanner& scanner, const PipelineOptions& opts, ReportTarget& out,
+                    ImageEntryItem& e, Diagnostics& diag, const std::atomic<bool>& cancel) {
+  Counters& c = out.c;
+  ++c.entries_seen;
+  std::vector<Reason> reasons = scanner.PathReasons(e.subject);
+  if (e.skipped) {
+    std::string where = ChainRaw(e.subject);
+    if (*e.skipped == SkipReason::kCorrupt) diag.Warning(where, e.detail);
+    else diag.Info(where, e.detail);
+    ScanOutcome o = scanner.Skipped(std::move(e.subject), std::move(reasons), *e.skipped);
+    ++c.skipped_entries[static_cast<size_t>(*o.skipped)];
+    bool clean = !o.finding;
+    if (o.finding) out.Finding(std::move(*o.finding));
+    return clean;
+  }
+  std::span<const uint8_t> data = e.content;
+  std::span<const uint8_t> head = data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes));
+  bool selected = scanner.Selected(e.subject, head);
+  bool deleted = e.subject.deleted;
+  Subject self = e.subject;  // kept for the expansion (the outcome takes the subject)
+  ScanOutcome o = selected
+                      ? scanner.Check(std::move(e.subject), std::move(reasons), Content::Buffer(data), diag)
+                      : scanner.Skipped(std::move(e.subject), std::move(reasons), SkipReason::kType);
+  if (o.scanned) {
+    ++c.entries_scanned;
+    if (deleted) ++c.deleted_scanned;
+  }
+  if (o.skipped) ++c.skipped_entries[static_cast<size_t>(*o.skipped)];
+  c.entry_bytes += o.bytes;
+  if (selected) out.YaraIds(scanner.last_yara_ids(), ChainRaw(self));
+  bool clean = o.clean || (!o.scanned && o.skipped == SkipReason::kType && !o.finding);
+  if (o.finding) out.Finding(std::move(*o.finding));
+  if (opts.archives && !cancel.load(std::memory_order_relaxed)) {
+    ContainerBudget budget{opts.archive_limits.max_total_bytes};
+    clean &= MemberScan::Expand(scanner, opts, out, budget, 0, self, data, diag, cancel);
+  }
+  return clean;
+}
+
+// The entries of an image inside an archive or another image, scanned at
+// once on the worker that holds the image.
+class NestedImageScan final : public ImageSink {
+ public:
+  NestedImageScan(SubjectScanner& scanner, const PipelineOptions& opts, ReportTarget& out,
+                  Diagnostics& diag, const std::atomic<bool>& cancel, std::string where)
+      : scanner_(scanner), opts_(opts), out_(out), diag_(diag), cancel_(cancel),
+        where_(std::move(where)) {}
+  std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
+    if (scanner_.Selected(e, head) || DetectContainer(head) || LooksLikeDiskImage(head))
+      return std::nullopt;
+    return SkipReason::kType;
+  }
+  bool OnEntry(Subject e, std::vector<uint8_t> content) override {
+    ImageEntryItem item{std::move(e), std::move(content), std::nullopt, {}};
+    clean_ &= ScanImageEntry(scanner_, opts_, out_, item, diag_, cancel_);
+    return !cancel_.load(std::memory_order_relaxed);
+  }
+  void OnEntrySkipped(Subject e, SkipReason why, std::string detail) override {
+    ImageEntryItem item{std::move(e), {}, why, std::move(detail)};
+    clean_ &= ScanImageEntry(scanner_, opts_, out_, item, diag_, cancel_);
+  }
+  void OnVolume(const VolumeReport& v) override { AccountVolume(out_.c, v, where_, diag_); }
+  bool clean() const { return clean_; }
+
+ private:
+  SubjectScanner& scanner_;
+  const PipelineOptions& opts_;
+  ReportTarget& out_;
+  Diagnostics& diag_;
+  const std::atomic<bool>& cancel_;
+  std::string where_;
+  bool clean_ = true;
+};
+
+bool MemberScan::ExpandImage(SubjectScanner& scanner, const PipelineOptions& opts,
+                             ReportTarget& out, ContainerBudget& budget, int depth,
+                             const Subject& container, std::span<const uint8_t> data,
+                             Diagnostics& diag, const std::atomic<bool>& cancel) {
+  // The image's bytes are already in memory; what its entries hold counts
+  // against the same budget as an archive's members.
+  if (data.size() > budget.bytes_left) {
+    ++out.c.members_seen;
+    ++out.c.skipped_members[static_cast<size_t>(SkipReason::kLimit)];
+    diag.Info(ChainRaw(container), "disk image not opened: --archive-max-total reached");
+    return true;
+  }
+  budget.bytes_left -= data.size();
+  NestedImageScan sink(scanner, opts, out, diag, cancel, ChainRaw(container));
+  ImageOptions io = opts.image;
+  io.partition = 0;  // --partition names a volume of the images given with --image
+  ImageResult r = ScanImageBuffer(container, data, io, sink, cancel);
+  (void)depth;
+  if (!r.opened) return true;  // not an image after all: checked as a member already
+  ++out.c.images_opened;
+  return sink.clean();
+}
+
+// The images given with --image, read on the producer thread; their entries
+// go to the workers through the queue with their content.
+class ImageProducer final : public ImageSink {
+ public:
+  ImageProducer(BoundedQueue& q, Counters& c, SubjectScanner& screen, Diagnostics& diag,
+                const std::atomic<bool>& cancel, std::string where)
+      : q_(q), c_(c), screen_(screen), diag_(diag), cancel_(cancel), where_(std::move(where)) {}
+  std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
+    if (screen_.Selected(e, head) || DetectContainer(head) || LooksLikeDiskImage(head))
+      return std::nullopt;
+    return SkipReason::kType;
+  }
+  bool OnEntry(Subject e, std::vector<uint8_t> content) override {
+    c_.bytes_queued += content.size();
+    WorkItem w;
+    w.entry = std::make_unique<ImageEntryItem>(
+        ImageEntryItem{std::move(e), std::move(content), std::nullopt, {}});
+    return q_.Push(std::move(w), cancel_);
+  }
+  void OnEntrySkipped(Subject e, SkipReason why, std::string detail) override {
+    WorkItem w;
+    w.entry = std::make_unique<ImageEntryItem>(ImageEntryItem{std::move(e), {}, why, std::move(detail)});
+    q_.Push(std::move(w), cancel_);
+  }
+  void OnVolume(const VolumeReport& v) override { AccountVolume(c_, v, where_, diag_); }
+
+ private:
+  BoundedQueue& q_;
+  Counters& c_;
+  SubjectScanner& screen_;
+  Diagnostics& diag_;
+  const std::atomic<bool>& cancel_;
+  std::string where_;
+};
+
+// Reads each image given with --image on this (the producer) thread.
+void ReadImages(const PipelineOptions& opts, const std::shared_ptr<const SignatureSet>& sigs,
+                const CheckRegistry& checks, BoundedQueue& queue, Counters& c, Diagnostics& diag,
+                const std::atomic<bool>& cancel) {
+  // Screens entries by their first bytes (the default file selection) so
+  // that unselected ones are not read; it never scans.
+  auto screen = SubjectScanner::Create(sigs, &checks, opts.scan);
+  if (!screen.ok()) {
+    diag.Error("images", screen.status().ToString());
+    return;
+  }
+  for (const std::string& path : opts.images) {
+    if (cancel.load()) break;
+    Subject image;
+    image.path = path;
+    image.name = std::string(opts.walk.fs->BaseName(path));
+    ImageProducer sink(queue, c, **screen, diag, cancel, path);
+    ImageResult r = ScanImage(image, path, opts.image, sink, cancel);
+    if (r.opened) {
+      ++c.images_opened;
+    } else {
+      ++c.images_failed;
+      diag.Error(path, r.error);
+    }
+  }
+}
+
 }  // namespace
 
 ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const SignatureSet> sigs,
@@ -276,7 +490,9 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   });
 
   Counters c;
-  BoundedQueue queue(opts.queue_capacity);
+  // Image entries in flight hold their content: a few per worker.
+  BoundedQueue queue(opts.queue_capacity,
+                     std::max<uint64_t>(64ULL << 20, (opts.threads + 2) * opts.scan.max_file_size));
   ProgressState progress_state;
   Sink sink(queue, c, opts.scan, cancel);
 
@@ -293,6 +509,14 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
       ReportTarget target{c, reporter, report_mu, opts.yara_matches};
       WorkItem item;
       while (queue.Pop(&item, cancel)) {
+        if (item.entry) {
+          progress_state.SetCurrent(i, ChainRaw(item.entry->subject));
+          uint64_t n = item.entry->content.size();
+          ScanImageEntry((*scanner)->subjects(), opts, target, *item.entry, diag, cancel);
+          progress_state.AddDone(n);
+          limiter.Pace();
+          continue;
+        }
         progress_state.SetCurrent(i, item.path);
         ++c.seen;
         if (opts.cache && opts.cache->IsClean(item.path, item.st)) {
@@ -332,15 +556,16 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   if (opts.progress && console.stderr_tty()) {
     display = std::make_unique<ProgressDisplay>(console, progress_state, [&] {
       ProgressSnapshot s;
-      s.files = c.seen.load();
-      s.bytes = c.bytes.load();
+      s.files = c.seen.load() + c.entries_seen.load();
+      s.bytes = c.bytes.load() + c.entry_bytes.load();
       s.bytes_total = c.walk_done.load() ? c.bytes_queued.load() : 0;
       s.findings = c.findings[2].load() + c.findings[3].load();
       return s;
     });
   }
 
-  Walk(opts.walk, sink, diag, cancel);
+  if (!opts.walk.roots.empty()) Walk(opts.walk, sink, diag, cancel);
+  if (!opts.images.empty()) ReadImages(opts, sigs, checks, queue, c, diag, cancel);
   c.walk_done = true;
   queue.Close();
   for (auto& w : workers) w.join();
@@ -363,6 +588,18 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   s.members_scanned = c.members_scanned;
   s.member_bytes_scanned = c.member_bytes;
   for (size_t i = 0; i < kSkipReasonCount; ++i) s.skipped_members[i] = c.skipped_members[i];
+  s.images.opened = c.images_opened;
+  s.images.failed = c.images_failed;
+  s.images.volumes = c.volumes;
+  s.images.filesystems = c.filesystems;
+  s.images.entries_seen = c.entries_seen;
+  s.images.entries_scanned = c.entries_scanned;
+  s.images.entry_bytes_scanned = c.entry_bytes;
+  s.images.deleted_scanned = c.deleted_scanned;
+  for (size_t i = 0; i < kSkipReasonCount; ++i) {
+    s.images.skipped_volumes[i] = c.skipped_volumes[i];
+    s.images.skipped_entries[i] = c.skipped_entries[i];
+  }
   s.errors = diag.error_count() - errors_before;
   s.interrupted = cancel.load();
   s.rules = sigs->stats;

@@ -5,9 +5,14 @@
 //   (threads, one FileScanner each; archive members through the archive
 //   source, nested up to the depth limit) ──► Reporter (under one mutex)
 //
+//   image source (--image, on the calling thread after the walk) ──► the same
+//   queue, each entry with its content
+//
 // Memory is bounded by queue_capacity paths plus, per worker, one read
 // buffer and one member buffer per nesting level (each at most
-// --max-file-size); nothing per file is kept after it is reported.
+// --max-file-size), plus image entries in the queue (at most
+// max(64 MiB, (threads + 2) × --max-file-size) of content); nothing per file
+// is kept after it is reported.
 #pragma once
 
 #include <atomic>
@@ -22,6 +27,7 @@
 #include "report/reporter.h"
 #include "scan/file_scanner.h"
 #include "sources/archive_source.h"
+#include "sources/image_source.h"
 #include "signatures/signature_set.h"
 #include "sources/walker.h"
 
@@ -37,6 +43,13 @@ struct PipelineOptions {
   // file) is still opened as a container up to this size: streamed from
   // disk through libarchive, or read into memory for an OLE file (MSI).
   uint64_t archive_max_size = 1ULL << 30;
+  // --image: disk images read through the image source (their entries are
+  // scanned like files), after the walk of walk.roots (which may be empty).
+  std::vector<std::string> images;
+  ImageOptions image;               // --partition, --deleted; max_entry_bytes = max_file_size
+  // Disk images found inside archives and images are opened (raw images
+  // only; with `archives`).
+  bool images_in_archives = true;
   size_t threads = 2;              // scan workers (--threads)
   size_t queue_capacity = 4096;    // files between walker and workers
   bool progress = true;            // progress line (only shown on a TTY)

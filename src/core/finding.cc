@@ -1,5 +1,7 @@
 #include "core/finding.h"
 
+#include <algorithm>
+
 namespace harrier {
 
 std::string_view LevelName(Level level) {
@@ -41,6 +43,7 @@ std::string_view SkipReasonName(SkipReason r) {
     case SkipReason::kDepth: return "depth";
     case SkipReason::kRatio: return "ratio";
     case SkipReason::kLimit: return "limit";
+    case SkipReason::kUnrecoverable: return "unrecoverable";
     case SkipReason::kCount: break;
   }
   return "unknown";
@@ -76,12 +79,19 @@ std::string_view SubjectKindName(SubjectKind k) {
   return "file";
 }
 
+std::string PresentedPath(const Subject& s) {
+  if (s.drive.empty()) return s.path;
+  std::string out = s.drive + s.path;
+  std::replace(out.begin(), out.end(), '/', '\\');
+  return out;
+}
+
 std::string ChainDisplay(const Subject& s) {
   if (s.containers.empty()) return s.display_root.empty() ? s.path : s.display_root;
   std::string out = s.display_root.empty() ? s.containers.front().path : s.display_root;
   for (size_t i = 1; i < s.containers.size(); ++i)
     out.append(kChainSeparator).append(s.containers[i].path);
-  out.append(kChainSeparator).append(s.path);
+  out.append(kChainSeparator).append(PresentedPath(s));
   return out;
 }
 
@@ -109,7 +119,19 @@ bool ScanSummary::incomplete() const {
            a[static_cast<size_t>(SkipReason::kTimeout)] > 0 ||
            a[static_cast<size_t>(SkipReason::kError)] > 0;
   };
-  return interrupted || errors > 0 || gap(skipped) || gap(skipped_dirs) || gap(skipped_members);
+  auto image_gap = [&](const std::array<uint64_t, kSkipReasonCount>& a) {
+    return gap(a) || a[static_cast<size_t>(SkipReason::kCorrupt)] > 0 ||
+           a[static_cast<size_t>(SkipReason::kUnsupported)] > 0 ||
+           a[static_cast<size_t>(SkipReason::kEncrypted)] > 0;
+  };
+  return interrupted || errors > 0 || gap(skipped) || gap(skipped_dirs) || gap(skipped_members) ||
+         image_gap(images.skipped_entries) || image_gap(images.skipped_volumes);
+}
+
+uint64_t ScanSummary::Images::skipped_entries_total() const {
+  uint64_t t = 0;
+  for (auto v : skipped_entries) t += v;
+  return t;
 }
 
 Verdict VerdictFor(const ScanSummary& s) {

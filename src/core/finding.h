@@ -39,6 +39,8 @@ enum class SkipReason {
   kDepth,         // nested deeper than --archive-max-depth
   kRatio,         // expands beyond --archive-max-ratio of its compressed size
   kLimit,         // --archive-max-members or --archive-max-total reached
+  // Entries of disk images (sources/image_source.h):
+  kUnrecoverable, // a deleted file whose content is gone (--deleted)
   kCount
 };
 constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kCount);
@@ -112,6 +114,23 @@ struct ScanSummary {
   uint64_t members_scanned = 0;
   uint64_t member_bytes_scanned = 0;  // uncompressed bytes checked
   std::array<uint64_t, kSkipReasonCount> skipped_members{};
+  // Disk images (--image): the images read, their volumes (partitions, or
+  // the whole image for a bare file system) and the entries of their file
+  // systems (files and NTFS data streams). Archives inside images count as
+  // containers and members above.
+  struct Images {
+    uint64_t opened = 0;       // images libtsk read
+    uint64_t failed = 0;       // images that could not be opened (an error each)
+    uint64_t volumes = 0;      // volumes seen
+    uint64_t filesystems = 0;  // file systems walked
+    std::array<uint64_t, kSkipReasonCount> skipped_volumes{};  // not walked, by reason
+    uint64_t entries_seen = 0;
+    uint64_t entries_scanned = 0;
+    uint64_t entry_bytes_scanned = 0;
+    std::array<uint64_t, kSkipReasonCount> skipped_entries{};
+    uint64_t deleted_scanned = 0;  // of entries_scanned: deleted files (--deleted)
+    uint64_t skipped_entries_total() const;
+  } images;
   uint64_t errors = 0;          // diagnostics of severity error during the scan
   std::array<uint64_t, 4> findings{};  // by Level
   double duration_s = 0;
@@ -130,8 +149,11 @@ struct ScanSummary {
   uint64_t skipped_members_total() const;
   // Incomplete: interrupted, errors, files or members we could not check
   // (permission, timeout, error skips), or directories we could not enter
-  // (permission, error). Size, type, exclusion and archive-limit skips are
-  // choices, not gaps: they are counted but do not make a scan incomplete.
+  // (permission, error); in disk images also entries libtsk could not read
+  // (corrupt) and volumes with no or an unsupported file system, an
+  // encrypted one, or a damaged one. Size, type, exclusion and archive-limit
+  // skips, and deleted files whose content is gone, are choices or facts,
+  // not gaps: they are counted but do not make a scan incomplete.
   bool incomplete() const;
 };
 

@@ -16,7 +16,7 @@ namespace harrier {
 enum class SubjectKind {
   kFile = 0,        // a file of a walked tree (or a file given on the command line)
   kArchiveMember,   // a member of an archive, installer or compound file
-  kImageEntry,      // a file inside a disk image (later)
+  kImageEntry,      // a file (or NTFS data stream) inside a disk image
   kProcess,         // a running process (later)
   kMemoryRegion,    // a region of a process's memory (later)
   kConnection,      // a network connection (later)
@@ -63,6 +63,13 @@ struct Subject {
   // platform's separators for a host path, '/' inside archives).
   std::string name;
   FileAttrs file;
+  // An entry of a disk image's Windows system volume: the drive the volume
+  // is shown as ("C:"). The scan stage then matches and shows `path`
+  // ("/Windows/x.dll") as Windows does ("C:\Windows\x.dll"). Empty otherwise.
+  std::string drive;
+  // An entry whose name or record is unallocated in its file system: a
+  // deleted file (--deleted).
+  bool deleted = false;
 
   // The host path: the walked file itself or the outermost container.
   const std::string& host_path() const {
@@ -74,6 +81,10 @@ struct Subject {
 
 // The separator of a chain when shown as one line: " › " (UTF-8).
 inline constexpr std::string_view kChainSeparator = " \xe2\x80\xba ";
+
+// The subject's own path as shown: `path`, or for an entry of a Windows
+// volume in a disk image its drive form ("C:\Windows\x.dll").
+std::string PresentedPath(const Subject& s);
 
 // The chain as one string, outermost first, with display_root for the host
 // path: "/evidence/triage.zip › Users/bob/x.msi › ffmpeg.dll".

@@ -115,7 +115,8 @@ std::string_view SkipMeaning(std::string_view reason) {
       {"corrupt", "damaged or truncated archive: members after the damage"},
       {"depth", "archive nested deeper than --archive-max-depth"},
       {"ratio", "archive expands beyond --archive-max-ratio"},
-      {"limit", "--archive-max-members or --archive-max-total reached"}};
+      {"limit", "--archive-max-members or --archive-max-total reached"},
+      {"unrecoverable", "deleted file whose content is gone"}};
   for (const auto& [k, v] : kMeaning)
     if (k == reason) return v;
   return "";
@@ -328,6 +329,22 @@ std::string RenderHtml(const ReportDoc& doc) {
           row("Members skipped: " + k,
               fmt::format("{} <small>({})</small>", sum->skipped_members[i], H(SkipMeaning(k))));
         }
+    }
+    if (const ScanSummary::Images& im = sum->images; im.opened || im.failed || im.entries_seen) {
+      row("Disk images",
+          fmt::format("{} opened, {} could not be opened; {} volumes, {} file systems scanned; "
+                      "{} entries seen, {} scanned ({}; {} deleted), {} skipped",
+                      im.opened, im.failed, im.volumes, im.filesystems, im.entries_seen,
+                      im.entries_scanned, H(FormatBytes(im.entry_bytes_scanned)),
+                      im.deleted_scanned, im.skipped_entries_total()));
+      for (size_t i = 0; i < kSkipReasonCount; ++i) {
+        std::string k(SkipReasonName(static_cast<SkipReason>(i)));
+        if (im.skipped_volumes[i])
+          row("Volumes not scanned: " + k, fmt::format("{}", im.skipped_volumes[i]));
+        if (im.skipped_entries[i])
+          row("Image entries skipped: " + k,
+              fmt::format("{} <small>({})</small>", im.skipped_entries[i], H(SkipMeaning(k))));
+      }
     }
     if (sum->syslog.enabled) {
       uint64_t dropped = sum->syslog.dropped;

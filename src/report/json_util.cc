@@ -182,6 +182,15 @@ Finding FindingFromJson(const OJson& j) {
     if (auto raw = HexDecode(hex); raw && !raw->empty()) s.path = std::move(*raw);
   }
   s.name = JsonStr(j, {"file", "name"});
+  s.drive = JsonStr(j, {"harrier", "subject", "drive"});
+  if (const OJson* d = JsonAt(j, {"harrier", "subject", "deleted"}); d && d->is_boolean())
+    s.deleted = d->get<bool>();
+  if (!s.drive.empty() && s.path.rfind(s.drive, 0) == 0) {
+    // file.path holds the drive form ("C:\x"); the subject keeps the
+    // volume's own path ("/x"). NTFS and FAT names hold no '\'.
+    s.path.erase(0, s.drive.size());
+    std::replace(s.path.begin(), s.path.end(), '\\', '/');
+  }
   if (const OJson* chain = JsonAt(j, {"harrier", "subject", "chain"});
       chain && chain->is_array() && chain->size() > 1) {
     for (size_t i = 0; i + 1 < chain->size(); ++i)
@@ -260,6 +269,16 @@ ScanSummary SummaryFromJson(const OJson& j) {
   s.members_scanned = U64(j, {"harrier", "archives", "members_scanned"});
   s.member_bytes_scanned = U64(j, {"harrier", "archives", "bytes_scanned"});
   ReadSkips(JsonAt(j, {"harrier", "archives", "skipped"}), &s.skipped_members);
+  s.images.opened = U64(j, {"harrier", "images", "opened"});
+  s.images.failed = U64(j, {"harrier", "images", "failed"});
+  s.images.volumes = U64(j, {"harrier", "images", "volumes"});
+  s.images.filesystems = U64(j, {"harrier", "images", "filesystems"});
+  ReadSkips(JsonAt(j, {"harrier", "images", "volumes_skipped"}), &s.images.skipped_volumes);
+  s.images.entries_seen = U64(j, {"harrier", "images", "entries_seen"});
+  s.images.entries_scanned = U64(j, {"harrier", "images", "entries_scanned"});
+  s.images.entry_bytes_scanned = U64(j, {"harrier", "images", "bytes_scanned"});
+  s.images.deleted_scanned = U64(j, {"harrier", "images", "deleted_scanned"});
+  ReadSkips(JsonAt(j, {"harrier", "images", "skipped"}), &s.images.skipped_entries);
   s.errors = U64(j, {"harrier", "errors"});
   s.findings[1] = U64(j, {"harrier", "findings", "notice"});
   s.findings[2] = U64(j, {"harrier", "findings", "warning"});
@@ -293,9 +312,12 @@ nlohmann::ordered_json SubjectToJson(const Subject& s) {
   for (const auto& c : s.containers)
     chain.push_back({{"path", SafeUtf8(c.path)}, {"format", SafeUtf8(c.format)}});
   chain.push_back({{"path", SafeUtf8(s.path)}});
-  return {{"kind", SubjectKindName(s.kind)},
-          {"chain", std::move(chain)},
-          {"display", SafeUtf8(ChainDisplay(s))}};
+  J j = {{"kind", SubjectKindName(s.kind)},
+         {"chain", std::move(chain)},
+         {"display", SafeUtf8(ChainDisplay(s))}};
+  if (!s.drive.empty()) j["drive"] = SafeUtf8(s.drive);
+  if (s.deleted) j["deleted"] = true;
+  return j;
 }
 
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
@@ -308,7 +330,7 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
                 {"risk_score", f.score}};
   j["host"] = {{"hostname", SafeUtf8(f.host.empty() ? hostname : f.host)}};
   const Subject& sub = f.subject;
-  J file = {{"path", SafeUtf8(sub.path)}, {"name", SafeUtf8(sub.name)}, {"size", sub.file.size}};
+  J file = {{"path", SafeUtf8(PresentedPath(sub))}, {"name", SafeUtf8(sub.name)}, {"size", sub.file.size}};
   if (sub.file.mtime != 0 || sub.file.has_owner) file["mtime"] = IsoTime(sub.file.mtime);
   if (sub.file.has_owner) {
     file["ctime"] = IsoTime(sub.file.ctime);
@@ -408,6 +430,28 @@ nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s) {
           {"skipped", std::move(skipped)}};
 }
 
+nlohmann::ordered_json ImageStatsToJson(const ScanSummary& s) {
+  using J = nlohmann::ordered_json;
+  auto skips = [](const std::array<uint64_t, kSkipReasonCount>& a) {
+    J o = J::object();
+    for (size_t i = 0; i < kSkipReasonCount; ++i)
+      if (a[i]) o[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = a[i];
+    return o;
+  };
+  const ScanSummary::Images& im = s.images;
+  return {{"opened", im.opened},
+          {"failed", im.failed},
+          {"volumes", im.volumes},
+          {"filesystems", im.filesystems},
+          {"volumes_skipped", skips(im.skipped_volumes)},
+          {"entries_seen", im.entries_seen},
+          {"entries_scanned", im.entries_scanned},
+          {"entries_skipped", im.skipped_entries_total()},
+          {"bytes_scanned", im.entry_bytes_scanned},
+          {"deleted_scanned", im.deleted_scanned},
+          {"skipped", skips(im.skipped_entries)}};
+}
+
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info) {
   using J = nlohmann::ordered_json;
   J skipped = J::object(), skipped_dirs = J::object();
@@ -447,6 +491,8 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"archives", ArchiveStatsToJson(s)},
                   {"findings", std::move(findings)},
                   {"rules", std::move(rules)}};
+  if (s.images.opened || s.images.failed || s.images.entries_seen)
+    j["harrier"]["images"] = ImageStatsToJson(s);
   if (s.syslog.enabled)
     j["harrier"]["syslog"] = {{"sent", s.syslog.sent}, {"dropped", s.syslog.dropped}};
   return j;

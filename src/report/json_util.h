@@ -35,6 +35,8 @@ nlohmann::ordered_json ScanStartToJson(const ScanInfo& info);
 nlohmann::ordered_json RuleStatsToJson(const RuleStats& r);
 nlohmann::ordered_json SubjectToJson(const Subject& s);
 nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s);
+// The disk-image part of the summary (harrier.images; only when images were read).
+nlohmann::ordered_json ImageStatsToJson(const ScanSummary& s);
 nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname);
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info);
 nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);

@@ -125,6 +125,24 @@ void TextReporter::End(const ScanSummary& s) {
                        FormatBytes(s.member_bytes_scanned), s.skipped_members_total(),
                        mskips.empty() ? "" : " (" + mskips + ")");
   }
+  if (s.images.opened || s.images.failed || s.images.entries_seen) {
+    const ScanSummary::Images& im = s.images;
+    auto list = [](const std::array<uint64_t, kSkipReasonCount>& a) {
+      std::string t;
+      for (size_t i = 0; i < kSkipReasonCount; ++i)
+        if (a[i]) t += fmt::format("{}{} {}", t.empty() ? "" : ", ", a[i], SkipReasonName(static_cast<SkipReason>(i)));
+      return t;
+    };
+    std::string vskips = list(im.skipped_volumes), eskips = list(im.skipped_entries);
+    out += fmt::format(
+        "Disk images: {} opened{}; {} volumes, {} file systems scanned{}; {} entries seen, {} scanned "
+        "({}{}), {} skipped{}\n",
+        im.opened, im.failed ? fmt::format(", {} could not be opened", im.failed) : "", im.volumes,
+        im.filesystems, vskips.empty() ? "" : " (not scanned: " + vskips + ")", im.entries_seen,
+        im.entries_scanned, FormatBytes(im.entry_bytes_scanned),
+        im.deleted_scanned ? fmt::format(", {} deleted", im.deleted_scanned) : "",
+        im.skipped_entries_total(), eskips.empty() ? "" : " (" + eskips + ")");
+  }
   if (diag_suppressed_) out += fmt::format("Warnings not shown: {} (use --verbose)\n", diag_suppressed_);
   out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),
                      s.duration_s > 0 ? s.files_scanned / s.duration_s : 0.0);

@@ -102,17 +102,25 @@ Result<YaraScanner*> SubjectScanner::PrefilteredScannerFor(size_t idx,
   return slot.scanner.get();
 }
 
+PathForms SubjectScanner::FormsOf(const Subject& subject) const {
+  if (subject.containers.empty()) return MakePathForms(subject.path, config_.roots);
+  // An image entry's path inside its volume, shown with the volume's drive
+  // ("C:\Windows\x.dll") when it is a Windows system volume.
+  if (subject.kind == SubjectKind::kImageEntry) {
+    if (subject.drive.empty()) return MakePathForms(subject.path, {});
+    return MakePathForms(subject.path, {RootMapping{"/", subject.drive}});
+  }
+  // A member's own path, rooted, so that patterns anchored at a separator
+  // ("\\ffmpeg\.dll$") match a member at the container's top level too.
+  return MakePathForms("/" + subject.path, {});
+}
+
 std::vector<Reason> SubjectScanner::PathReasons(Subject& subject) const {
-  PathForms forms;
+  PathForms forms = FormsOf(subject);
   if (subject.containers.empty()) {
-    forms = MakePathForms(subject.path, config_.roots);
     subject.display_root = forms.display;
-  } else {
-    // A member's own path, rooted, so that patterns anchored at a separator
-    // ("\\ffmpeg\.dll$") match a member at the container's top level too.
-    forms = MakePathForms("/" + subject.path, {});
-    if (subject.display_root.empty())
-      subject.display_root = MakePathForms(subject.containers.front().path, config_.roots).display;
+  } else if (subject.display_root.empty()) {
+    subject.display_root = MakePathForms(subject.containers.front().path, config_.roots).display;
   }
   std::vector<Reason> out;
   for (const FilenameIoc* ioc : sigs_->filenames.Match(forms.unix_form, forms.windows_form)) {
@@ -217,7 +225,9 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
     last_yara_ = *scanner;
     YaraExternalValues ev;
     ev.filename = subj.name;
-    ev.filepath = subj.containers.empty() ? subj.display_root : subj.path;
+    ev.filepath = subj.containers.empty()                   ? subj.display_root
+                  : subj.kind == SubjectKind::kImageEntry ? PresentedPath(subj)
+                                                           : subj.path;
     ev.extension = ext.empty() ? "" : "." + ext;
     ev.filetype = f.filetype;
     ev.owner = subj.file.owner;
@@ -263,8 +273,7 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
 
   // Native checks need the whole content in one buffer.
   if (checks_ && !blocks) {
-    PathForms forms = subj.containers.empty() ? MakePathForms(subj.path, config_.roots)
-                                              : MakePathForms("/" + subj.path, {});
+    PathForms forms = FormsOf(subj);
     FileContext ctx{f.subject, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes};
     for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
   }

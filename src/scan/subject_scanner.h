@@ -66,9 +66,12 @@ class SubjectScanner {
                                                         const ScanConfig& config);
 
   // Filename IOCs on the subject's path forms: a walked file's path with its
-  // volume-root mapping (fills subject.display_root), a member's own path
-  // inside its container ("/" + path, and its Windows form). Needs no content.
+  // volume-root mapping (fills subject.display_root), an image entry's path
+  // in its volume (with its drive, "C:\..."), a member's own path inside its
+  // container ("/" + path, and its Windows form). Needs no content.
   std::vector<Reason> PathReasons(Subject& subject) const;
+  // The path forms of a subject that PathReasons and the native checks match.
+  PathForms FormsOf(const Subject& subject) const;
 
   // The default file selection (filetype.h) for a subject whose first bytes
   // are `header`: true when it is scanned (always with --all-files).

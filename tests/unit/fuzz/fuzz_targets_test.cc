@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -262,6 +263,64 @@ TEST(FuzzTargets, ArchiveSourceSeeds) {
   for (const auto& s : seeds) {
     MaybeWriteSeed("archive_source", s);
     RunWithMutations(HarrierFuzz_archive_source, s);
+  }
+}
+
+// Small disk images built at test time (mkfs.fat + mtools, mkfs.ext4 -d,
+// mkntfs), an MBR around the FAT one, and headers that only look like
+// images. A tool that is missing gives no seed (said in the test output).
+TEST(FuzzTargets, ImageSourceSeeds) {
+  TempDir d;
+  d.Write("tree/dir/a.txt", "alpha entry\n");
+  d.Write("tree/b.txt", std::string(5000, 'b'));
+  std::vector<std::string> seeds;
+  auto run = [&](std::vector<std::string> argv) {
+    std::string tool = FindProgram(argv[0]);
+    if (tool.empty()) {
+      std::printf("no image seed from %s: not installed\n", argv[0].c_str());
+      return false;
+    }
+    argv[0] = tool;
+    RunOptions o;
+    o.cwd = d.path();
+    o.timeout_s = 60;
+    o.stdin_path = "/dev/null";
+    RunResult r = RunProgram(argv, o);
+    EXPECT_EQ(r.exit_code, 0) << argv[0] << ": " << r.err;
+    return r.exit_code == 0;
+  };
+  auto slurp = [&](const std::string& f) {
+    std::ifstream in(d.path() + "/" + f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  if (run({"mkfs.fat", "-C", d.path() + "/fat.img", "256"}) &&
+      run({"env", "MTOOLS_SKIP_CHECK=1", FindProgram("mcopy"), "-s", "-i", d.path() + "/fat.img",
+           d.path() + "/tree/dir", "::/"})) {
+    std::string fat = slurp("fat.img");
+    seeds.push_back(fat);
+    // The same volume behind an MBR with one FAT16 partition at sector 1.
+    std::string mbr(512, '\0');
+    mbr[446] = '\x00';
+    mbr[446 + 4] = '\x06';
+    mbr[446 + 8] = '\x01';
+    uint32_t sectors = static_cast<uint32_t>(fat.size() / 512);
+    for (int i = 0; i < 4; ++i) mbr[446 + 12 + i] = static_cast<char>(sectors >> (8 * i));
+    mbr[510] = '\x55';
+    mbr[511] = '\xaa';
+    seeds.push_back(mbr + fat);
+  }
+  if (run({"mkfs.ext4", "-q", "-F", "-d", d.path() + "/tree", d.path() + "/ext4.img", "1M"}))
+    seeds.push_back(slurp("ext4.img"));
+  {
+    std::string ntfs = d.Write("ntfs.img", "");
+    std::filesystem::resize_file(ntfs, 2 << 20);
+    if (run({"mkntfs", "-F", "-Q", "-q", ntfs})) seeds.push_back(slurp("ntfs.img"));
+  }
+  seeds.push_back(std::string(3, '\0') + "NTFS    " + std::string(600, '\0'));
+  seeds.push_back(std::string(512, '\0') + "EFI PART" + std::string(600, '\0'));
+  for (const auto& s : seeds) {
+    MaybeWriteSeed("image_source", s);
+    RunWithMutations(HarrierFuzz_image_source, s);
   }
 }
 
