@@ -10,6 +10,7 @@
 
 #include "app/cpu_limiter.h"
 #include "app/progress.h"
+#include "core/units.h"
 #include "scan/filetype.h"
 
 namespace harrier {
@@ -303,6 +304,10 @@ void AccountVolume(Counters& c, const VolumeReport& v, const std::string& where,
   ++c.volumes;
   if (!v.skipped) {
     ++c.filesystems;
+    // Listed with -v: the numbers --partition takes.
+    diag.Info(where, fmt::format("{}: {}, {} at byte {}{}", v.name, v.filesystem,
+                                 FormatBytes(v.size), v.offset,
+                                 v.drive.empty() ? "" : ", shown as " + v.drive));
     return;
   }
   ++c.skipped_volumes[static_cast<size_t>(*v.skipped)];

@@ -109,3 +109,39 @@ TEST(Subject, ChainShowsEveryContainerOutermostFirst) {
 
 }  // namespace
 }  // namespace harrier
+
+namespace harrier {
+namespace {
+
+// Disk images: what could not be read is a gap; deleted files whose content
+// is gone, and volumes left out on purpose, are not.
+TEST(Verdict, ImageVolumesAndEntriesThatCouldNotBeReadAreGaps) {
+  for (SkipReason r : {SkipReason::kCorrupt, SkipReason::kUnsupported, SkipReason::kEncrypted,
+                       SkipReason::kError}) {
+    ScanSummary e;
+    e.images.skipped_entries[static_cast<size_t>(r)] = 1;
+    EXPECT_TRUE(e.incomplete()) << SkipReasonName(r);
+    ScanSummary v;
+    v.images.skipped_volumes[static_cast<size_t>(r)] = 1;
+    EXPECT_TRUE(v.incomplete()) << SkipReasonName(r);
+  }
+  for (SkipReason r : {SkipReason::kUnrecoverable, SkipReason::kSize, SkipReason::kType,
+                       SkipReason::kSymlink, SkipReason::kSpecialFile, SkipReason::kExcluded}) {
+    ScanSummary e;
+    e.images.skipped_entries[static_cast<size_t>(r)] = 1;
+    e.images.skipped_volumes[static_cast<size_t>(r)] = 1;
+    EXPECT_FALSE(e.incomplete()) << SkipReasonName(r);
+  }
+}
+
+TEST(PresentedPath, DriveFormOnlyForWindowsVolumeEntries) {
+  Subject s;
+  s.kind = SubjectKind::kImageEntry;
+  s.path = "/Windows/System32/x.dll";
+  EXPECT_EQ(PresentedPath(s), "/Windows/System32/x.dll");
+  s.drive = "C:";
+  EXPECT_EQ(PresentedPath(s), "C:\\Windows\\System32\\x.dll");
+}
+
+}  // namespace
+}  // namespace harrier

@@ -84,6 +84,54 @@ TEST(SummaryToJson, Dumps) {
   EXPECT_TRUE(IsValidUtf8(line));
 }
 
+// A disk-image entry on a Windows volume: file.path in drive form, read
+// back to the volume's own path with the drive and the deleted mark.
+TEST(FindingToJson, ImageEntryRoundTripsWithDriveAndDeleted) {
+  Finding f;
+  f.subject.kind = SubjectKind::kImageEntry;
+  f.subject.containers = {{"/evidence/disk.E01", "ewf"}, {"partition 2", "ntfs"}};
+  f.subject.path = "/Users/bob/x.txt:payload";
+  f.subject.name = "x.txt:payload";
+  f.subject.drive = "C:";
+  f.subject.deleted = true;
+  f.level = Level::kAlert;
+  auto j = FindingToJson(f, "host");
+  EXPECT_EQ(j["file"]["path"], "C:\\Users\\bob\\x.txt:payload");
+  EXPECT_EQ(j["harrier"]["subject"]["drive"], "C:");
+  EXPECT_EQ(j["harrier"]["subject"]["deleted"], true);
+  EXPECT_EQ(j["harrier"]["subject"]["display"],
+            "/evidence/disk.E01 \xe2\x80\xba partition 2 \xe2\x80\xba C:\\Users\\bob\\x.txt:payload");
+  Finding back = FindingFromJson(j);
+  EXPECT_EQ(back.subject.kind, SubjectKind::kImageEntry);
+  EXPECT_EQ(back.subject.path, "/Users/bob/x.txt:payload");
+  EXPECT_EQ(back.subject.drive, "C:");
+  EXPECT_TRUE(back.subject.deleted);
+  EXPECT_EQ(back.subject.containers, f.subject.containers);
+  EXPECT_EQ(ChainDisplay(back.subject), ChainDisplay(f.subject));
+}
+
+TEST(SummaryToJson, ImagesReadBack) {
+  ScanSummary s;
+  s.images.opened = 1;
+  s.images.volumes = 3;
+  s.images.filesystems = 2;
+  s.images.skipped_volumes[static_cast<size_t>(SkipReason::kUnsupported)] = 1;
+  s.images.entries_seen = 10;
+  s.images.entries_scanned = 7;
+  s.images.skipped_entries[static_cast<size_t>(SkipReason::kCorrupt)] = 3;
+  s.images.deleted_scanned = 2;
+  auto j = SummaryToJson(s, ScanInfo{});
+  EXPECT_EQ(j["harrier"]["images"]["entries_skipped"], 3);
+  EXPECT_EQ(j["harrier"]["incomplete"], true);
+  ScanSummary back = SummaryFromJson(j);
+  EXPECT_EQ(back.images.volumes, 3u);
+  EXPECT_EQ(back.images.skipped_volumes, s.images.skipped_volumes);
+  EXPECT_EQ(back.images.skipped_entries, s.images.skipped_entries);
+  EXPECT_EQ(back.images.deleted_scanned, 2u);
+  EXPECT_TRUE(back.incomplete());
+  EXPECT_FALSE(SummaryToJson(ScanSummary{}, ScanInfo{})["harrier"].contains("images"));
+}
+
 TEST(DiagnosticToJson, Dumps) {
   Diagnostic d{Diagnostic::Severity::kError, "/a/\xff:3", "bad \xfe"};
   std::string line;
