@@ -3,6 +3,7 @@
 #   make test    install deps, build, run every test (unit + end-to-end)
 #   make build   build only (binary at build/harrier)
 #   make bench   build and run the benchmarks in bench/
+#   make mutants apply each curated mutation, rebuild, check the tests catch it
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -11,7 +12,7 @@ JOBS ?= $(shell nproc)
 SCAN_ARGS ?= / --exclude '$(CURDIR)/build*'
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build scan test bench install clean fuzz
+.PHONY: deps build scan test bench install clean fuzz mutants
 
 deps:
 	./scripts/install-deps.sh
@@ -34,6 +35,11 @@ test: build
 
 bench: build
 	./bench/run.sh
+
+# Curated mutations of core logic, each must be caught by the tests it names
+# (scripts/mutants.txt); ~1 min per mutation on 2 cores. Not run by CI.
+mutants: build
+	./scripts/mutants.sh
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
