@@ -1,5 +1,7 @@
 #include "signatures/regex_set.h"
 
+#include <atomic>
+
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -56,6 +58,7 @@ struct RegexSet::Impl {
   std::once_flag set_once, singles_once;
   bool set_ok = false;
   std::vector<std::unique_ptr<SingleRegex>> singles;  // null: did not compile
+  mutable std::atomic<uint64_t> fallbacks{0};
 };
 
 RegexSet::RegexSet(int64_t dfa_budget_bytes) : impl_(std::make_unique<Impl>(dfa_budget_bytes)) {}
@@ -81,6 +84,7 @@ void RegexSet::Match(std::string_view text, std::vector<int>* out) const {
   // A set too large to compile, or a DFA over its budget: the slow twin.
   if (!impl_->set_ok ||
       (!impl_->set.Match(text, &hits, &info) && info.kind != RE2::Set::kNoError)) {
+    impl_->fallbacks.fetch_add(1, std::memory_order_relaxed);
     MatchSlow(text, out);
     return;
   }
@@ -101,6 +105,10 @@ void RegexSet::MatchSlow(std::string_view text, std::vector<int>* out) const {
 }
 
 size_t RegexSet::size() const { return impl_->patterns.size(); }
+
+uint64_t RegexSet::slow_fallbacks() const {
+  return impl_->fallbacks.load(std::memory_order_relaxed);
+}
 
 Regex::Regex(std::unique_ptr<SingleRegex> re) : re_(std::move(re)) {}
 Regex::~Regex() = default;

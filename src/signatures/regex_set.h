@@ -41,6 +41,9 @@ class RegexSet {
   void MatchSlow(std::string_view text, std::vector<int>* out) const;
 
   size_t size() const;
+  // How many Match() calls fell back to MatchSlow() (set over its budget, or
+  // its DFA out of memory on a subject). For tests and diagnostics.
+  uint64_t slow_fallbacks() const;
 
  private:
   struct Impl;
