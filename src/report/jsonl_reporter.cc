@@ -35,13 +35,22 @@ void JsonlReporter::Write(const std::string& line) {
   }
 }
 
+void JsonlReporter::Flush() {
+  if (console_) console_->Flush();
+  else std::fflush(file_);
+}
+
 void JsonlReporter::Begin(const ScanInfo& info) {
   info_ = info;
   Write(ScanStartToJson(info).dump() + "\n");
+  Flush();
 }
 
+// Each finding reaches the file (or pipe) at once: a scan that is killed,
+// or crashes on hostile input, loses nothing it had found.
 void JsonlReporter::OnFinding(const Finding& f) {
   Write(FindingToJson(f, info_.hostname).dump() + "\n");
+  Flush();
 }
 
 void JsonlReporter::OnDiagnostic(const Diagnostic& d) {
@@ -51,8 +60,7 @@ void JsonlReporter::OnDiagnostic(const Diagnostic& d) {
 
 void JsonlReporter::End(const ScanSummary& s) {
   Write(SummaryToJson(s, info_).dump() + "\n");
-  if (console_) console_->Flush();
-  else std::fflush(file_);
+  Flush();
 }
 
 }  // namespace harrier

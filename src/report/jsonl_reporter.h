@@ -29,6 +29,7 @@ class JsonlReporter final : public Reporter {
 
  private:
   void Write(const std::string& line);
+  void Flush();
   std::FILE* file_;
   bool close_;
   Console* console_;

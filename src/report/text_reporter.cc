@@ -73,6 +73,8 @@ void TextReporter::OnFinding(const Finding& f) {
       out += fmt::format("              {} {}\n", Paint("what to do:", "1"), TerminalSafe(r.remediation));
   }
   Write(out);
+  // Out at once also into a file or pipe: a killed scan keeps what it found.
+  console_.Flush();
 }
 
 void TextReporter::OnDiagnostic(const Diagnostic& d) {
