@@ -75,12 +75,13 @@ class NullReporter final : public Reporter {
 
 // A one-worker scan of `root` through `fs`, with no signatures.
 ScanSummary ScanThrough(const platform::FileSystem& fs, const std::string& root,
-                        Diagnostics& diag) {
+                        Diagnostics& diag, bool one_file_system = false) {
   auto sigs = std::make_shared<SignatureSet>();
   EXPECT_TRUE(sigs->filenames.Compile().ok());
   PipelineOptions po;
   po.walk.fs = &fs;
   po.walk.roots = {root};
+  po.walk.one_file_system = one_file_system;
   po.threads = 1;
   po.progress = false;
   CheckRegistry checks;
@@ -110,6 +111,32 @@ TEST(FaultFileSystem, RefusalsAreCountedAndMakeTheScanIncomplete) {
   EXPECT_EQ(s.skipped_dirs[static_cast<size_t>(SkipReason::kPermission)], 1u);
   EXPECT_TRUE(s.incomplete());
   EXPECT_EQ(ExitCodeFor(s), kExitIncomplete);
+}
+
+// Network and pseudo file systems are counted, not entered, and are choices
+// (not gaps); so is the boundary of --one-file-system.
+TEST(FaultFileSystem, NetworkPseudoAndOtherFileSystemsAreCountedNotEntered) {
+  TempDir t;
+  t.Write("tree/ok.exe", "MZ fine");
+  t.Write("tree/nfs/remote.exe", "MZ never read");
+  t.Write("tree/proc/status.exe", "MZ never read");
+  t.Write("tree/usb/stick.exe", "MZ read unless --one-file-system");
+  FaultFileSystem fs;
+  fs.ClassifyDirectory(t.path() + "/tree/nfs", {platform::FsClass::kNetwork, "nfs"});
+  fs.ClassifyDirectory(t.path() + "/tree/proc", {platform::FsClass::kPseudo, "proc"});
+  fs.SetDevice(t.path() + "/tree/usb", 0xdead);
+  Diagnostics diag;
+  ScanSummary s = ScanThrough(fs, t.path() + "/tree", diag);
+  EXPECT_EQ(s.skipped_dirs[static_cast<size_t>(SkipReason::kNetworkFs)], 1u);
+  EXPECT_EQ(s.skipped_dirs[static_cast<size_t>(SkipReason::kPseudoFs)], 1u);
+  EXPECT_EQ(s.skipped_dirs[static_cast<size_t>(SkipReason::kOtherFs)], 0u);
+  EXPECT_EQ(s.files_scanned, 2u) << "ok.exe and usb/stick.exe";
+  EXPECT_FALSE(s.incomplete());
+  ScanSummary one = ScanThrough(fs, t.path() + "/tree", diag, /*one_file_system=*/true);
+  EXPECT_EQ(one.skipped_dirs[static_cast<size_t>(SkipReason::kOtherFs)], 1u);
+  EXPECT_EQ(one.files_scanned, 1u);
+  EXPECT_FALSE(one.incomplete());
+  EXPECT_EQ(ExitCodeFor(one), kExitClean);
 }
 
 TEST(FaultFileSystem, OnlyTheDirectoryRefusedMakesItIncomplete) {
