@@ -152,7 +152,12 @@ TEST(ScanE2E, DefaultSelectionSkipsByTypeButFilenameIocsStillApply) {
   auto r = RunHarrier(p.Args({p.tree.path()}));
   Jsonl j = ParseJsonl(r.out);
   ExpectAccounted(j.summary);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(j.summary["files_seen"], 11);
+  // Only stage/.hidden_x is outside the selection: no relevant extension,
+  // no known magic. The .bin, .exe and .txt files are scanned.
+  EXPECT_EQ(j.summary["skipped"]["type"], 1) << j.summary.dump();
+  EXPECT_EQ(j.summary["files_scanned"], 10);
   // Filename IOCs are decided from the path, scanned or not.
   EXPECT_EQ(j.findings.count(p.tree.path() + "/stage/.hidden_x"), 1u);
   EXPECT_EQ(j.findings.count(p.tree.path() + "/tools/evil_tool.exe"), 1u);
@@ -384,7 +389,7 @@ TEST(ScanE2E, BadSignatureInputStillScans) {
     EXPECT_NE(r.err.find(p.sig.path() + where), std::string::npos) << where << "\n" << r.err;
 
   auto c = RunHarrier({"rules", "check", "--no-builtin", p.sig.path()});
-  EXPECT_NE(c.exit_code, 0);
+  EXPECT_EQ(c.exit_code, 1) << "rules check exits 1 when a file failed";
   EXPECT_NE(c.out.find(p.sig.path() + "/yara/broken.yar:4"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find(p.sig.path() + "/iocs/hash-iocs.txt:1"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("Result: FAILED"), std::string::npos);
