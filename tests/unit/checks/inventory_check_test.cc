@@ -44,6 +44,28 @@ TEST_F(InventoryTest, EveryAffectedWindowsBuildAlerts) {
   }
 }
 
+// The versions written out from the vendor's advisory (3CX, March/April
+// 2023: Windows 18.12.407 and 18.12.416; macOS also 18.11.1213 and
+// 18.12.402; fixed 18.12.422 and 18.12.425), not read from the shipped data
+// under test: the data must say what the advisory says, and the check must
+// act on it.
+TEST_F(InventoryTest, AdvisoryVersionsWrittenOutAlertAndFixedOnesDoNot) {
+  const std::string product = ThreeCx().windows_product_names.at(0);
+  for (const char* v : {"18.12.407", "18.12.416"}) {
+    const Reason* r = nullptr;
+    auto rs = RunCheck(*check_, AppExe(product, v), exe_path_);
+    r = FindReason(rs, "inventory.3cx-desktopapp");
+    ASSERT_NE(r, nullptr) << v;
+    EXPECT_GT(r->score, 75) << v;
+  }
+  for (const char* v : {"18.12.422", "18.12.425", "18.11.1213", "18.12.402", "18.12.4070"}) {
+    auto rs = RunCheck(*check_, AppExe(product, v), exe_path_);
+    for (const auto& r : rs) EXPECT_LE(r.score, 75) << v << " (not affected on Windows)";
+  }
+  EXPECT_EQ(ThreeCx().affected_macos,
+            (std::vector<std::string>{"18.11.1213", "18.12.402", "18.12.407", "18.12.416"}));
+}
+
 TEST_F(InventoryTest, CleanWindowsBuildsDoNotAlert) {
   for (const auto& v : ThreeCx().fixed) {
     auto rs = RunCheck(*check_, AppExe(ThreeCx().windows_product_names.at(0), v), exe_path_);
