@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "app/pipeline.h"
 #include "testutil/fault_fs.h"
 #include "testutil/testutil.h"
@@ -37,6 +43,23 @@ TEST(LocalFileSystem, UserCacheDirFollowsXdg) {
   EXPECT_EQ(platform::LocalFileSystem().UserCacheDir(), "/tmp/xdg-test/harrier");
   if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
   else unsetenv("XDG_CACHE_HOME");
+}
+
+// --nice: the process runs at nice 19 (and idle I/O class). Checked in a
+// child process, so the test runner keeps its own priority.
+TEST(Platform, LowerPriorityMakesTheProcessNice19) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (!platform::LowerPriority().ok()) _exit(2);
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, 0);
+    _exit(nice == 19 && errno == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: LowerPriority failed, 1: nice is not 19";
 }
 
 TEST(LocalFileSystem, OutputFileReportsAFullDisk) {
