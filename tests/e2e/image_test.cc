@@ -262,6 +262,29 @@ TEST(ImageE2E, FatVolumeEntriesAreFoundWithTheirInImagePaths) {
   ExpectEntriesAccounted(s.summary);
 }
 
+// A raw image split in parts (disk.001, disk.002, as dd | split and
+// forensic tools write them): given the first part, the others are found.
+TEST(ImageE2E, SplitRawImageIsReadFromItsFirstPart) {
+  REQUIRE_TOOLS("mkfs.fat", "mcopy", "mmd");
+  Lab lab;
+  std::string filler(5 << 19, 'f');  // 2.5 MiB first: planted.bin lands in the second part
+  for (size_t i = 0; i < filler.size(); i += 512) filler[i] = static_cast<char>(i >> 9);
+  std::string img = lab.Fat("fat.img", 4096, {{"/a/filler.bin", filler},
+                                               {"/z/planted.bin", lab.planted}});
+  ASSERT_FALSE(img.empty());
+  std::string bytes = ReadAll(img);
+  size_t half = bytes.size() / 2;
+  ASSERT_GT(bytes.find(lab.planted), half) << "planted.bin must lie in disk.002";
+  { std::ofstream(lab.Path("disk.001"), std::ios::binary) << bytes.substr(0, half); }
+  { std::ofstream(lab.Path("disk.002"), std::ios::binary) << bytes.substr(half); }
+  Scan s = lab.Run({"--image", lab.Path("disk.001")});
+  EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
+  EXPECT_EQ(s.findings.count(lab.Path("disk.001") + kSep + "volume" + kSep + "/z/planted.bin"), 1u)
+      << s.Findings();
+  EXPECT_EQ(s.EntriesSkipped("corrupt"), 0u) << s.images().dump();
+  ExpectEntriesAccounted(s.summary);
+}
+
 TEST(ImageE2E, Ext4ImageCountsSymlinksAndSpecialFilesAsSkips) {
   REQUIRE_TOOLS("mkfs.ext4");
   Lab lab;
