@@ -354,6 +354,36 @@ TEST(ImageE2E, NtfsWindowsVolumeInAGptDiskInAnE01Image) {
   EXPECT_NE(text.out.find("Disk images: 1 opened"), std::string::npos) << text.out;
 }
 
+// A partition whose file system libtsk does not read (here: zeros, as an
+// LVM or BitLocker volume would look to it) is counted, and the scan is
+// incomplete; the partition beside it is still scanned.
+TEST(ImageE2E, UnsupportedPartitionIsCountedAndMakesTheScanIncomplete) {
+  REQUIRE_TOOLS("mkfs.fat", "mcopy", "mmd", "sfdisk");
+  Lab lab;
+  std::string fat = lab.Fat("fat.img", 4096, {{"/clean.txt", "clean\n"}});
+  ASSERT_FALSE(fat.empty());
+  std::string disk = lab.Path("disk.img");
+  { std::ofstream(disk, std::ios::binary); }
+  fs::resize_file(disk, 10ULL << 20);
+  std::string script = lab.Put("sfdisk.txt",
+                               "label: gpt\n"
+                               "start=2048, size=8192, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n"
+                               "start=10240, size=8192, type=E6D6D379-F507-44C2-A23C-238F2A3DF928\n");
+  RunOptions o;
+  o.stdin_path = script;
+  RunResult r = RunProgram({FindProgram("sfdisk"), "--quiet", disk}, o);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Place(disk, fat, 2048 * 512ULL);
+  Scan s = lab.Run({"--image", disk});
+  EXPECT_EQ(s.run.exit_code, 3) << s.run.err;
+  EXPECT_EQ(s.images()["volumes"], 2);
+  EXPECT_EQ(s.images()["filesystems"], 1);
+  EXPECT_EQ(s.VolumesSkipped("unsupported"), 1u) << s.images().dump();
+  EXPECT_EQ(s.images()["entries_scanned"], 1);
+  EXPECT_EQ(s.summary["verdict"], "incomplete");
+  EXPECT_NE(s.run.err.find("(not scanned: 1 unsupported)"), std::string::npos) << s.run.err;
+}
+
 TEST(ImageE2E, DeletedFileIsFoundOnlyWithDeleted) {
   REQUIRE_TOOLS("mkfs.fat", "mcopy", "mmd", "mdel");
   Lab lab;
