@@ -182,6 +182,13 @@ class FsWalker {
     if (!path.empty() && path.back() != '/') path.push_back('/');
     path.append(name);
     Subject s = Entry(path, std::string(name), meta, allocated);
+    if (meta && IsNtfsMetadata(meta->addr, parent, name)) {
+      // $MFT, $LogFile, $BadClus ($Bad: a sparse stream as large as the
+      // volume), $Extend/$UsnJrnl, ...: the file system's own records, not
+      // files; counted, not read.
+      sink_.OnEntrySkipped(std::move(s), SkipReason::kType, "NTFS metadata file");
+      return TSK_WALK_CONT;
+    }
     if (!meta) {
       if (allocated)
         sink_.OnEntrySkipped(std::move(s), SkipReason::kCorrupt,
@@ -189,6 +196,14 @@ class FsWalker {
       else
         sink_.OnEntrySkipped(std::move(s), SkipReason::kUnrecoverable,
                              "deleted: its file-system record is gone");
+      return TSK_WALK_CONT;
+    }
+    if (meta->type == TSK_FS_META_TYPE_UNDEF) {
+      // libtsk loaded the name but could not make sense of its record (an
+      // NTFS record whose update sequence does not match, an inode with no
+      // valid type): damaged, not a special file.
+      sink_.OnEntrySkipped(std::move(s), SkipReason::kCorrupt,
+                           "file-system record damaged (" + TakeTskError() + ")");
       return TSK_WALK_CONT;
     }
     if (meta->type == TSK_FS_META_TYPE_LNK) {
@@ -215,6 +230,14 @@ class FsWalker {
       tsk_error_reset();
     }
     return TSK_WALK_CONT;
+  }
+
+  // The NTFS metadata files: MFT records 0-23 named "$..." at the root,
+  // and everything under /$Extend.
+  bool IsNtfsMetadata(TSK_INUM_T addr, std::string_view parent, std::string_view name) const {
+    if (!TSK_FS_TYPE_ISNTFS(fs_->ftype)) return false;
+    if (parent.empty() || parent == "/") return addr < 24 && name.starts_with('$');
+    return parent.starts_with("$Extend") || parent.starts_with("/$Extend");
   }
 
   TSK_WALK_RET_ENUM Stop() {

@@ -443,8 +443,10 @@ TEST(ImageE2E, TruncatedImageAndCorruptRecordEndAsCountedSkips) {
                               {"/planted.bin", lab.planted}});
   ASSERT_FALSE(img.empty());
 
-  // Damage the MFT record of victim.txt: its "FILE" signature (the record
-  // holds the name in UTF-16 in its $FILE_NAME attribute).
+  // Damage the MFT record of victim.txt (found by its name in UTF-16 in its
+  // $FILE_NAME attribute, in a record that starts with "FILE"): the update
+  // sequence check bytes at the end of its first sector no longer match.
+  // (libtsk ignores a damaged "FILE" signature itself.)
   std::string bytes = ReadAll(img);
   std::string name16;
   for (char c : std::string("victim.txt")) name16 += std::string{c, '\0'};
@@ -461,8 +463,8 @@ TEST(ImageE2E, TruncatedImageAndCorruptRecordEndAsCountedSkips) {
   ASSERT_NE(rec, std::string::npos) << "no MFT record names victim.txt";
   {
     std::fstream f(img, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(rec));
-    f.write("XXXX", 4);
+    f.seekp(static_cast<std::streamoff>(rec + 510));
+    f.write("\xde\xad", 2);
   }
   Scan corrupt = lab.Run({"--image", img});
   EXPECT_EQ(corrupt.EntriesSkipped("corrupt"), 1u) << corrupt.images().dump() << corrupt.run.err;
