@@ -225,11 +225,34 @@ TEST(ImageSource, DirectoryClaimingMoreThanTheVolumeIsNotRead) {
     const auto* cut = rec2.Find("/dir/…");
     ASSERT_NE(cut, nullptr);
     EXPECT_EQ(cut->skipped, SkipReason::kCorrupt);
-    // libtsk's orphan search would walk the tree again on its own, into
-    // the refused directory: with --deleted it is left out, with a reason.
-    const auto* orphans = rec2.Find("/$OrphanFiles/…");
-    EXPECT_EQ(orphans != nullptr, deleted);
+    // (libtsk's orphan search, which would walk the tree again on its own
+    // into the refused directory, is not run on ext volumes.)
   }
+}
+
+// Found by fuzzing: with --deleted, libtsk's orphan search looks up every
+// inode of an ext volume, and for an inode flagged as inline data it
+// allocates and zeroes a buffer of the size the inode claims (a fuzzed
+// inode claiming 1.7 GB: 46 s and 3.3 GB). ext2/3/4 orphans are no longer
+// searched; deleted names still are. (This checks the rule only: a
+// hand-made unallocated inline-data inode was not listed as an orphan by
+// libtsk, so the fuzzer's input is not rebuilt here.)
+TEST(ImageSource, DeletedWalkDoesNotSearchExtOrphans) {
+  TempDir d;
+  std::string img = Ext4Image(d);
+  if (img.empty()) GTEST_SKIP() << "mkfs.ext4 not installed";
+  Recorder rec;
+  ImageOptions opts;
+  opts.deleted = true;
+  std::atomic<bool> cancel{false};
+  ImageResult r = ScanImageBuffer(Subject{}, Bytes(img), opts, rec, cancel);
+  ASSERT_TRUE(r.opened) << r.error;
+  const auto* b = rec.Find("/b.txt");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->content, "bravo\n");
+  ASSERT_NE(rec.Find("/dir/a.txt"), nullptr);
+  for (const auto& s : rec.seen)
+    EXPECT_NE(s.subject.path.rfind("/$OrphanFiles", 0), 0u) << s.subject.path;
 }
 
 TEST(ImageSource, LooksLikeDiskImageByMagicOnly) {
