@@ -38,6 +38,21 @@ TEST(LevelFor, AlertNeedsOneStrongReason) {
   EXPECT_EQ(LevelFor(39.9, 39, o), Level::kNone);
 }
 
+// The thresholds are inclusive (docs: "total >= threshold"): a total of
+// exactly 40, 60 or 80 reaches notice, warning or alert.
+TEST(ScoreLevels, ThresholdsAreInclusive) {
+  ScoreOptions o;
+  EXPECT_EQ(LevelFor(80, 90, o), Level::kAlert);
+  EXPECT_EQ(LevelFor(79.99, 90, o), Level::kWarning);
+  EXPECT_EQ(LevelFor(60, 60, o), Level::kWarning);
+  EXPECT_EQ(LevelFor(59.99, 60, o), Level::kNotice);
+  EXPECT_EQ(LevelFor(40, 40, o), Level::kNotice);
+  EXPECT_EQ(LevelFor(39.99, 40, o), Level::kNone);
+  // The strong-reason rule: a sub-score of exactly alert_sub (75) is not strong.
+  EXPECT_EQ(LevelFor(90, 75, o), Level::kWarning);
+  EXPECT_EQ(LevelFor(90, 76, o), Level::kAlert);
+}
+
 TEST(ScoreFinding, SortsReasonsAndSetsLevel) {
   Finding f;
   f.reasons.push_back({.kind = ReasonKind::kFilename, .name = "a", .score = 50});
