@@ -74,7 +74,11 @@ rule Harrier_3CX_SUDDENICON_Event_Name
 
 /* The Microsoft-signed d3dcompiler_47.dll carrier: the doubled tag and the RC4 blob sit
    inside the Authenticode certificate table, so the signature still verifies on hosts
-   without EnableCertPaddingCheck. A clean d3dcompiler_47.dll never holds the tag. */
+   without EnableCertPaddingCheck. A clean d3dcompiler_47.dll never holds the tag.
+   The range ends at table end - 8 (the whole 8-byte tag inside the table; YARA's `in (a..b)`
+   includes b): with `.. va + size` a tag starting right after the table, in the overlay,
+   matched too (found by tests/unit/signatures/builtin_rules_test.cc). Same in the SigFlip
+   rule below. */
 rule Harrier_3CX_D3DCompiler_Certificate_Payload
 {
    meta:
@@ -95,7 +99,7 @@ rule Harrier_3CX_D3DCompiler_Certificate_Payload
       and pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size > 0
       and $tag in (pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].virtual_address ..
                    pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].virtual_address +
-                   pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size)
+                   pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size - 8)
       and 1 of ($pdb, $name)
 }
 
@@ -117,7 +121,7 @@ rule Harrier_UNC4736_SigFlip_Tag_In_Certificate_Table
       and pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size > 0
       and $tag in (pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].virtual_address ..
                    pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].virtual_address +
-                   pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size)
+                   pe.data_directories[pe.IMAGE_DIRECTORY_ENTRY_SECURITY].size - 8)
 }
 
 /* The ICONIC loader (internal name samcli.dll) once decrypted: it fetches icon%d.ico from the

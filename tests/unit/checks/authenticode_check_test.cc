@@ -49,6 +49,34 @@ TEST_F(AuthenticodeCheckTest, AlignmentZerosAreNotPadding) {
   EXPECT_EQ(FindReason(rs, "pe.authenticode_padding"), nullptr);
 }
 
+// docs/checks.md: a region is padding when it is at least `alignment` (8)
+// bytes long or holds a non-zero byte; 0-7 zero bytes are ordinary alignment.
+// So 7 zero bytes are quiet (above) and exactly 8 are the low-score padding.
+TEST_F(AuthenticodeCheckTest, ExactlyAlignmentZeroBytesAreLowScorePadding) {
+  ASSERT_EQ(pad_.alignment, 8u);
+  auto rs = RunCheck(*check_, SignedPe({}, std::string(pad_.alignment, '\0')));
+  const Reason* r = FindReason(rs, "pe.authenticode_padding");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, pad_.score_padding);
+  EXPECT_EQ(Detail(*r, "extra_bytes"), "8");
+}
+
+// The SigFlip tag and a payload appended after the certificate table (file
+// overlay, outside the directory's range) are not padding inside the table.
+TEST_F(AuthenticodeCheckTest, TagOutsideTheCertificateTableIsQuiet) {
+  synth::PeSpec s;
+  s.cert_table = synth::WinCertificate(synth::MakePkcs7({}));
+  s.overlay_after_cert = kTag + synth::RandomBytes(200);
+  auto rs = RunCheck(*check_, synth::BuildPe(s));
+  EXPECT_EQ(FindReason(rs, "pe.authenticode_padding"), nullptr);
+  // Control: the same bytes inside the table are the tag.
+  s.cert_table = synth::WinCertificate(synth::MakePkcs7({}), kTag + synth::RandomBytes(200));
+  s.overlay_after_cert.clear();
+  const Reason* r = FindReason(RunCheck(*check_, synth::BuildPe(s)), "pe.authenticode_padding");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, pad_.score_tag);
+}
+
 TEST_F(AuthenticodeCheckTest, ShortNonZeroSlackIsPadding) {
   auto rs = RunCheck(*check_, SignedPe({}, "abc"));
   const Reason* r = FindReason(rs, "pe.authenticode_padding");

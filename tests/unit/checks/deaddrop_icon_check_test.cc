@@ -60,6 +60,21 @@ TEST_F(DeadDropIconTest, CleanIconsAndNearMissesAreQuiet) {
   EXPECT_TRUE(RunCheck(*check_, ic_.marker + synth::Base64Text(100)).empty());
 }
 
+// The length boundary: min_base64_chars (16) characters after the marker
+// alert, one fewer stays quiet, for ICO and PNG.
+TEST_F(DeadDropIconTest, Base64RunAtTheMinimumAlertsOneShorterIsQuiet) {
+  ASSERT_EQ(ic_.min_base64_chars, 16u);
+  const size_t n = ic_.min_base64_chars;
+  EXPECT_NE(FindReason(RunCheck(*check_, synth::IcoWithPng(ic_.marker + synth::Base64Text(n))),
+                       "icon.iconic_deaddrop"),
+            nullptr);
+  EXPECT_TRUE(RunCheck(*check_, synth::IcoWithPng(ic_.marker + synth::Base64Text(n - 1))).empty());
+  EXPECT_NE(FindReason(RunCheck(*check_, synth::MinimalPng() + ic_.marker + synth::Base64Text(n)),
+                       "icon.iconic_deaddrop"),
+            nullptr);
+  EXPECT_TRUE(RunCheck(*check_, synth::MinimalPng() + ic_.marker + synth::Base64Text(n - 1)).empty());
+}
+
 TEST(IcoParse, LayoutOfIcoAndPng) {
   std::string ico = synth::IcoWithPng("TRAIL");
   auto l = ico::Parse(Span(ico));

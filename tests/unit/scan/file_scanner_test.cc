@@ -103,5 +103,34 @@ TEST(FileScanner, FalsePositiveHashSuppressesFindings) {
   EXPECT_FALSE(o.finding.has_value());
 }
 
+// Hash IOC near-miss: each digest type matches the planted content; the same
+// file with one byte changed stays quiet.
+TEST(FileScanner, HashIocNearMissOneByteChangedIsQuiet) {
+  TempDir t;
+  auto planted = t.Write("planted.bin", "abc");
+  auto changed = t.Write("changed.bin", "abd");
+  for (std::string hex : {"900150983cd24fb0d6963f7d28e17f72",           // md5("abc")
+                          "a9993e364706816aba3e25717850c26c9cd0d89d",   // sha1("abc")
+                          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"}) {
+    SCOPED_TRACE(hex);
+    auto sigs = std::make_shared<SignatureSet>();
+    sigs->hashes[hex].push_back({hex, 100, "planted", "t:1"});
+    ASSERT_TRUE(sigs->filenames.Compile().ok());
+    ScanConfig cfg;
+    cfg.all_files = true;
+    auto fs = FileScanner::Create(sigs, nullptr, cfg);
+    ASSERT_TRUE(fs.ok());
+    Diagnostics d;
+    FileOutcome hit = (*fs)->Scan(planted, StatOf(planted), d);
+    ASSERT_TRUE(hit.finding.has_value());
+    ASSERT_EQ(hit.finding->reasons.size(), 1u);
+    EXPECT_EQ(hit.finding->reasons[0].kind, ReasonKind::kHash);
+    FileOutcome miss = (*fs)->Scan(changed, StatOf(changed), d);
+    EXPECT_TRUE(miss.scanned);
+    EXPECT_FALSE(miss.finding.has_value());
+    EXPECT_EQ(d.error_count(), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace harrier
