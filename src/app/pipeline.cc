@@ -276,6 +276,14 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   });
 
   Counters c;
+  // The live checks first: processes and connections change while files wait.
+  LiveSummary live;
+  if (opts.live.enabled() && !cancel.load()) {
+    ReportTarget target{c, reporter, report_mu, nullptr};
+    live = RunLiveChecks(opts.live, opts.scan, sigs, checks, *opts.walk.fs,
+                         std::max<size_t>(1, opts.threads),
+                         [&](Finding&& f) { target.Finding(std::move(f)); }, diag, cancel);
+  }
   BoundedQueue queue(opts.queue_capacity);
   ProgressState progress_state;
   Sink sink(queue, c, opts.scan, cancel);
@@ -366,6 +374,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   s.errors = diag.error_count() - errors_before;
   s.interrupted = cancel.load();
   s.rules = sigs->stats;
+  s.live = live;
   s.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
     std::lock_guard lock(report_mu);
