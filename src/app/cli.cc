@@ -14,6 +14,7 @@
 #include "app/report_outputs.h"
 #include "core/units.h"
 #include "platform/fs.h"
+#include "platform/proc.h"
 #include "report/jsonl_reporter.h"
 #include "report/text_reporter.h"
 #include "app/root_mapping.h"
@@ -81,7 +82,25 @@ struct ScanCli {
   std::vector<std::string> images;  // --image
   unsigned partition = 0;
   bool deleted = false;
+  // Live checks (app/live_scan.h).
+  bool live = false;
+  bool no_processes = false;
+  bool no_memory = false;
+  bool no_network = false;
+  std::vector<int64_t> pids;
+  int process_timeout = 30;
+  bool memory_all_regions = false;
+  std::string hosts_file = "/etc/hosts";
+  bool resolve = false;
+  int resolve_timeout = 10;
 };
+
+// A live host: this process can read its own /proc entry (not so in a
+// chroot without /proc, or when scanning from a rescue system's image).
+bool IsLiveHost() {
+  const auto& t = platform::LocalProcessTable();
+  return t.ReadFile(t.SelfPid(), "stat", 4096).ok();
+}
 
 int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   Console console;
@@ -140,6 +159,18 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   }
   if (Status s = excludes.Compile(); !s.ok()) return die(s.ToString());
 
+  // No path (and no --image) on a live host, or --live: the live checks too.
+  if (cli.live || (cli.paths.empty() && cli.images.empty() && IsLiveHost())) {
+    po.live.processes = !cli.no_processes;
+    po.live.memory = !cli.no_memory;
+    po.live.network = !cli.no_network;
+    po.live.pids = cli.pids;
+    po.live.process_timeout_s = cli.process_timeout;
+    po.live.memory_scan.all_regions = cli.memory_all_regions;
+    po.live.hosts_file = cli.hosts_file;
+    po.live.resolve = cli.resolve;
+    po.live.resolve_timeout_s = cli.resolve_timeout;
+  }
   // With --image and no path, only the images are scanned.
   if (!cli.paths.empty()) po.walk.roots = cli.paths;
   else if (cli.images.empty()) po.walk.roots = {"/"};
@@ -426,6 +457,30 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->check(CLI::PositiveNumber);
   sc->add_flag("--deleted", scan.deleted,
                "Also scan deleted files in --image file systems where their content remains");
+  sc->add_flag("--live", scan.live,
+               "Also check this running host: processes, their memory and network connections "
+               "(the default when no path is given)");
+  sc->add_flag("--no-processes", scan.no_processes,
+               "Live checks without processes (executables, anomalies, memory)");
+  sc->add_flag("--no-memory", scan.no_memory, "Live checks without process memory");
+  sc->add_flag("--no-network", scan.no_network,
+               "Live checks without network connections and the hosts file");
+  sc->add_option("--pid", scan.pids, "Live checks of this process only; repeatable")
+      ->allow_extra_args(false);
+  sc->add_option("--process-timeout", scan.process_timeout,
+                 "Seconds for one process's memory scan (0 = none); then skipped 'timeout'")
+      ->default_val(30)->check(CLI::Range(0, 86400));
+  sc->add_flag("--memory-all-regions", scan.memory_all_regions,
+               "Also scan memory that maps unchanged files on disk (libraries, executables)");
+  sc->add_option("--hosts-file", scan.hosts_file,
+                 "Hosts file checked against C2 indicators in live checks")
+      ->default_str("/etc/hosts");
+  sc->add_flag("--resolve", scan.resolve,
+               "Resolve the C2 host names (sends DNS queries) and match connections to their "
+               "addresses too");
+  sc->add_option("--resolve-timeout", scan.resolve_timeout,
+                 "Seconds for resolving all C2 host names (--resolve)")
+      ->default_val(10)->check(CLI::Range(1, 3600));
   AddReportOutputFlags(sc, &scan.outputs);
 
   ReportCommandOptions report_cmd;

@@ -495,6 +495,14 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   });
 
   Counters c;
+  // The live checks first: processes and connections change while files wait.
+  LiveSummary live;
+  if (opts.live.enabled() && !cancel.load()) {
+    ReportTarget target{c, reporter, report_mu, nullptr};
+    live = RunLiveChecks(opts.live, opts.scan, sigs, checks, *opts.walk.fs,
+                         std::max<size_t>(1, opts.threads),
+                         [&](Finding&& f) { target.Finding(std::move(f)); }, diag, cancel);
+  }
   // Image entries in flight hold their content: a few per worker.
   BoundedQueue queue(opts.queue_capacity,
                      std::max<uint64_t>(64ULL << 20, (opts.threads + 2) * opts.scan.max_file_size));
@@ -608,6 +616,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   s.errors = diag.error_count() - errors_before;
   s.interrupted = cancel.load();
   s.rules = sigs->stats;
+  s.live = live;
   s.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
     std::lock_guard lock(report_mu);

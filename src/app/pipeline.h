@@ -19,6 +19,7 @@
 #include <memory>
 #include <ostream>
 
+#include "app/live_scan.h"
 #include "app/scan_cache.h"
 #include "checks/check.h"
 #include "core/diagnostics.h"
@@ -62,6 +63,9 @@ struct PipelineOptions {
   // --yara-matches FILE: one "namespace:rule path" line per YARA match (the
   // yara CLI's -e format), for differential checks. Not owned; may be null.
   std::ostream* yara_matches = nullptr;
+  // Live checks of this host (processes, memory, network), run before the
+  // file walk; off unless enabled (--live, or no path on a live host).
+  LiveOptions live;
 };
 
 // Runs the scan to the end or until `cancel` becomes true. Calls

@@ -85,8 +85,29 @@ std::string PresentedPath(const Subject& s) {
   std::replace(out.begin(), out.end(), '/', '\\');
   return out;
 }
+namespace {
+std::string ProcessDisplay(const Subject& s) {
+  std::string exe = s.process.executable.empty() ? s.path : s.process.executable;
+  return "process " + std::to_string(s.process.pid) + (exe.empty() ? "" : " " + exe);
+}
+std::string Endpoint(const std::string& ip, uint16_t port) {
+  return (ip.find(':') != std::string::npos ? "[" + ip + "]" : ip) + ":" + std::to_string(port);
+}
+}  // namespace
 
 std::string ChainDisplay(const Subject& s) {
+  switch (s.kind) {
+    case SubjectKind::kProcess: return ProcessDisplay(s);
+    case SubjectKind::kMemoryRegion: return "memory of " + ProcessDisplay(s);
+    case SubjectKind::kConnection: {
+      const ConnectionAttrs& c = s.connection;
+      std::string out = "connection " + c.transport + " " + Endpoint(c.local_ip, c.local_port) +
+                        " -> " + Endpoint(c.remote_ip, c.remote_port);
+      if (s.process.pid != 0) out += " of " + ProcessDisplay(s);
+      return out;
+    }
+    default: break;
+  }
   if (s.containers.empty()) return s.display_root.empty() ? s.path : s.display_root;
   std::string out = s.display_root.empty() ? s.containers.front().path : s.display_root;
   for (size_t i = 1; i < s.containers.size(); ++i)
@@ -113,6 +134,12 @@ uint64_t ScanSummary::skipped_members_total() const {
   return t;
 }
 
+uint64_t LiveSummary::skipped_total() const {
+  uint64_t t = 0;
+  for (auto v : skipped) t += v;
+  return t;
+}
+
 bool ScanSummary::incomplete() const {
   auto gap = [](const std::array<uint64_t, kSkipReasonCount>& a) {
     return a[static_cast<size_t>(SkipReason::kPermission)] > 0 ||
@@ -125,7 +152,8 @@ bool ScanSummary::incomplete() const {
            a[static_cast<size_t>(SkipReason::kEncrypted)] > 0;
   };
   return interrupted || errors > 0 || gap(skipped) || gap(skipped_dirs) || gap(skipped_members) ||
-         image_gap(images.skipped_entries) || image_gap(images.skipped_volumes);
+         image_gap(images.skipped_entries) || image_gap(images.skipped_volumes) ||
+         gap(live.skipped);
 }
 
 uint64_t ScanSummary::Images::skipped_entries_total() const {

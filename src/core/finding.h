@@ -96,6 +96,33 @@ struct RuleStats {
   bool rules_from_cache = false;     // YARA rules loaded from the compiled-rules cache
 };
 
+// What the live checks of a running host covered (harrier scan --live).
+// Invariant: processes_seen == processes_scanned + skipped total + exited.
+struct LiveSummary {
+  bool processes = false;  // process checks ran (executables, anomalies)
+  bool memory = false;     // process memory was scanned with YARA
+  bool network = false;    // sockets and the hosts file were checked
+  uint64_t processes_seen = 0;
+  uint64_t processes_scanned = 0;  // every enabled check of the process ran
+  // Not (fully) checked: permission (another user's process without root),
+  // timeout (--process-timeout), error, excluded (Harrier itself).
+  std::array<uint64_t, kSkipReasonCount> skipped{};
+  uint64_t exited = 0;             // gone before it was checked (or its PID reused)
+  uint64_t executables = 0;        // distinct executables given the file checks
+  uint64_t regions = 0;            // memory regions read
+  uint64_t regions_skipped = 0;    // regions not read (file images, devices; docs/scanning.md)
+  uint64_t memory_bytes = 0;       // bytes of process memory scanned
+  uint64_t connections = 0;        // TCP/UDP sockets checked, all namespaces
+  uint64_t connections_unmapped = 0;  // of those, not mapped to a process
+  uint64_t namespaces = 0;         // network namespaces read
+  uint64_t namespaces_skipped = 0; // network namespaces not readable (permission)
+  uint64_t hosts_entries = 0;      // names checked in the hosts file
+  double duration_s = 0;
+
+  bool ran() const { return processes || memory || network; }
+  uint64_t skipped_total() const;
+};
+
 struct ScanSummary {
   // Invariants: files_seen == files_scanned + skipped_total();
   // members_seen == members_scanned + skipped_members_total().
@@ -144,6 +171,9 @@ struct ScanSummary {
     uint64_t sent = 0;      // messages handed to the socket
     uint64_t dropped = 0;   // queue full, collector unreachable or too slow
   } syslog;
+  // The live checks (processes, memory, network); ran() false for a scan of
+  // paths only.
+  LiveSummary live;
 
   uint64_t skipped_total() const;
   uint64_t skipped_members_total() const;
@@ -151,7 +181,7 @@ struct ScanSummary {
   // (permission, timeout, error skips), or directories we could not enter
   // (permission, error); in disk images also entries libtsk could not read
   // (corrupt) and volumes with no or an unsupported file system, an
-  // encrypted one, or a damaged one. Size, type, exclusion and archive-limit
+  // encrypted one, or a damaged one; processes we could not check. Size, type, exclusion and archive-limit
   // skips, and deleted files whose content is gone, are choices or facts,
   // not gaps: they are counted but do not make a scan incomplete.
   bool incomplete() const;

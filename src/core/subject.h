@@ -17,9 +17,9 @@ enum class SubjectKind {
   kFile = 0,        // a file of a walked tree (or a file given on the command line)
   kArchiveMember,   // a member of an archive, installer or compound file
   kImageEntry,      // a file (or NTFS data stream) inside a disk image
-  kProcess,         // a running process (later)
-  kMemoryRegion,    // a region of a process's memory (later)
-  kConnection,      // a network connection (later)
+  kProcess,         // a running process: its executable and how it runs
+  kMemoryRegion,    // the readable memory of a process (regions named per hit)
+  kConnection,      // a network socket of a process
 };
 std::string_view SubjectKindName(SubjectKind k);  // "file", "archive_member", ...
 
@@ -36,6 +36,28 @@ struct FileAttrs {
   uint64_t inode = 0;
   std::string owner;  // user name, or uid as text; empty when unknown
   bool has_owner = false;  // uid/dev/inode/owner/ctime are real (a walked file)
+};
+
+// The process a live subject belongs to (kProcess, kMemoryRegion, and
+// kConnection when its socket could be mapped to a process); pid 0 = none.
+struct ProcessAttrs {
+  int64_t pid = 0;
+  int64_t ppid = 0;
+  uint32_t uid = 0;
+  std::string user;        // user name of uid, or uid as text
+  std::string name;        // the kernel's process name (comm, at most 15 bytes)
+  std::string cmdline;     // arguments joined by spaces (raw bytes)
+  std::string executable;  // the exe link as the kernel prints it ("... (deleted)")
+  int64_t start_time = 0;  // seconds since epoch
+};
+
+// A network socket (kConnection). Addresses as text ("127.0.0.1", "::1").
+struct ConnectionAttrs {
+  std::string transport;  // "tcp" or "udp"
+  std::string state;      // "established", "listen", "syn_sent", ...
+  std::string local_ip, remote_ip;
+  uint16_t local_port = 0, remote_port = 0;
+  uint64_t inode = 0;     // the socket's inode
 };
 
 // One container a subject sits in: its path (in its own container, or on the
@@ -70,6 +92,9 @@ struct Subject {
   // An entry whose name or record is unallocated in its file system: a
   // deleted file (--deleted).
   bool deleted = false;
+  // Live subjects only (kind kProcess, kMemoryRegion, kConnection).
+  ProcessAttrs process;
+  ConnectionAttrs connection;
 
   // The host path: the walked file itself or the outermost container.
   const std::string& host_path() const {
@@ -87,7 +112,10 @@ inline constexpr std::string_view kChainSeparator = " \xe2\x80\xba ";
 std::string PresentedPath(const Subject& s);
 
 // The chain as one string, outermost first, with display_root for the host
-// path: "/evidence/triage.zip › Users/bob/x.msi › ffmpeg.dll".
+// path: "/evidence/triage.zip › Users/bob/x.msi › ffmpeg.dll". A live
+// subject reads "process 4242 /usr/bin/x", "memory of process 4242
+// /usr/bin/x" or "connection tcp 10.0.0.5:40000 -> 192.0.2.7:443 of process
+// 4242 /usr/bin/x".
 std::string ChainDisplay(const Subject& s);
 // The same with the raw host path (no volume-root mapping).
 std::string ChainRaw(const Subject& s);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -27,6 +28,13 @@ struct Endpoint {
 Result<Endpoint> ParseEndpoint(std::string_view text);
 
 using Deadline = std::chrono::steady_clock::time_point;
+
+// Resolves host names to their addresses ("192.0.2.7", "2001:db8::1") with
+// the system resolver, all names at once; a name not answered by `deadline`
+// (or unknown) gets none. This sends DNS queries: only `harrier scan
+// --resolve` calls it. Result i belongs to names[i].
+std::vector<std::vector<std::string>> ResolveNames(const std::vector<std::string>& names,
+                                                   Deadline deadline);
 
 class Connection {
  public:

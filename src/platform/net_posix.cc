@@ -1,5 +1,8 @@
 #include "platform/net.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -121,6 +124,60 @@ Result<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep, Transpo
   }
   ::freeaddrinfo(res);
   return last;
+}
+
+std::vector<std::vector<std::string>> ResolveNames(const std::vector<std::string>& names,
+                                                   Deadline deadline) {
+  const size_t n = names.size();
+  std::vector<std::vector<std::string>> out(n);
+  if (n == 0) return out;
+  // glibc's asynchronous getaddrinfo: every name in flight at once, so the
+  // deadline bounds the whole lookup. The requests are never freed: glibc's
+  // helper threads may still touch a request after it reports completion
+  // (freeing them crashed at exit), and this runs once per scan.
+  struct Request {
+    gaicb cb{};
+    addrinfo hints{};
+    std::string name;
+  };
+  auto* reqs = new Request[n];
+  std::vector<gaicb*> list(n);
+  for (size_t i = 0; i < n; ++i) {
+    reqs[i].name = names[i];
+    reqs[i].hints.ai_socktype = SOCK_STREAM;
+    reqs[i].cb.ar_name = reqs[i].name.c_str();
+    reqs[i].cb.ar_request = &reqs[i].hints;
+    list[i] = &reqs[i].cb;
+  }
+  if (getaddrinfo_a(GAI_NOWAIT, list.data(), static_cast<int>(n), nullptr) != 0) return out;
+  for (;;) {
+    std::vector<const gaicb*> pending;
+    for (gaicb* r : list)
+      if (gai_error(r) == EAI_INPROGRESS) pending.push_back(r);
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (pending.empty() || left <= std::chrono::steady_clock::duration::zero()) break;
+    auto ms = std::min<int64_t>(
+        100, std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1);
+    timespec ts{0, static_cast<long>(ms) * 1000000};
+    gai_suspend(pending.data(), static_cast<int>(pending.size()), &ts);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    int e = gai_error(list[i]);
+    if (e == 0) {
+      for (addrinfo* a = list[i]->ar_result; a; a = a->ai_next) {
+        char buf[INET6_ADDRSTRLEN];
+        const void* addr =
+            a->ai_family == AF_INET
+                ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+        if (inet_ntop(a->ai_family, addr, buf, sizeof buf)) out[i].emplace_back(buf);
+      }
+      freeaddrinfo(list[i]->ar_result);
+    } else if (e == EAI_INPROGRESS) {
+      gai_cancel(list[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace harrier::platform

@@ -346,6 +346,28 @@ std::string RenderHtml(const ReportDoc& doc) {
               fmt::format("{} <small>({})</small>", im.skipped_entries[i], H(SkipMeaning(k))));
       }
     }
+    if (const LiveSummary& l = sum->live; l.ran()) {
+      if (l.processes) {
+        std::string pskips;
+        for (size_t i = 0; i < kSkipReasonCount; ++i)
+          if (l.skipped[i])
+            pskips += fmt::format("{}{} {}", pskips.empty() ? "" : ", ", l.skipped[i],
+                                  SkipReasonName(static_cast<SkipReason>(i)));
+        row("Processes", fmt::format("{} seen, {} scanned, {} skipped{}, {} exited; {} "
+                                     "executables checked",
+                                     l.processes_seen, l.processes_scanned, l.skipped_total(),
+                                     pskips.empty() ? "" : " (" + H(pskips) + ")", l.exited,
+                                     l.executables));
+      }
+      if (l.memory)
+        row("Process memory", fmt::format("{} regions read ({}), {} not read", l.regions,
+                                          H(FormatBytes(l.memory_bytes)), l.regions_skipped));
+      if (l.network)
+        row("Network", fmt::format("{} sockets in {} namespace(s), {} not mapped to a process; "
+                                   "{} hosts file names",
+                                   l.connections, l.namespaces, l.connections_unmapped,
+                                   l.hosts_entries));
+    }
     if (sum->syslog.enabled) {
       uint64_t dropped = sum->syslog.dropped;
       row("Syslog forwarding", fmt::format("{} sent, {}{} dropped{}", sum->syslog.sent,

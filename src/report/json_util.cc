@@ -214,6 +214,27 @@ Finding FindingFromJson(const OJson& j) {
   s.file.mode = static_cast<uint32_t>(std::strtoul(JsonStr(j, {"file", "mode"}, "0").c_str(), nullptr, 8));
   s.file.inode = U64(j, {"file", "inode"});
   s.file.dev = U64(j, {"file", "device"});
+  if (const OJson* p = JsonAt(j, {"process"}); p && p->is_object()) {
+    ProcessAttrs& a = s.process;
+    a.pid = static_cast<int64_t>(U64(*p, {"pid"}));
+    a.ppid = static_cast<int64_t>(U64(*p, {"parent", "pid"}));
+    a.name = JsonStr(*p, {"name"});
+    a.cmdline = JsonStr(*p, {"command_line"});
+    a.executable = JsonStr(*p, {"executable"});
+    a.start_time = ParseIsoTime(JsonStr(*p, {"start"}));
+    a.user = JsonStr(j, {"user", "name"});
+    a.uid = static_cast<uint32_t>(U64(j, {"user", "id"}));
+  }
+  if (s.kind == SubjectKind::kConnection) {
+    ConnectionAttrs& c = s.connection;
+    c.transport = JsonStr(j, {"network", "transport"});
+    c.local_ip = JsonStr(j, {"source", "ip"});
+    c.local_port = static_cast<uint16_t>(U64(j, {"source", "port"}));
+    c.remote_ip = JsonStr(j, {"destination", "ip"});
+    c.remote_port = static_cast<uint16_t>(U64(j, {"destination", "port"}));
+    c.state = JsonStr(j, {"harrier", "connection", "state"});
+    c.inode = U64(j, {"harrier", "connection", "inode"});
+  }
   f.hashes.md5 = JsonStr(j, {"file", "hash", "md5"});
   f.hashes.sha1 = JsonStr(j, {"file", "hash", "sha1"});
   f.hashes.sha256 = JsonStr(j, {"file", "hash", "sha256"});
@@ -287,6 +308,30 @@ ScanSummary SummaryFromJson(const OJson& j) {
   const OJson* intr = JsonAt(j, {"harrier", "interrupted"});
   s.interrupted = intr && intr->is_boolean() && intr->get<bool>();
   s.rules = RuleStatsFromJson(j);
+  if (const OJson* l = JsonAt(j, {"harrier", "live"}); l && l->is_object()) {
+    LiveSummary& v = s.live;
+    auto flag = [&](const char* k) {
+      const OJson* b = JsonAt(*l, {k});
+      return b && b->is_boolean() && b->get<bool>();
+    };
+    v.processes = flag("processes");
+    v.memory = flag("memory");
+    v.network = flag("network");
+    v.processes_seen = U64(*l, {"processes_seen"});
+    v.processes_scanned = U64(*l, {"processes_scanned"});
+    ReadSkips(JsonAt(*l, {"skipped"}), &v.skipped);
+    v.exited = U64(*l, {"exited"});
+    v.executables = U64(*l, {"executables"});
+    v.regions = U64(*l, {"regions"});
+    v.regions_skipped = U64(*l, {"regions_skipped"});
+    v.memory_bytes = U64(*l, {"memory_bytes"});
+    v.connections = U64(*l, {"connections"});
+    v.connections_unmapped = U64(*l, {"connections_unmapped"});
+    v.namespaces = U64(*l, {"namespaces"});
+    v.namespaces_skipped = U64(*l, {"namespaces_skipped"});
+    v.hosts_entries = U64(*l, {"hosts_entries"});
+    v.duration_s = JsonNum(*l, {"duration_s"});
+  }
   if (const OJson* sl = JsonAt(j, {"harrier", "syslog"}); sl && sl->is_object()) {
     s.syslog.enabled = true;
     s.syslog.sent = U64(*sl, {"sent"});
@@ -345,6 +390,23 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
     file["hash"] = {{"md5", f.hashes.md5}, {"sha1", f.hashes.sha1}, {"sha256", f.hashes.sha256}};
   if (!f.filetype.empty()) file["type"] = f.filetype;
   j["file"] = std::move(file);
+  if (const ProcessAttrs& p = sub.process; p.pid != 0) {
+    j["event"]["category"] = sub.kind == SubjectKind::kConnection ? "network" : "process";
+    j["process"] = {{"pid", p.pid},
+                    {"parent", {{"pid", p.ppid}}},
+                    {"name", SafeUtf8(p.name)},
+                    {"command_line", SafeUtf8(p.cmdline)},
+                    {"executable", SafeUtf8(p.executable)},
+                    {"start", IsoTime(p.start_time)}};
+    j["user"] = {{"id", p.uid}, {"name", SafeUtf8(p.user)}};
+  }
+  if (sub.kind == SubjectKind::kConnection) {
+    const ConnectionAttrs& c = sub.connection;
+    j["event"]["category"] = "network";
+    j["network"] = {{"transport", c.transport}};
+    j["source"] = {{"ip", c.local_ip}, {"port", c.local_port}};
+    j["destination"] = {{"ip", c.remote_ip}, {"port", c.remote_port}};
+  }
   if (!f.reasons.empty()) j["rule"] = {{"name", SafeUtf8(f.reasons.front().name)}};
   J reasons = J::array();
   for (const auto& r : f.reasons) {
@@ -376,6 +438,8 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
          {"score", f.score},
          {"reasons", std::move(reasons)}};
   h["subject"] = SubjectToJson(sub);
+  if (sub.kind == SubjectKind::kConnection)
+    h["connection"] = {{"state", sub.connection.state}, {"inode", sub.connection.inode}};
   if (!sub.display_root.empty() && sub.display_root != sub.host_path())
     h["display_path"] = SafeUtf8(sub.containers.empty() ? sub.display_root : ChainDisplay(sub));
   if (!IsValidUtf8(sub.path)) h["path_hex"] = HexEncode(sub.path);
@@ -493,6 +557,29 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"rules", std::move(rules)}};
   if (s.images.opened || s.images.failed || s.images.entries_seen)
     j["harrier"]["images"] = ImageStatsToJson(s);
+  if (const LiveSummary& l = s.live; l.ran()) {
+    J lskipped = J::object();
+    for (size_t i = 0; i < kSkipReasonCount; ++i)
+      if (l.skipped[i]) lskipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = l.skipped[i];
+    j["harrier"]["live"] = {{"processes", l.processes},
+                            {"memory", l.memory},
+                            {"network", l.network},
+                            {"processes_seen", l.processes_seen},
+                            {"processes_scanned", l.processes_scanned},
+                            {"processes_skipped", l.skipped_total()},
+                            {"skipped", std::move(lskipped)},
+                            {"exited", l.exited},
+                            {"executables", l.executables},
+                            {"regions", l.regions},
+                            {"regions_skipped", l.regions_skipped},
+                            {"memory_bytes", l.memory_bytes},
+                            {"connections", l.connections},
+                            {"connections_unmapped", l.connections_unmapped},
+                            {"namespaces", l.namespaces},
+                            {"namespaces_skipped", l.namespaces_skipped},
+                            {"hosts_entries", l.hosts_entries},
+                            {"duration_s", l.duration_s}};
+  }
   if (s.syslog.enabled)
     j["harrier"]["syslog"] = {{"sent", s.syslog.sent}, {"dropped", s.syslog.dropped}};
   return j;

@@ -38,6 +38,10 @@ size_t JsonDepth(std::string_view text) {
 }  // namespace
 
 std::string FindingPath(const Finding& f) {
+  const SubjectKind k = f.subject.kind;
+  if (k == SubjectKind::kProcess || k == SubjectKind::kMemoryRegion ||
+      k == SubjectKind::kConnection)
+    return ChainDisplay(f.subject);  // "process 4242 /usr/bin/x", ...
   return f.subject.containers.empty() ? f.subject.path : ChainDisplay(f.subject);
 }
 

@@ -57,6 +57,11 @@ void TextReporter::OnFinding(const Finding& f) {
                                 TerminalSafe(ChainDisplay(f.subject)));
   if (f.subject.display_root != f.subject.host_path() && !f.subject.display_root.empty())
     out += fmt::format("        file: {}\n", TerminalSafe(ChainRaw(f.subject)));
+  if (const ProcessAttrs& p = f.subject.process; p.pid != 0) {
+    out += fmt::format("        pid {}  ppid {}  user {}  started {}\n", p.pid, p.ppid,
+                       TerminalSafe(p.user), IsoTime(p.start_time));
+    if (!p.cmdline.empty()) out += fmt::format("        command: {}\n", TerminalSafe(p.cmdline));
+  }
   if (!f.hashes.sha256.empty())
     out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.subject.file.size, f.hashes.sha256, f.hashes.md5);
   for (const auto& r : f.reasons) {
@@ -144,6 +149,36 @@ void TextReporter::End(const ScanSummary& s) {
         im.entries_scanned, FormatBytes(im.entry_bytes_scanned),
         im.deleted_scanned ? fmt::format(", {} deleted", im.deleted_scanned) : "",
         im.skipped_entries_total(), eskips.empty() ? "" : " (" + eskips + ")");
+  }
+  if (const LiveSummary& l = s.live; l.ran()) {
+    std::string which;
+    for (auto [on, name] : {std::pair{l.processes, "processes"}, std::pair{l.memory, "memory"},
+                            std::pair{l.network, "network"}})
+      if (on) which += (which.empty() ? "" : ", ") + std::string(name);
+    out += fmt::format("Live checks: {} ({:.1f} s)\n", which, l.duration_s);
+    if (l.processes) {
+      std::string pskips;
+      for (size_t i = 0; i < kSkipReasonCount; ++i)
+        if (l.skipped[i])
+          pskips += fmt::format("{}{} {}", pskips.empty() ? "" : ", ", l.skipped[i],
+                                SkipReasonName(static_cast<SkipReason>(i)));
+      out += fmt::format("Processes: {} seen, {} scanned, {} skipped{}, {} exited; {} executables checked\n",
+                         l.processes_seen, l.processes_scanned, l.skipped_total(),
+                         pskips.empty() ? "" : " (" + pskips + ")", l.exited, l.executables);
+    }
+    if (l.memory)
+      out += fmt::format("Memory: {} regions read ({}), {} regions not read (file images, devices)\n",
+                         l.regions, FormatBytes(l.memory_bytes), l.regions_skipped);
+    else if (l.processes)
+      out += "Memory: not scanned (--no-memory, or no YARA rule runs on memory)\n";
+    if (l.network)
+      out += fmt::format("Network: {} sockets in {} namespace(s), {} not mapped to a process{}; "
+                         "{} hosts file names\n",
+                         l.connections, l.namespaces, l.connections_unmapped,
+                         l.namespaces_skipped
+                             ? fmt::format(", {} namespace(s) not readable", l.namespaces_skipped)
+                             : "",
+                         l.hosts_entries);
   }
   if (diag_suppressed_) out += fmt::format("Warnings not shown: {} (use --verbose)\n", diag_suppressed_);
   out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),

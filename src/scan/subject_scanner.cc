@@ -159,6 +159,42 @@ ScanOutcome SubjectScanner::Skipped(Subject subject, std::vector<Reason> reasons
   return out;
 }
 
+bool SubjectScanner::HasMemoryRules() {
+  if (memory_yara_) return true;
+  if (memory_unavailable_ || !sigs_ || !sigs_->yara_memory) return false;
+  auto rules = sigs_->yara_memory->Rules();
+  if (rules) {
+    auto y = YaraScanner::Create(rules, config_.yara, nullptr);
+    if (y.ok()) memory_yara_ = std::move(*y);
+  }
+  memory_unavailable_ = !memory_yara_;
+  return memory_yara_ != nullptr;
+}
+
+ScanOutcome SubjectScanner::CheckMemory(Subject subject, std::vector<Reason> reasons,
+                                        BlockReader& blocks, Diagnostics& diag) {
+  ScanOutcome out;
+  last_yara_ = nullptr;
+  Finding f;
+  f.subject = std::move(subject);
+  f.reasons = std::move(reasons);
+  if (HasMemoryRules()) {
+    last_yara_ = memory_yara_.get();
+    Status s = memory_yara_->ScanBlocks(blocks, YaraExternalValues{}, &f.reasons, nullptr);
+    if (s.code() == Status::Code::kTimeout) {
+      out.skipped = SkipReason::kTimeout;
+    } else if (!s.ok()) {
+      // NotFound: the process exited while it was read (the caller counts it).
+      if (s.code() != Status::Code::kNotFound) diag.Warning(ChainDisplay(f.subject), s.ToString());
+      out.skipped = SkipReason::kError;
+    }
+  }
+  out.scanned = !out.skipped;
+  out.clean = out.scanned && f.reasons.empty();
+  out.finding = Finish(std::move(f));
+  return out;
+}
+
 ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
                                   const Content& content, Diagnostics& diag) {
   ScanOutcome out;

@@ -82,6 +82,16 @@ class SubjectScanner {
   ScanOutcome Check(Subject subject, std::vector<Reason> reasons, const Content& content,
                     Diagnostics& diag);
 
+  // Process memory: `blocks` (at virtual addresses) against the rules that
+  // run on memory (signatures/yara_memory_rules.h), with no hashes, no
+  // native checks and all externals empty. `reasons` are scored together
+  // with what YARA finds. A block reader error or YARA timeout is an
+  // outcome skipped "error" / "timeout" with the reasons found so far.
+  ScanOutcome CheckMemory(Subject subject, std::vector<Reason> reasons, BlockReader& blocks,
+                          Diagnostics& diag);
+  // Whether any rule runs on memory (else CheckMemory finds nothing).
+  bool HasMemoryRules();
+
   // A subject not read (`why`): scores its path reasons only.
   ScanOutcome Skipped(Subject subject, std::vector<Reason> reasons, SkipReason why) const;
 
@@ -108,6 +118,8 @@ class SubjectScanner {
     return std::shared_ptr<const std::vector<C2Ioc>>(sigs_, &sigs_->c2);
   }
   std::unique_ptr<YaraScanner> yara_;
+  std::unique_ptr<YaraScanner> memory_yara_;  // made on the first CheckMemory
+  bool memory_unavailable_ = false;           // no rule runs on memory
   const YaraPartition* partition_ = nullptr;
   std::vector<std::unique_ptr<YaraScanner>> part_scanners_;  // by set index
   // Prefiltered scans (yara_prefilter.h): this worker's private copy of the

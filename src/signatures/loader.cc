@@ -224,8 +224,10 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     yara_sources.push_back({std::string(kC2Namespace), std::move(gen.source)});
   }
   set->stats.digest = digest.Hex();
-  if (!yara_sources.empty())
+  if (!yara_sources.empty()) {
     set->yara_long_running = std::make_shared<const LongRunningRules>(yara_sources);
+    set->yara_memory = std::make_shared<const MemoryRules>(yara_sources);
+  }
   // Compiled-rules cache (rules_cache.h): a hit skips compilation.
   if (!yara_sources.empty() && !opts.rules_cache_dir.empty()) {
     auto cached = LoadCachedRules(opts.rules_cache_dir, set->stats.digest);

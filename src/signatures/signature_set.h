@@ -15,6 +15,7 @@
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
 #include "signatures/yara_long_running.h"
+#include "signatures/yara_memory_rules.h"
 #include "signatures/yara_partition.h"
 #include "signatures/yara_rules.h"
 
@@ -38,6 +39,9 @@ struct SignatureSet {
   // The rules the retry after a YARA timeout leaves out (analysed from the
   // sources on the first timeout); null when there are no YARA rules.
   std::shared_ptr<const LongRunningRules> yara_long_running;
+  // The rules that run on process memory (yara_memory_rules.h), analysed
+  // and compiled on the first memory scan; null when there are no YARA rules.
+  std::shared_ptr<const MemoryRules> yara_memory;
   // Folders the signatures came from (canonical); the walker never scans them.
   std::vector<std::string> folders;
   RuleStats stats;

@@ -90,6 +90,30 @@ TEST(FuzzTargets, IocSeeds) {
   }
 }
 
+TEST(FuzzTargets, ProcParseSeeds) {
+  for (const std::string s : {
+           std::string("4242 (a) b (c)) S 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 1 0 "
+                       "123456 1000 100 18446744073709551615\n"),
+           std::string("Name:\tx\nUid:\t1000\t1000\t1000\t1000\nGid:\t1\n"),
+           std::string("/bin/sh\0-c\0sleep 1\0LD_PRELOAD=/tmp/x.so\0", 40),
+           std::string("55d0c0a00000-55d0c0a21000 rw-p 00000000 00:00 0          [heap]\n"
+                       "7f0c4a1e3000-7f0c4a205000 r-xp 00001000 08:01 1234 /usr/lib/libc.so.6\n"
+                       "7f0c4a1e3000-7f0c4a205000 rwxp 00000000 00:01 99 /memfd:x (deleted)\n"),
+           std::string("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+                       "retrnsmt   uid  timeout inode\n"
+                       "   0: 0100007F:0277 0200007F:1F90 01 00000000:00000000 00:00000000 "
+                       "00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n"
+                       "   1: 00000000000000000000000001000000:0016 "
+                       "00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 "
+                       "00000000     0        0 777 1\n"),
+           std::string("cpu  1 2 3\nbtime 1700000000\n"),
+           std::string("127.0.0.1 localhost\n192.0.2.9 update.example.invalid # c2\n"
+                       "::1 ip6-localhost ip6-loopback\n198.51.100.0/24\n")}) {
+    MaybeWriteSeed("proc_parse", s);
+    RunWithMutations(HarrierFuzz_proc_parse, s);
+  }
+}
+
 TEST(FuzzTargets, JsonlSeeds) {
   std::string s =
       R"({"harrier":{"schema":1,"type":"scan_start","paths":["/"]}})" "\n"

@@ -140,3 +140,82 @@ TEST(DiagnosticToJson, Dumps) {
 
 }  // namespace
 }  // namespace harrier
+
+namespace harrier {
+namespace {
+
+TEST(FindingToJson, LiveSubjectsRoundTripWithEcsFields) {
+  Finding f;
+  f.subject.kind = SubjectKind::kConnection;
+  f.subject.path = f.subject.display_root = "/usr/bin/x (deleted)";
+  f.subject.name = "x";
+  f.subject.process = {4242, 1, 1000, "bob", "x", "/usr/bin/x --y", "/usr/bin/x (deleted)",
+                       1700000050};
+  f.subject.connection = {"tcp", "established", "10.0.0.5", "192.0.2.7", 40000, 443, 9911};
+  Reason r;
+  r.kind = ReasonKind::kC2;
+  r.name = "192.0.2.0/24";
+  r.score = 80;
+  f.reasons.push_back(r);
+  f.score = 80;
+  f.level = Level::kAlert;
+  auto j = FindingToJson(f, "host");
+  EXPECT_EQ(j["process"]["pid"], 4242);
+  EXPECT_EQ(j["process"]["parent"]["pid"], 1);
+  EXPECT_EQ(j["process"]["command_line"], "/usr/bin/x --y");
+  EXPECT_EQ(j["process"]["executable"], "/usr/bin/x (deleted)");
+  EXPECT_EQ(j["process"]["start"], "2023-11-14T22:14:10Z");
+  EXPECT_EQ(j["user"]["name"], "bob");
+  EXPECT_EQ(j["destination"]["ip"], "192.0.2.7");
+  EXPECT_EQ(j["destination"]["port"], 443);
+  EXPECT_EQ(j["source"]["port"], 40000);
+  EXPECT_EQ(j["network"]["transport"], "tcp");
+  EXPECT_EQ(j["event"]["category"], "network");
+  EXPECT_EQ(j["harrier"]["subject"]["display"],
+            "connection tcp 10.0.0.5:40000 -> 192.0.2.7:443 of process 4242 /usr/bin/x (deleted)");
+  Finding back = FindingFromJson(nlohmann::ordered_json::parse(j.dump()));
+  EXPECT_EQ(back.subject.kind, SubjectKind::kConnection);
+  EXPECT_EQ(back.subject.process.pid, 4242);
+  EXPECT_EQ(back.subject.process.ppid, 1);
+  EXPECT_EQ(back.subject.process.user, "bob");
+  EXPECT_EQ(back.subject.process.cmdline, "/usr/bin/x --y");
+  EXPECT_EQ(back.subject.process.start_time, 1700000050);
+  EXPECT_EQ(back.subject.connection.remote_ip, "192.0.2.7");
+  EXPECT_EQ(back.subject.connection.remote_port, 443);
+  EXPECT_EQ(back.subject.connection.state, "established");
+  EXPECT_EQ(ChainDisplay(back.subject), ChainDisplay(f.subject));
+}
+
+TEST(SummaryToJson, LiveCoverageRoundTripsAndIsAbsentForFileScans) {
+  ScanSummary s;
+  ScanInfo info;
+  EXPECT_FALSE(SummaryToJson(s, info)["harrier"].contains("live"));
+  s.live.processes = s.live.memory = s.live.network = true;
+  s.live.processes_seen = 10;
+  s.live.processes_scanned = 6;
+  s.live.skipped[static_cast<size_t>(SkipReason::kPermission)] = 3;
+  s.live.exited = 1;
+  s.live.regions = 77;
+  s.live.memory_bytes = 1 << 20;
+  s.live.connections = 5;
+  s.live.connections_unmapped = 2;
+  s.live.namespaces = 1;
+  s.live.hosts_entries = 4;
+  auto j = SummaryToJson(s, info);
+  EXPECT_EQ(j["harrier"]["live"]["skipped"]["permission"], 3);
+  EXPECT_EQ(j["harrier"]["incomplete"], true);
+  ScanSummary back = SummaryFromJson(nlohmann::ordered_json::parse(j.dump()));
+  EXPECT_TRUE(back.live.ran());
+  EXPECT_EQ(back.live.processes_seen, 10u);
+  EXPECT_EQ(back.live.processes_scanned, 6u);
+  EXPECT_EQ(back.live.skipped[static_cast<size_t>(SkipReason::kPermission)], 3u);
+  EXPECT_EQ(back.live.exited, 1u);
+  EXPECT_EQ(back.live.regions, 77u);
+  EXPECT_EQ(back.live.memory_bytes, 1u << 20);
+  EXPECT_EQ(back.live.connections_unmapped, 2u);
+  EXPECT_EQ(back.live.hosts_entries, 4u);
+  EXPECT_TRUE(back.incomplete());
+}
+
+}  // namespace
+}  // namespace harrier
