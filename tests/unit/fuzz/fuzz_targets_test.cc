@@ -29,9 +29,12 @@ void MaybeWriteSeed(const char* target, const std::string& seed) {
 
 void RunWithMutations(const std::function<int(const uint8_t*, size_t)>& target,
                       const std::string& seed) {
+  // A target traps (kills the test) when its oracle fails; it returns 0
+  // for every input it accepted.
   auto run = [&](const std::string& s) {
-    target(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+    EXPECT_EQ(target(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0) << s.size();
   };
+  ASSERT_FALSE(seed.empty()) << "an empty seed replays nothing";
   run(seed);
   for (size_t n = 0; n < seed.size(); n += std::max<size_t>(1, seed.size() / 64))
     run(seed.substr(0, n));

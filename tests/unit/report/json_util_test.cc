@@ -67,7 +67,12 @@ TEST(FindingToJson, InvalidUtf8EverywhereStillDumps) {
   auto back = nlohmann::json::parse(line);
   EXPECT_NE(line.find("\\\\xff\\\\xfe"), std::string::npos) << line;
   EXPECT_TRUE(IsValidUtf8(line));
-  (void)back;
+  // The raw path survives in hex; the rest is escaped, not dropped.
+  EXPECT_EQ(back["harrier"]["path_hex"], "2f746d702ffffe2f6576696c802e657865");
+  EXPECT_EQ(back["harrier"]["reasons"][0]["name"], "rule\\xff");
+  EXPECT_EQ(back["harrier"]["reasons"][0]["strings"][0]["hex"], "00ff80");
+  EXPECT_EQ(back["harrier"]["level"], "warning");
+  EXPECT_EQ(back["host"]["hostname"], "host\\xff");
 }
 
 TEST(SummaryToJson, Dumps) {
@@ -82,6 +87,13 @@ TEST(SummaryToJson, Dumps) {
   std::string line;
   ASSERT_NO_THROW(line = j.dump());
   EXPECT_TRUE(IsValidUtf8(line));
+  auto back = nlohmann::json::parse(line);
+  EXPECT_EQ(back["harrier"]["files_seen"], 3);
+  EXPECT_EQ(back["harrier"]["files_skipped"], 1);
+  EXPECT_EQ(back["harrier"]["skipped"]["size"], 1);
+  EXPECT_EQ(back["harrier"]["paths"][0], "/p\\xff");
+  EXPECT_EQ(back["harrier"]["verdict"], "clean");
+  EXPECT_EQ(back["harrier"]["exit_code"], 0);
 }
 
 // A disk-image entry on a Windows volume: file.path in drive form, read
@@ -136,6 +148,10 @@ TEST(DiagnosticToJson, Dumps) {
   Diagnostic d{Diagnostic::Severity::kError, "/a/\xff:3", "bad \xfe"};
   std::string line;
   ASSERT_NO_THROW(line = DiagnosticToJson(d).dump());
+  auto back = nlohmann::json::parse(line);
+  EXPECT_EQ(back["harrier"]["severity"], "error");
+  EXPECT_EQ(back["harrier"]["where"], "/a/\\xff:3");
+  EXPECT_EQ(back["harrier"]["message"], "bad \\xfe");
 }
 
 }  // namespace
