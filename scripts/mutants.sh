@@ -62,5 +62,5 @@ done < "$LIST"
 rm -f "$report"
 echo "rebuilding the unmutated tree" >&2
 cmake --build "$BUILD" -j "$(nproc)" > /dev/null
-echo "mutants: $n mutations, $caught caught ($failed_build of them do not build), $survived survived"
+echo "mutants: $((caught + survived)) of $n mutations tried, $caught caught ($failed_build of them do not build), $survived survived"
 [ "$survived" -eq 0 ]
