@@ -298,6 +298,16 @@ class MemberScan final : public MemberSink {
   bool clean_ = true;
 };
 
+// An image entry is read when the default selection picks it or it is a
+// container or a disk image to open: otherwise it is skipped "type" on its
+// first bytes.
+std::optional<SkipReason> ScreenImageEntry(const SubjectScanner& scanner, const Subject& e,
+                                           std::span<const uint8_t> head) {
+  if (scanner.Selected(e, head) || DetectContainer(head) || LooksLikeDiskImage(head))
+    return std::nullopt;
+  return SkipReason::kType;
+}
+
 // Counts and reports one image volume.
 void AccountVolume(Counters& c, const VolumeReport& v, const std::string& where,
                    Diagnostics& diag) {
@@ -369,9 +379,7 @@ class NestedImageScan final : public ImageSink {
       : scanner_(scanner), opts_(opts), out_(out), diag_(diag), cancel_(cancel),
         where_(std::move(where)) {}
   std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
-    if (scanner_.Selected(e, head) || DetectContainer(head) || LooksLikeDiskImage(head))
-      return std::nullopt;
-    return SkipReason::kType;
+    return ScreenImageEntry(scanner_, e, head);
   }
   bool OnEntry(Subject e, std::vector<uint8_t> content) override {
     ImageEntryItem item{std::move(e), std::move(content), std::nullopt, {}};
@@ -426,9 +434,7 @@ class ImageProducer final : public ImageSink {
                 const std::atomic<bool>& cancel, std::string where)
       : q_(q), c_(c), screen_(screen), diag_(diag), cancel_(cancel), where_(std::move(where)) {}
   std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
-    if (screen_.Selected(e, head) || DetectContainer(head) || LooksLikeDiskImage(head))
-      return std::nullopt;
-    return SkipReason::kType;
+    return ScreenImageEntry(screen_, e, head);
   }
   bool OnEntry(Subject e, std::vector<uint8_t> content) override {
     c_.bytes_queued += content.size();

@@ -79,6 +79,16 @@ std::string_view SubjectKindName(SubjectKind k) {
   return "file";
 }
 
+std::string SkipCountsText(const std::array<uint64_t, kSkipReasonCount>& counts) {
+  std::string out;
+  for (size_t i = 0; i < kSkipReasonCount; ++i) {
+    if (!counts[i]) continue;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(counts[i]) + " " + std::string(SkipReasonName(static_cast<SkipReason>(i)));
+  }
+  return out;
+}
+
 std::string PresentedPath(const Subject& s) {
   if (s.drive.empty()) return s.path;
   std::string out = s.drive + s.path;

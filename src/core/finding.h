@@ -45,6 +45,9 @@ enum class SkipReason {
 };
 constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kCount);
 std::string_view SkipReasonName(SkipReason r);  // "size", "type", ...
+// Non-zero counts by reason as one line, "3 size, 1 permission" ("" when
+// all are zero), in reason order. For summaries.
+std::string SkipCountsText(const std::array<uint64_t, kSkipReasonCount>& counts);
 
 struct StringHit {
   std::string identifier;  // "$s1"

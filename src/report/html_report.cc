@@ -348,11 +348,7 @@ std::string RenderHtml(const ReportDoc& doc) {
     }
     if (const LiveSummary& l = sum->live; l.ran()) {
       if (l.processes) {
-        std::string pskips;
-        for (size_t i = 0; i < kSkipReasonCount; ++i)
-          if (l.skipped[i])
-            pskips += fmt::format("{}{} {}", pskips.empty() ? "" : ", ", l.skipped[i],
-                                  SkipReasonName(static_cast<SkipReason>(i)));
+        std::string pskips = SkipCountsText(l.skipped);
         row("Processes", fmt::format("{} seen, {} scanned, {} skipped{}, {} exited; {} "
                                      "executables checked",
                                      l.processes_seen, l.processes_scanned, l.skipped_total(),

@@ -481,11 +481,18 @@ nlohmann::ordered_json ScanStartToJson(const ScanInfo& info) {
   return j;
 }
 
-nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s) {
-  using J = nlohmann::ordered_json;
-  J skipped = J::object();
+namespace {
+// Skip counts by reason name, only the non-zero ones (ReadSkips reads them back).
+nlohmann::ordered_json NonZeroSkipsToJson(const std::array<uint64_t, kSkipReasonCount>& counts) {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
   for (size_t i = 0; i < kSkipReasonCount; ++i)
-    if (s.skipped_members[i]) skipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = s.skipped_members[i];
+    if (counts[i]) o[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = counts[i];
+  return o;
+}
+}  // namespace
+
+nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s) {
+  nlohmann::ordered_json skipped = NonZeroSkipsToJson(s.skipped_members);
   return {{"containers", s.containers_opened},
           {"members_seen", s.members_seen},
           {"members_scanned", s.members_scanned},
@@ -495,13 +502,7 @@ nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s) {
 }
 
 nlohmann::ordered_json ImageStatsToJson(const ScanSummary& s) {
-  using J = nlohmann::ordered_json;
-  auto skips = [](const std::array<uint64_t, kSkipReasonCount>& a) {
-    J o = J::object();
-    for (size_t i = 0; i < kSkipReasonCount; ++i)
-      if (a[i]) o[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = a[i];
-    return o;
-  };
+  const auto& skips = NonZeroSkipsToJson;
   const ScanSummary::Images& im = s.images;
   return {{"opened", im.opened},
           {"failed", im.failed},
@@ -518,12 +519,11 @@ nlohmann::ordered_json ImageStatsToJson(const ScanSummary& s) {
 
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info) {
   using J = nlohmann::ordered_json;
-  J skipped = J::object(), skipped_dirs = J::object();
-  for (size_t i = 0; i < kSkipReasonCount; ++i) {
-    std::string name(SkipReasonName(static_cast<SkipReason>(i)));
-    skipped[name] = s.skipped[i];
-    if (s.skipped_dirs[i]) skipped_dirs[name] = s.skipped_dirs[i];
-  }
+  // Every reason of the files (a stable set of keys); the rest only non-zero.
+  J skipped = J::object();
+  for (size_t i = 0; i < kSkipReasonCount; ++i)
+    skipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = s.skipped[i];
+  J skipped_dirs = NonZeroSkipsToJson(s.skipped_dirs);
   J findings = {{"notice", s.findings[1]}, {"warning", s.findings[2]}, {"alert", s.findings[3]}};
   std::string verdict(VerdictName(VerdictFor(s)));
   J rules = RuleStatsToJson(s.rules);
@@ -558,9 +558,7 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
   if (s.images.opened || s.images.failed || s.images.entries_seen)
     j["harrier"]["images"] = ImageStatsToJson(s);
   if (const LiveSummary& l = s.live; l.ran()) {
-    J lskipped = J::object();
-    for (size_t i = 0; i < kSkipReasonCount; ++i)
-      if (l.skipped[i]) lskipped[std::string(SkipReasonName(static_cast<SkipReason>(i)))] = l.skipped[i];
+    J lskipped = NonZeroSkipsToJson(l.skipped);
     j["harrier"]["live"] = {{"processes", l.processes},
                             {"memory", l.memory},
                             {"network", l.network},

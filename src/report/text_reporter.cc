@@ -114,19 +114,11 @@ void TextReporter::End(const ScanSummary& s) {
   if (s.files_from_cache)
     out += fmt::format("From cache: {} of the scanned files were unchanged and known clean\n",
                        s.files_from_cache);
-  std::string skips, dskips;
-  for (size_t i = 0; i < kSkipReasonCount; ++i) {
-    if (s.skipped[i]) skips += fmt::format("{}{} {}", skips.empty() ? "" : ", ", s.skipped[i], SkipReasonName(static_cast<SkipReason>(i)));
-    if (s.skipped_dirs[i]) dskips += fmt::format("{}{} {}", dskips.empty() ? "" : ", ", s.skipped_dirs[i], SkipReasonName(static_cast<SkipReason>(i)));
-  }
+  std::string skips = SkipCountsText(s.skipped), dskips = SkipCountsText(s.skipped_dirs);
   if (!skips.empty()) out += fmt::format("Skipped files: {}\n", skips);
   if (!dskips.empty()) out += fmt::format("Directories not entered: {}\n", dskips);
   if (s.members_seen || s.containers_opened) {
-    std::string mskips;
-    for (size_t i = 0; i < kSkipReasonCount; ++i)
-      if (s.skipped_members[i])
-        mskips += fmt::format("{}{} {}", mskips.empty() ? "" : ", ", s.skipped_members[i],
-                              SkipReasonName(static_cast<SkipReason>(i)));
+    std::string mskips = SkipCountsText(s.skipped_members);
     out += fmt::format("Archives: {} opened; {} members seen, {} scanned ({}), {} skipped{}\n",
                        s.containers_opened, s.members_seen, s.members_scanned,
                        FormatBytes(s.member_bytes_scanned), s.skipped_members_total(),
@@ -134,13 +126,8 @@ void TextReporter::End(const ScanSummary& s) {
   }
   if (s.images.opened || s.images.failed || s.images.entries_seen) {
     const ScanSummary::Images& im = s.images;
-    auto list = [](const std::array<uint64_t, kSkipReasonCount>& a) {
-      std::string t;
-      for (size_t i = 0; i < kSkipReasonCount; ++i)
-        if (a[i]) t += fmt::format("{}{} {}", t.empty() ? "" : ", ", a[i], SkipReasonName(static_cast<SkipReason>(i)));
-      return t;
-    };
-    std::string vskips = list(im.skipped_volumes), eskips = list(im.skipped_entries);
+    std::string vskips = SkipCountsText(im.skipped_volumes);
+    std::string eskips = SkipCountsText(im.skipped_entries);
     out += fmt::format(
         "Disk images: {} opened{}; {} volumes, {} file systems scanned{}; {} entries seen, {} scanned "
         "({}{}), {} skipped{}\n",
@@ -157,11 +144,7 @@ void TextReporter::End(const ScanSummary& s) {
       if (on) which += (which.empty() ? "" : ", ") + std::string(name);
     out += fmt::format("Live checks: {} ({:.1f} s)\n", which, l.duration_s);
     if (l.processes) {
-      std::string pskips;
-      for (size_t i = 0; i < kSkipReasonCount; ++i)
-        if (l.skipped[i])
-          pskips += fmt::format("{}{} {}", pskips.empty() ? "" : ", ", l.skipped[i],
-                                SkipReasonName(static_cast<SkipReason>(i)));
+      std::string pskips = SkipCountsText(l.skipped);
       out += fmt::format("Processes: {} seen, {} scanned, {} skipped{}, {} exited; {} executables checked\n",
                          l.processes_seen, l.processes_scanned, l.skipped_total(),
                          pskips.empty() ? "" : " (" + pskips + ")", l.exited, l.executables);
