@@ -4,6 +4,7 @@
 #   make build   build only (binary at build/harrier)
 #   make bench   build and run the benchmarks in bench/
 #   make mutants apply each curated mutation, rebuild, check the tests catch it
+#   make test-asan  every test under ASan + UBSan (own build tree, slow)
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -12,7 +13,7 @@ JOBS ?= $(shell nproc)
 SCAN_ARGS ?= / --exclude '$(CURDIR)/build*'
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build scan test bench install clean fuzz mutants
+.PHONY: deps build scan test test-asan bench install clean fuzz mutants
 
 deps:
 	./scripts/install-deps.sh
@@ -32,6 +33,17 @@ scan: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# in its own build tree (build-asan). Not run by .ci/run (see README).
+ASAN_BUILD ?= build-asan
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DHARRIER_SANITIZE=address,undefined -DHARRIER_BUILD_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 1200
 
 bench: build
 	./bench/run.sh

@@ -207,10 +207,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
 
   auto output_files = AddReportOutputs(cli.outputs, console, reporter);
   if (!output_files.ok()) return die(output_files.status().message());
-  for (const auto& path : *output_files) {
-    if (auto rp = platform::RealPath(path); rp.ok()) po.walk.exclude_paths.push_back(*rp);
-    if (auto id = FileIdOf(path); id.ok()) po.walk.exclude_ids.push_back(*id);
-  }
+  // The report files (HTML and CSV still under their temporary names) and
+  // the files behind a redirected stdout/stderr are never scanned.
+  for (const auto& id : reporter.output_ids())
+    if (id.inode != 0) po.walk.exclude_ids.push_back(id);
+  for (int fd : {1, 2})
+    if (auto id = platform::FileIdOfFd(fd); id.ok()) po.walk.exclude_ids.push_back(*id);
 
   auto folders = SignatureFolders(cli.sig);
   if (!folders.ok()) return die(folders.status().message());
@@ -229,6 +231,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   console.ClearProgress();
   diag.SetListener(nullptr);
   if (!sigs.ok()) return die(sigs.status().ToString());
+  if (const RuleStats& rs = (*sigs)->stats;
+      rs.yara_rules + rs.hash_iocs + rs.filename_iocs + rs.c2_iocs == 0)
+    return die(cli.sig.no_builtin
+                   ? "no signatures loaded (--no-builtin, and the --signatures folders hold no "
+                     "rule or IOC that loaded): a scan would look for nothing"
+                   : "no signatures loaded: a scan would look for nothing");
   po.scan.yara.long_running = (*sigs)->yara_long_running;  // the retry after a YARA timeout
   for (const auto& f : (*sigs)->folders) {
     po.walk.exclude_paths.push_back(f);
@@ -281,7 +289,13 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     po.cache = cache.get();
   }
   ScanSummary s = RunPipeline(po, *sigs, checks, reporter, info, console, scan_diag, cancel);
-  return ExitCodeFor(s);
+  // A report that could not be written: the user must know, and scripts
+  // must not take the exit code for a result.
+  std::vector<Status> lost = reporter.OutputFailures();
+  for (const Status& st : lost)
+    console.Err(fmt::format("harrier: error: report not written completely: {}\n",
+                            TerminalSafe(st.message())));
+  return lost.empty() ? ExitCodeFor(s) : kExitOutputError;
 }
 
 struct RulesCheckCli {
@@ -345,8 +359,9 @@ int RunRulesCheck(const RulesCheckCli& cli) {
     size_t literals = 0;
     for (const auto& r : pre) literals += r.literals.size();
     std::cout << fmt::format(
-        "Literal prefilter: {} of {} rules can only match where one of their {} literals occurs\n",
-        pre.size(), st.yara_rules, literals);
+        "Literal prefilter: {} of {} rules (YARA rules and generated C2 rules) can only match "
+        "where one of their {} literals occurs\n",
+        pre.size(), (*sigs)->yara.rule_count(), literals);
   }
   bool failed = diag.error_count() > 0;
   std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "core/finding.h"
+#include "core/units.h"
+#include "platform/fs.h"
 #include "platform/net.h"
 #include "report/csv_reporter.h"
 #include "report/html_report.h"
@@ -43,7 +45,7 @@ Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, 
                                                   MultiReporter& reporter) {
   std::vector<std::string> files;
   if (!o.html.empty()) {
-    auto h = HtmlReporter::Open(o.html, o.html_max_findings, console);
+    auto h = HtmlReporter::Open(o.html, o.html_max_findings);
     if (!h.ok()) return h.status();
     reporter.Add(std::move(*h));
     files.push_back(o.html);
@@ -82,12 +84,20 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
   rep->add_option("--html-max-findings", o->html_max_findings,
                   "Findings kept for the HTML report, highest score first")
       ->default_val(10000);
+  rep->add_option("--max-line-size", o->max_line_size,
+                  "Longest input line read; longer lines are skipped and reported (K/M/G)")
+      ->default_val("16M");
   return rep;
 }
 
 int RunReportCommand(const ReportCommandOptions& o) {
   if (o.html.empty() && o.csv.empty()) {
     std::cerr << "harrier report: nothing to write: give --html FILE and/or --csv FILE\n";
+    return kExitUsage;
+  }
+  auto max_line = ParseSize(o.max_line_size);
+  if (!max_line.ok() || *max_line == 0) {
+    std::cerr << "harrier report: --max-line-size: expected a size such as 16M\n";
     return kExitUsage;
   }
   std::ifstream file;
@@ -102,41 +112,53 @@ int RunReportCommand(const ReportCommandOptions& o) {
   }
   // CSV rows stream out in input order (like a live scan's); the HTML keeps
   // the bounded top N.
-  std::FILE* csv = nullptr;
-  if (!o.csv.empty()) {
-    csv = o.csv == "-" ? stdout : std::fopen(o.csv.c_str(), "w");
-    if (!csv) {
-      std::cerr << "harrier report: cannot write " << TerminalSafe(o.csv) << "\n";
-      return kExitUsage;
+  std::unique_ptr<platform::OutputFile> csv;
+  Status csv_error = Status::Ok();
+  auto csv_write = [&](const std::string& text) {
+    if (o.csv == "-") {
+      if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() && csv_error.ok())
+        csv_error = Status::IoError("standard output: write failed");
+    } else if (csv_error.ok()) {
+      csv_error = csv->Write(text);
     }
-    std::string h = CsvHeader();
-    std::fwrite(h.data(), 1, h.size(), csv);
+  };
+  if (!o.csv.empty()) {
+    if (o.csv != "-") {
+      auto f = platform::CreateOutputFile(o.csv, platform::Publish::kOnClose);
+      if (!f.ok()) {
+        std::cerr << "harrier report: cannot write " << TerminalSafe(f.status().message()) << "\n";
+        return kExitUsage;
+      }
+      csv = std::move(*f);
+    }
+    csv_write(CsvHeader());
   }
   ReportCollector collector(o.html.empty() ? 0 : o.html_max_findings);
-  if (csv)
-    collector.set_finding_observer([csv](const Finding& f) {
+  if (!o.csv.empty())
+    collector.set_finding_observer([&](const Finding& f) {
       // The host of a finding is the scan's (every finding of a JSONL has it).
-      std::string row = CsvRow(f, f.host);
-      std::fwrite(row.data(), 1, row.size(), csv);
+      csv_write(CsvRow(f, f.host));
     });
   Diagnostics diag;
   diag.SetListener([](const Diagnostic& d) {
     std::cerr << fmt::format("harrier report: {}: {}\n", TerminalSafe(d.where),
                              TerminalSafe(d.message));
   });
-  Status st = ReadJsonl(*in, o.input == "-" ? "<stdin>" : o.input, collector, diag);
-  bool write_failed = false;
-  if (csv) write_failed = (csv == stdout ? std::fflush(csv) : std::fclose(csv)) != 0;
-  if (!st.ok() || write_failed) {
-    std::cerr << "harrier report: " << (st.ok() ? "writing " + o.csv + " failed" : st.message())
+  Status st = ReadJsonl(*in, o.input == "-" ? "<stdin>" : o.input, collector, diag, *max_line);
+  if (!o.csv.empty() && csv_error.ok()) {
+    if (csv) csv_error = csv->Close();
+    else if (std::fflush(stdout) != 0) csv_error = Status::IoError("standard output: write failed");
+  }
+  if (!st.ok() || !csv_error.ok()) {
+    std::cerr << "harrier report: " << TerminalSafe(st.ok() ? csv_error.message() : st.message())
               << "\n";
-    return kExitUsage;
+    return st.ok() ? kExitOutputError : kExitUsage;
   }
   ReportDoc doc = collector.Finish();
   if (!o.html.empty()) {
     if (Status w = WriteTextFile(o.html, RenderHtml(doc)); !w.ok()) {
-      std::cerr << "harrier report: " << w.message() << "\n";
-      return kExitUsage;
+      std::cerr << "harrier report: " << TerminalSafe(w.message()) << "\n";
+      return kExitOutputError;
     }
   }
   if (!doc.summary)

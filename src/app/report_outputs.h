@@ -38,6 +38,7 @@ struct ReportCommandOptions {
   std::string html;
   std::string csv;
   size_t html_max_findings = 10000;
+  std::string max_line_size = "16M";  // --max-line-size
 };
 
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o);

@@ -177,6 +177,11 @@ struct ScanSummary {
   // The live checks (processes, memory, network); ran() false for a scan of
   // paths only.
   LiveSummary live;
+  // Reports that could not be written completely so far ("FILE: write: No
+  // space left on device"), filled in by MultiReporter just before End so
+  // that the reports that still work say so. Such a scan ends with exit
+  // code kExitOutputError whatever the verdict.
+  std::vector<std::string> output_errors;
 
   uint64_t skipped_total() const;
   uint64_t skipped_members_total() const;
@@ -206,6 +211,9 @@ constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitIncomplete = 3;
+// A requested report (--jsonl, --html, --csv, or stdout) could not be
+// written completely: results were lost. Wins over every other code.
+constexpr int kExitOutputError = 4;
 int ExitCodeFor(Verdict v);
 int ExitCodeFor(const ScanSummary& s);
 

@@ -89,15 +89,55 @@ class ReadableFile {
 };
 
 // A file being written (a report, a cache file). Every call returns what
-// went wrong; nothing is lost silently. Close() flushes and closes; the
-// destructor closes without reporting (call Close() to know).
+// went wrong, and the first error sticks: every later Write, Flush and Close
+// returns it, so nothing is lost silently. Close() flushes, fsyncs a regular
+// file and publishes it (see Publish); the destructor of a file not closed
+// successfully closes without reporting and removes an unpublished
+// temporary file (call Close() to know).
 class OutputFile {
  public:
   virtual ~OutputFile() = default;
   virtual Status Write(std::string_view bytes) = 0;
-  virtual Status Flush() = 0;  // to the OS (not fsync)
+  virtual Status Flush() = 0;  // to the OS (survives the process, not power loss)
   virtual Status Close() = 0;
+  // Device and inode of the file being written ({} when unknown).
+  virtual FileId id() const { return {}; }
 };
+
+// When a file made by CreateOutputFile appears under its name.
+enum class Publish {
+  // Renamed onto the path at once: readers see it grow as it is written
+  // (the JSONL stream: a killed scan leaves every line flushed so far).
+  kOnCreate,
+  // Renamed onto the path by a successful Close(); until then a file already
+  // at the path stays as it was (HTML, CSV, caches: never half a report).
+  kOnClose,
+};
+
+// Creates `path` safely for a program that may run as root in folders other
+// users can write: the file is created 0600 under a fresh temporary name
+// in the same folder (".NAME.tmp-XXXXXX", O_CREAT|O_EXCL, so a planted
+// symlink or file is never followed or truncated) and renamed onto `path`
+// (rename replaces a symlink at `path`, never its target). A character
+// device or FIFO at `path`, directly or through a symlink (/dev/stdout,
+// /dev/null, a named pipe), is opened and written in place. A directory,
+// block device or socket at `path` is refused. The temporary name is
+// registered so that a forced exit (second Ctrl-C) removes it.
+Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when);
+
+// Reads a whole file that only the running user may have written: opened
+// without following a symlink, and refused (PermissionDenied) unless it is a
+// regular file owned by the effective user with no group or world write
+// permission, in a folder that passes CheckPrivateDir. For caches whose
+// content steers the scan. NotFound when it does not exist; bounded by
+// `max_bytes` (Corrupt beyond).
+Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes);
+
+// Creates `dir` (and missing parents) with mode 0700 and checks that it is a
+// directory owned by the effective user with no group or world write
+// permission (PermissionDenied otherwise, naming the reason).
+Status MakePrivateDir(const std::string& dir);
+Status CheckPrivateDir(const std::string& dir);
 
 // The file system as sources and readers see it: the tree walker, the
 // reader and the caches go through one of these, never through the free
@@ -118,7 +158,7 @@ class FileSystem {
   // See ReadableFile::Open: never blocks on a FIFO, refuses non-regular files.
   virtual Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& path,
                                                          bool follow) const = 0;
-  // Creates or truncates `path` for writing.
+  // CreateOutputFile(path, Publish::kOnClose) on the local file system.
   virtual Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& path) const = 0;
   // User name of a uid; the number as text when unknown.
   virtual std::string OwnerName(uint32_t uid) const = 0;
@@ -139,6 +179,8 @@ const FileSystem& LocalFileSystem();
 std::string OwnerName(uint32_t uid);
 
 bool IsTerminal(int fd);  // fd 1 = stdout, 2 = stderr
+// The (device, inode) of an open file descriptor (a redirected stdout).
+Result<FileId> FileIdOfFd(int fd);
 int TerminalWidth(int fd);  // columns, 80 when unknown
 
 // Directory holding the running executable ("" if unknown).
@@ -166,8 +208,10 @@ std::string UtcIsoTime(int64_t epoch_seconds);
 
 int ProcessId();
 
-// Ctrl-C / termination: the first SIGINT or SIGTERM sets *flag (the pipeline
-// then stops and reports); a second one exits at once with status 130.
+// Ctrl-C / termination: the first SIGINT, SIGTERM or SIGHUP (a dropped SSH
+// session) sets *flag (the pipeline then stops and reports); a second one
+// removes the unpublished temporary report files and exits at once with
+// status 130 (the JSONL keeps every finding flushed so far).
 // REQUIRES: `flag` outlives the process (a static).
 void InstallInterruptHandler(std::atomic<bool>* flag);
 

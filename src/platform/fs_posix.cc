@@ -13,12 +13,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
+#include <string>
+#include <vector>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -239,41 +243,227 @@ Result<std::unique_ptr<ReadableFile>> ReadableFile::Open(const std::string& path
 
 namespace {
 
+// Temporary report files not yet published, for the forced-exit path of the
+// signal handler (unlink is async-signal-safe). A fixed table: registering
+// and clearing a slot are lock-free.
+constexpr int kTempSlots = 32;
+struct TempSlot {
+  std::atomic<int> state{0};  // 0 free, 1 being filled, 2 registered
+  char path[PATH_MAX];
+};
+TempSlot g_temp_slots[kTempSlots];
+
+int RegisterTemp(const std::string& path) {
+  if (path.size() >= PATH_MAX) return -1;
+  for (int i = 0; i < kTempSlots; ++i) {
+    int expected = 0;
+    if (g_temp_slots[i].state.compare_exchange_strong(expected, 1)) {
+      std::memcpy(g_temp_slots[i].path, path.c_str(), path.size() + 1);
+      g_temp_slots[i].state.store(2);
+      return i;
+    }
+  }
+  return -1;  // table full: the file is still removed by its destructor
+}
+
+void UnregisterTemp(int slot) {
+  if (slot >= 0) g_temp_slots[slot].state.store(0);
+}
+
+void RemoveRegisteredTemps() {  // from the signal handler
+  for (auto& slot : g_temp_slots)
+    if (slot.state.load() == 2) unlink(slot.path);
+}
+
+// Writes through its own buffer straight to the fd (no stdio), so every
+// error is seen where it happens and sticks.
 class PosixOutput final : public OutputFile {
  public:
-  PosixOutput(std::FILE* f, std::string path) : f_(f), path_(std::move(path)) {}
+  PosixOutput(int fd, std::string path, std::string tmp, bool regular)
+      : fd_(fd), path_(std::move(path)), tmp_(std::move(tmp)), regular_(regular),
+        slot_(tmp_.empty() ? -1 : RegisterTemp(tmp_)) {
+    struct stat st;
+    if (fstat(fd_, &st) == 0) id_ = FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+  }
+  FileId id() const override { return id_; }
   ~PosixOutput() override {
-    if (f_) std::fclose(f_);
+    if (fd_ >= 0) ::close(fd_);
+    Discard();
+  }
+  // Renames the temporary file onto the path (Publish::kOnCreate).
+  Status Publish() {
+    if (tmp_.empty()) return Status::Ok();
+    if (rename(tmp_.c_str(), path_.c_str()) != 0) return Fail(errno, "rename");
+    tmp_.clear();
+    UnregisterTemp(slot_);
+    slot_ = -1;
+    return Status::Ok();
   }
   Status Write(std::string_view bytes) override {
-    if (!f_) return Status::IoError(fmt::format("write: {}: closed", path_));
-    if (bytes.empty()) return Status::Ok();
-    if (std::fwrite(bytes.data(), 1, bytes.size(), f_) != bytes.size())
-      return ErrnoStatus(errno ? errno : EIO, path_, "write");
+    if (!error_.ok()) return error_;
+    if (fd_ < 0) return Status::IoError(fmt::format("write: {}: closed", path_));
+    buf_.append(bytes);
+    if (buf_.size() >= kBufferBytes) return Drain();
     return Status::Ok();
   }
   Status Flush() override {
-    if (!f_) return Status::IoError(fmt::format("flush: {}: closed", path_));
-    if (std::fflush(f_) != 0) return ErrnoStatus(errno ? errno : EIO, path_, "write");
-    return Status::Ok();
+    if (!error_.ok()) return error_;
+    if (fd_ < 0) return Status::IoError(fmt::format("flush: {}: closed", path_));
+    return Drain();
   }
   Status Close() override {
-    if (!f_) return Status::Ok();
-    // An earlier failed write leaves the stream's error flag set even when
-    // the final flush has nothing left to write.
-    bool flushed = std::fflush(f_) == 0 && !std::ferror(f_);
-    int e = errno;
-    bool closed = std::fclose(f_) == 0;
-    if (!closed) e = errno;
-    f_ = nullptr;
-    if (!flushed || !closed) return ErrnoStatus(e ? e : EIO, path_, "close");
-    return Status::Ok();
+    if (fd_ < 0) return error_;
+    if (error_.ok()) Drain();
+    if (error_.ok() && regular_ && fsync(fd_) != 0) Fail(errno, "fsync");
+    if (::close(fd_) != 0 && error_.ok()) Fail(errno, "close");
+    fd_ = -1;
+    if (error_.ok()) Publish();
+    Discard();
+    return error_;
   }
 
  private:
-  std::FILE* f_;
+  static constexpr size_t kBufferBytes = 64 * 1024;
+  Status Fail(int err, const char* op) {
+    if (error_.ok()) error_ = ErrnoStatus(err ? err : EIO, path_, op);
+    return error_;
+  }
+  Status Drain() {
+    size_t done = 0;
+    while (done < buf_.size()) {
+      ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        buf_.clear();
+        return Fail(n < 0 ? errno : EIO, "write");
+      }
+      done += static_cast<size_t>(n);
+    }
+    buf_.clear();
+    return Status::Ok();
+  }
+  void Discard() {  // an unpublished temporary file never outlives us
+    if (!tmp_.empty()) unlink(tmp_.c_str());
+    tmp_.clear();
+    UnregisterTemp(slot_);
+    slot_ = -1;
+  }
+  int fd_;
   std::string path_;
+  std::string tmp_;  // unpublished temporary name ("" once published / in place)
+  bool regular_;
+  int slot_;
+  FileId id_;
+  std::string buf_;
+  Status error_ = Status::Ok();
 };
+
+std::pair<std::string, std::string> SplitDirBase(const std::string& path) {
+  auto s = path.rfind('/');
+  if (s == std::string::npos) return {".", path};
+  return {s == 0 ? "/" : path.substr(0, s), path.substr(s + 1)};
+}
+
+Status CheckPrivate(const struct stat& st, const std::string& path, const char* what) {
+  if (st.st_uid != geteuid())
+    return Status::PermissionDenied(
+        fmt::format("{}: {} owned by uid {}, not by the running user ({})", path, what,
+                    st.st_uid, geteuid()));
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    return Status::PermissionDenied(
+        fmt::format("{}: {} writable by group or others (mode {:04o})", path, what,
+                    st.st_mode & 07777));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<FileId> FileIdOfFd(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return ErrnoStatus(errno, fmt::format("fd {}", fd), "fstat");
+  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
+Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when) {
+  if (path.empty()) return Status::InvalidArgument("output: empty file name");
+  struct stat st;
+  bool exists = lstat(path.c_str(), &st) == 0;
+  if (!exists && errno != ENOENT) return ErrnoStatus(errno, path, "lstat");
+  if (exists && S_ISLNK(st.st_mode) && stat(path.c_str(), &st) != 0)
+    exists = false;  // a dangling link: replaced by the rename
+  if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    int fd = open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_APPEND);
+    if (fd < 0) return ErrnoStatus(errno, path, "open");
+    return std::unique_ptr<OutputFile>(new PosixOutput(fd, path, "", false));
+  }
+  if (exists && !S_ISREG(st.st_mode))
+    return Status::InvalidArgument(
+        fmt::format("{}: not a regular file, character device or FIFO: not written", path));
+  auto [dir, base] = SplitDirBase(path);
+  std::string tmpl = fmt::format("{}/.{}.tmp-XXXXXX", dir, base);
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = mkostemp(buf.data(), O_CLOEXEC);  // O_CREAT|O_EXCL, mode 0600
+  if (fd < 0) return ErrnoStatus(errno, path, "create");
+  auto out = std::make_unique<PosixOutput>(fd, path, std::string(buf.data()), true);
+  if (when == Publish::kOnCreate) {
+    if (Status s = out->Publish(); !s.ok()) return s;
+  }
+  return std::unique_ptr<OutputFile>(std::move(out));
+}
+
+Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes) {
+  auto [dir, base] = SplitDirBase(path);
+  if (Status d = CheckPrivateDir(dir); !d.ok()) return d;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return ErrnoStatus(errno, path, "open");
+  struct stat st;
+  Status bad = Status::Ok();
+  if (fstat(fd, &st) != 0) bad = ErrnoStatus(errno, path, "fstat");
+  else if (!S_ISREG(st.st_mode)) bad = Status::PermissionDenied(path + ": not a regular file");
+  else if (Status p = CheckPrivate(st, path, "file"); !p.ok()) bad = p;
+  else if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    bad = Status::Corrupt(fmt::format("{}: {} bytes, more than the limit of {}", path,
+                                      st.st_size, max_bytes));
+  std::string out;
+  if (bad.ok()) {
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = read(fd, out.data() + done, out.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) { bad = ErrnoStatus(errno, path, "read"); break; }
+      if (n == 0) { bad = Status::Changed(path + ": shrank while read"); break; }
+      done += static_cast<size_t>(n);
+    }
+  }
+  close(fd);
+  if (!bad.ok()) return bad;
+  return out;
+}
+
+Status CheckPrivateDir(const std::string& dir) {
+  struct stat st;
+  if (lstat(dir.c_str(), &st) != 0) return ErrnoStatus(errno, dir, "lstat");
+  if (!S_ISDIR(st.st_mode)) return Status::PermissionDenied(dir + ": not a directory");
+  return CheckPrivate(st, dir, "folder");
+}
+
+Status MakePrivateDir(const std::string& dir) {
+  int rc = mkdir(dir.c_str(), 0700);
+  if (rc != 0 && errno == ENOENT) {
+    // Parents are ordinary folders (e.g. ~/.cache); only `dir` is private.
+    auto [parent, base] = SplitDirBase(dir);
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return Status::IoError(fmt::format("{}: mkdir: {}", parent, ec.message()));
+    rc = mkdir(dir.c_str(), 0700);
+  }
+  if (rc != 0 && errno != EEXIST) return ErrnoStatus(errno, dir, "mkdir");
+  return CheckPrivateDir(dir);
+}
+
+namespace {
 
 class PosixFileSystem final : public FileSystem {
  public:
@@ -288,10 +478,7 @@ class PosixFileSystem final : public FileSystem {
     return ReadableFile::Open(path, follow);
   }
   Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& path) const override {
-    errno = 0;
-    std::FILE* f = std::fopen(path.c_str(), "we");
-    if (!f) return ErrnoStatus(errno ? errno : EIO, path, "create");
-    return std::unique_ptr<OutputFile>(new PosixOutput(f, path));
+    return CreateOutputFile(path, Publish::kOnClose);
   }
   std::string OwnerName(uint32_t uid) const override { return platform::OwnerName(uid); }
   std::string UserCacheDir() const override {
@@ -441,7 +628,12 @@ namespace {
 std::atomic<bool>* g_interrupt_flag = nullptr;  // set once, before the handler is installed
 
 void OnInterrupt(int) {
-  if (g_interrupt_flag->exchange(true)) _exit(130);
+  if (g_interrupt_flag->exchange(true)) {
+    RemoveRegisteredTemps();
+    static const char kAbort[] = "\nharrier: aborted: reports not finished (the JSONL keeps the findings so far)\n";
+    (void)!write(2, kAbort, sizeof kAbort - 1);
+    _exit(130);
+  }
   static const char kMsg[] =
       "\nharrier: interrupted, finishing the report (Ctrl-C again to abort)\n";
   (void)!write(2, kMsg, sizeof kMsg - 1);
@@ -455,6 +647,7 @@ void InstallInterruptHandler(std::atomic<bool>* flag) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 }
 

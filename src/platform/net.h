@@ -49,6 +49,12 @@ class Connection {
   // connection, since the framing is then broken.
   virtual Status Send(std::string_view data, Deadline deadline,
                       const std::atomic<bool>* abort) = 0;
+  // UDP has no delivery confirmation, but a peer host that refuses a
+  // datagram (ICMP port unreachable) leaves an error on the socket: returns
+  // that error (and clears it), waiting up to `wait` for it to arrive. Ok
+  // when none arrived (the datagram may still be lost on the way); always
+  // Ok for TCP.
+  virtual Status CheckRefused(std::chrono::milliseconds wait) { return Status::Ok(); }
 };
 
 }  // namespace harrier::platform

@@ -53,6 +53,16 @@ class PosixConnection final : public Connection {
     return Status::Ok();
   }
 
+  Status CheckRefused(std::chrono::milliseconds wait) override {
+    if (t_ != Transport::kUdp) return Status::Ok();
+    pollfd p{fd_, 0, 0};  // POLLERR is always reported
+    if (wait.count() > 0) ::poll(&p, 1, static_cast<int>(wait.count()));
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err == 0) return Status::Ok();
+    return Status::IoError(fmt::format("send to {}: {}", name_, std::strerror(err)));
+  }
+
  private:
   int fd_;
   Transport t_;

@@ -1,6 +1,10 @@
 #include "report/console.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
 
 #include "platform/fs.h"
 
@@ -23,8 +27,21 @@ void Console::ClearLocked() {
 void Console::Out(std::string_view text) {
   std::lock_guard lock(mu_);
   if (stdout_tty_) ClearLocked();
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (stdout_tty_) std::fflush(stdout);
+  bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+  if (stdout_tty_) ok = std::fflush(stdout) == 0 && ok;
+  if (!ok) NoteStdoutError();
+}
+
+void Console::NoteStdoutError() {
+  if (stdout_error_.ok())
+    stdout_error_ = Status::IoError(fmt::format("standard output: write: {}",
+                                                std::strerror(errno ? errno : EIO)));
+}
+
+Status Console::stdout_status() {
+  std::lock_guard lock(mu_);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) NoteStdoutError();
+  return stdout_error_;
 }
 
 void Console::Err(std::string_view text) {
@@ -49,7 +66,7 @@ void Console::ClearProgress() {
 
 void Console::Flush() {
   std::lock_guard lock(mu_);
-  std::fflush(stdout);
+  if (std::fflush(stdout) != 0) NoteStdoutError();
   std::fflush(stderr);
 }
 

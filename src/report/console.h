@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace harrier {
 
 class Console {
@@ -25,12 +27,17 @@ class Console {
   void Progress(std::string_view line);
   void ClearProgress();
   void Flush();
+  // The first failed write or flush of stdout (a full disk behind
+  // `> FILE`, a closed pipe), sticky; Ok when none.
+  Status stdout_status();
 
  private:
   void ClearLocked();
+  void NoteStdoutError();  // REQUIRES: mu_ held
   std::mutex mu_;
   bool stdout_tty_, stderr_tty_, color_;
   bool progress_shown_ = false;
+  Status stdout_error_ = Status::Ok();
 };
 
 }  // namespace harrier

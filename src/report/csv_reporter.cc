@@ -1,8 +1,5 @@
 #include "report/csv_reporter.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "report/json_util.h"
@@ -46,26 +43,24 @@ std::string CsvRow(const Finding& f, const std::string& hostname) {
 }
 
 Result<std::unique_ptr<CsvReporter>> CsvReporter::Open(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return Status::IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  return std::make_unique<CsvReporter>(f);
+  auto f = platform::CreateOutputFile(path, platform::Publish::kOnClose);
+  if (!f.ok()) return Status::IoError(fmt::format("cannot write {}", f.status().message()));
+  return std::make_unique<CsvReporter>(std::move(*f));
 }
 
-CsvReporter::~CsvReporter() {
-  if (file_) std::fclose(file_);
+void CsvReporter::Write(const std::string& text) {
+  if (error_.ok()) error_ = file_->Write(text);
 }
 
 void CsvReporter::Begin(const ScanInfo& info) {
   hostname_ = info.hostname;
-  std::string h = CsvHeader();
-  std::fwrite(h.data(), 1, h.size(), file_);
+  Write(CsvHeader());
 }
 
-void CsvReporter::OnFinding(const Finding& f) {
-  std::string row = CsvRow(f, hostname_);
-  std::fwrite(row.data(), 1, row.size(), file_);
-}
+void CsvReporter::OnFinding(const Finding& f) { Write(CsvRow(f, hostname_)); }
 
-void CsvReporter::End(const ScanSummary&) { std::fflush(file_); }
+void CsvReporter::End(const ScanSummary&) {
+  if (error_.ok()) error_ = file_->Close();
+}
 
 }  // namespace harrier

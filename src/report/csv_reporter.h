@@ -21,18 +21,24 @@ std::string CsvHeader();                      // with CRLF
 std::string CsvRow(const Finding& finding, const std::string& hostname);  // with CRLF
 std::string CsvCell(std::string_view text);   // one text cell, quoted as needed
 
+// Written to a temporary file next to FILE and renamed onto it when the
+// scan ends (platform::CreateOutputFile): an interrupted or failed run never
+// leaves half a CSV, and an existing FILE stays until the new one is whole.
 class CsvReporter final : public Reporter {
  public:
   static Result<std::unique_ptr<CsvReporter>> Open(const std::string& path);
-  explicit CsvReporter(std::FILE* f) : file_(f) {}
-  ~CsvReporter() override;
+  explicit CsvReporter(std::unique_ptr<platform::OutputFile> f) : file_(std::move(f)) {}
   void Begin(const ScanInfo& info) override;
   void OnFinding(const Finding& f) override;
   void End(const ScanSummary& summary) override;
+  Status output_status() const override { return error_; }
+  std::vector<platform::FileId> output_ids() const override { return {file_->id()}; }
 
  private:
-  std::FILE* file_;
+  void Write(const std::string& text);
+  std::unique_ptr<platform::OutputFile> file_;
   std::string hostname_;
+  Status error_ = Status::Ok();
 };
 
 }  // namespace harrier

@@ -1,8 +1,5 @@
 #include "report/html_reporter.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "report/html_report.h"
@@ -11,14 +8,10 @@
 namespace harrier {
 
 Result<std::unique_ptr<HtmlReporter>> HtmlReporter::Open(const std::string& path,
-                                                         size_t max_findings, Console& console) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return Status::IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  return std::make_unique<HtmlReporter>(f, path, max_findings, console);
-}
-
-HtmlReporter::~HtmlReporter() {
-  if (file_) std::fclose(file_);
+                                                         size_t max_findings) {
+  auto f = platform::CreateOutputFile(path, platform::Publish::kOnClose);
+  if (!f.ok()) return Status::IoError(fmt::format("cannot write {}", f.status().message()));
+  return std::make_unique<HtmlReporter>(std::move(*f), max_findings);
 }
 
 void HtmlReporter::Begin(const ScanInfo& info) {
@@ -37,13 +30,8 @@ void HtmlReporter::OnDiagnostic(const Diagnostic& d) {
 
 void HtmlReporter::End(const ScanSummary& summary) {
   collector_.SetSummary(summary, info_);
-  std::string html = RenderHtml(collector_.Finish());
-  size_t n = std::fwrite(html.data(), 1, html.size(), file_);
-  int rc = std::fclose(file_);
-  file_ = nullptr;
-  if (n != html.size() || rc != 0)
-    console_.Err(fmt::format("harrier: writing HTML report {} failed: {}\n", path_,
-                             std::strerror(errno)));
+  error_ = file_->Write(RenderHtml(collector_.Finish()));
+  if (error_.ok()) error_ = file_->Close();
 }
 
 Status WriteTextFile(const std::string& path, std::string_view text) {
@@ -51,12 +39,10 @@ Status WriteTextFile(const std::string& path, std::string_view text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? Status::Ok() : Status::IoError("write stdout failed");
   }
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return Status::IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  size_t n = std::fwrite(text.data(), 1, text.size(), f);
-  if (std::fclose(f) != 0 || n != text.size())
-    return Status::IoError(fmt::format("write {} failed: {}", path, std::strerror(errno)));
-  return Status::Ok();
+  auto f = platform::CreateOutputFile(path, platform::Publish::kOnClose);
+  if (!f.ok()) return Status::IoError(fmt::format("cannot write {}", f.status().message()));
+  if (Status w = (*f)->Write(text); !w.ok()) return w;
+  return (*f)->Close();
 }
 
 }  // namespace harrier

@@ -101,16 +101,33 @@ const OJson* JsonAt(const OJson& j, std::initializer_list<const char*> keys) {
   return cur;
 }
 
+namespace {
+thread_local JsonTypeCheck* g_type_check = nullptr;
+}  // namespace
+
+JsonTypeCheck::JsonTypeCheck() { g_type_check = this; }
+JsonTypeCheck::~JsonTypeCheck() { g_type_check = nullptr; }
+
+void NoteJsonType(const OJson& v, std::initializer_list<const char*> keys, const char* expected) {
+  if (!g_type_check || v.is_null()) return;  // null: the writer had no value
+  std::string path;
+  for (const char* k : keys) path += (path.empty() ? "" : ".") + std::string(k);
+  g_type_check->problems_.push_back(
+      fmt::format("{}: {} where {} was expected", path, v.type_name(), expected));
+}
+
 std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys, std::string fallback) {
   const OJson* v = JsonAt(j, keys);
   if (!v) return fallback;
   if (v->is_string()) return v->get<std::string>();
+  NoteJsonType(*v, keys, "a string");
   if (v->is_number() || v->is_boolean()) return v->dump();
   return fallback;
 }
 
 double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback) {
   const OJson* v = JsonAt(j, keys);
+  if (v && !v->is_number()) NoteJsonType(*v, keys, "a number");
   return v && v->is_number() ? v->get<double>() : fallback;
 }
 
@@ -332,6 +349,9 @@ ScanSummary SummaryFromJson(const OJson& j) {
     v.hosts_entries = U64(*l, {"hosts_entries"});
     v.duration_s = JsonNum(*l, {"duration_s"});
   }
+  if (const OJson* oe = JsonAt(j, {"harrier", "output_errors"}); oe && oe->is_array())
+    for (const auto& e : *oe)
+      if (e.is_string()) s.output_errors.push_back(e.get<std::string>());
   if (const OJson* sl = JsonAt(j, {"harrier", "syslog"}); sl && sl->is_object()) {
     s.syslog.enabled = true;
     s.syslog.sent = U64(*sl, {"sent"});
@@ -580,6 +600,11 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
   }
   if (s.syslog.enabled)
     j["harrier"]["syslog"] = {{"sent", s.syslog.sent}, {"dropped", s.syslog.dropped}};
+  if (!s.output_errors.empty()) {
+    J errs = J::array();
+    for (const auto& e : s.output_errors) errs.push_back(SafeUtf8(e));
+    j["harrier"]["output_errors"] = std::move(errs);
+  }
   return j;
 }
 

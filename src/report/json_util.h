@@ -52,6 +52,23 @@ std::string JsonStr(const OJson& j, std::initializer_list<const char*> keys,
                     std::string fallback = "");
 double JsonNum(const OJson& j, std::initializer_list<const char*> keys, double fallback = 0);
 
+// While one is alive on a thread, JsonStr and JsonNum (and the readers built
+// on them) record every value that is present but of the wrong type ("harrier.score: a
+// string, expected a number") instead of coercing it silently; `harrier
+// report` reports them per line. Not nestable.
+class JsonTypeCheck {
+ public:
+  JsonTypeCheck();
+  ~JsonTypeCheck();
+  JsonTypeCheck(const JsonTypeCheck&) = delete;
+  JsonTypeCheck& operator=(const JsonTypeCheck&) = delete;
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  friend void NoteJsonType(const OJson&, std::initializer_list<const char*>, const char*);
+  std::vector<std::string> problems_;
+};
+
 // The typed model back from the JSONL objects (schema 1 and 2), for
 // `harrier report`: the reporters render what they read exactly as they
 // render a live scan. Lenient: missing fields keep their defaults; texts

@@ -1,43 +1,45 @@
 #include "report/jsonl_reporter.h"
 
-#include <cerrno>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "report/json_util.h"
 
 namespace harrier {
 
-JsonlReporter::JsonlReporter(std::FILE* file, bool close_on_end, Console* console,
+JsonlReporter::JsonlReporter(std::unique_ptr<platform::OutputFile> file, Console* console,
                              bool with_diagnostics)
-    : file_(file), close_(close_on_end), console_(console), with_diagnostics_(with_diagnostics) {}
-
-JsonlReporter::~JsonlReporter() {
-  if (close_ && file_) std::fclose(file_);
-}
+    : file_(std::move(file)), console_(console), with_diagnostics_(with_diagnostics) {}
 
 Result<std::unique_ptr<JsonlReporter>> JsonlReporter::Open(const std::string& path,
                                                            Console& console,
                                                            bool with_diagnostics) {
-  if (path == "-")
-    return std::make_unique<JsonlReporter>(stdout, false, &console, with_diagnostics);
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return Status::IoError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  return std::make_unique<JsonlReporter>(f, true, nullptr, with_diagnostics);
+  if (path == "-") return std::make_unique<JsonlReporter>(nullptr, &console, with_diagnostics);
+  auto f = platform::CreateOutputFile(path, platform::Publish::kOnCreate);
+  if (!f.ok()) return Status::IoError(fmt::format("cannot write {}", f.status().message()));
+  return std::make_unique<JsonlReporter>(std::move(*f), nullptr, with_diagnostics);
 }
 
 void JsonlReporter::Write(const std::string& line) {
-  if (console_) {
+  if (!file_) {
     console_->Out(line);
-  } else {
-    std::fwrite(line.data(), 1, line.size(), file_);
+  } else if (error_.ok()) {
+    error_ = file_->Write(line);
   }
 }
 
 void JsonlReporter::Flush() {
-  if (console_) console_->Flush();
-  else std::fflush(file_);
+  if (!file_) console_->Flush();
+  else if (error_.ok()) error_ = file_->Flush();
+}
+
+Status JsonlReporter::output_status() const {
+  if (!file_) return console_->stdout_status();
+  return error_;
+}
+
+std::vector<platform::FileId> JsonlReporter::output_ids() const {
+  if (!file_) return {};
+  return {file_->id()};
 }
 
 void JsonlReporter::Begin(const ScanInfo& info) {
@@ -61,6 +63,7 @@ void JsonlReporter::OnDiagnostic(const Diagnostic& d) {
 void JsonlReporter::End(const ScanSummary& s) {
   Write(SummaryToJson(s, info_).dump() + "\n");
   Flush();
+  if (file_ && error_.ok()) error_ = file_->Close();
 }
 
 }  // namespace harrier

@@ -15,10 +15,14 @@ namespace harrier {
 
 class JsonlReporter final : public Reporter {
  public:
-  // `file` is owned when close_on_end; `console` non-null when writing to
-  // stdout (so progress output is cleared first).
-  JsonlReporter(std::FILE* file, bool close_on_end, Console* console, bool with_diagnostics);
-  ~JsonlReporter() override;
+  // Writes to `file` when non-null, else to stdout through `console` (so
+  // progress output is cleared first).
+  JsonlReporter(std::unique_ptr<platform::OutputFile> file, Console* console,
+                bool with_diagnostics);
+  // "-" is stdout. A file is created safely (platform::CreateOutputFile)
+  // and published at once, so it grows as findings arrive; every finding is
+  // flushed to the OS as it is written (a killed scan loses none) and the
+  // file is fsynced when the scan ends.
   static Result<std::unique_ptr<JsonlReporter>> Open(const std::string& path, Console& console,
                                                      bool with_diagnostics);
 
@@ -26,15 +30,17 @@ class JsonlReporter final : public Reporter {
   void OnFinding(const Finding& f) override;
   void OnDiagnostic(const Diagnostic& d) override;
   void End(const ScanSummary& summary) override;
+  Status output_status() const override;
+  std::vector<platform::FileId> output_ids() const override;
 
  private:
   void Write(const std::string& line);
   void Flush();
-  std::FILE* file_;
-  bool close_;
+  std::unique_ptr<platform::OutputFile> file_;
   Console* console_;
   bool with_diagnostics_;
   ScanInfo info_;
+  Status error_ = Status::Ok();
 };
 
 }  // namespace harrier

@@ -103,12 +103,41 @@ ReportDoc ReportCollector::Finish() {
   return out;
 }
 
+namespace {
+// std::getline with a bound: a longer line is consumed to its end but not
+// kept (*too_long set). False at the end of the input.
+bool BoundedGetline(std::istream& in, std::string* line, uint64_t max_bytes, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    int ch = sb->sbumpc();
+    if (ch == std::char_traits<char>::eof()) {
+      if (!any) in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (ch == '\n') return true;
+    if (line->size() < max_bytes) line->push_back(static_cast<char>(ch));
+    else *too_long = true;
+  }
+}
+}  // namespace
+
 Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
-                 Diagnostics& diag) {
+                 Diagnostics& diag, uint64_t max_line_bytes) {
   std::string line;
   uint64_t n = 0;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (BoundedGetline(in, &line, max_line_bytes, &too_long)) {
     ++n;
+    if (too_long) {
+      diag.Error(fmt::format("{}:{}", name, n),
+                 fmt::format("line longer than {} bytes (--max-line-size): skipped", max_line_bytes));
+      c.AddInputProblem();
+      continue;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto where = [&] { return fmt::format("{}:{}", name, n); };
@@ -123,6 +152,7 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
       c.AddInputProblem();
       continue;
     }
+    JsonTypeCheck types;
     std::string type = JsonStr(j, {"harrier", "type"});
     if (type == "finding") {
       if (!JsonAt(j, {"file", "path"}) || !JsonAt(j, {"harrier", "score"})) {
@@ -139,6 +169,12 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
       c.AddDiagnostic(DiagnosticFromJson(j));
     } else {
       diag.Error(where(), type.empty() ? "no harrier.type" : "unknown harrier.type '" + type + "'");
+      c.AddInputProblem();
+    }
+    if (!types.problems().empty()) {
+      std::string list;
+      for (const auto& p : types.problems()) list += (list.empty() ? "" : "; ") + p;
+      diag.Error(where(), "wrong types (read as far as possible): " + list);
       c.AddInputProblem();
     }
   }

@@ -73,10 +73,18 @@ std::string FindingPath(const Finding& f);
 // JSONL lines nested deeper than this are input problems (Harrier writes 5).
 inline constexpr size_t kMaxJsonDepth = 64;
 
+// The longest JSONL line `harrier report` reads (--max-line-size): Harrier
+// writes lines of a few KiB; a finding with many matched strings stays far
+// below this.
+inline constexpr uint64_t kDefaultMaxJsonlLine = 16ull << 20;
+
 // Reads a JSONL stream (`name` for messages) into `c`, as typed objects. A
-// line that is not a JSON object of a known harrier.type is reported to
-// `diag` as "name:line" and skipped. Returns an error only when the stream fails.
+// line that is not a JSON object of a known harrier.type, or is longer than
+// `max_line_bytes` (never held in memory beyond that), is reported to `diag`
+// as "name:line" and skipped; a known line with values of the wrong type is
+// read as far as possible and reported. Each counts as an input problem.
+// Returns an error only when the stream fails.
 Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
-                 Diagnostics& diag);
+                 Diagnostics& diag, uint64_t max_line_bytes = kDefaultMaxJsonlLine);
 
 }  // namespace harrier

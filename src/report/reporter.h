@@ -9,6 +9,8 @@
 
 #include "core/diagnostics.h"
 #include "core/finding.h"
+#include "core/status.h"
+#include "platform/fs.h"
 
 namespace harrier {
 
@@ -31,6 +33,12 @@ class Reporter {
   // report's summary shows them. May block for a bounded time (flush).
   virtual void AddDeliveryStats(ScanSummary* summary) {}
   virtual void End(const ScanSummary& summary) = 0;
+  // The first error writing this reporter's output (sticky), naming the
+  // file; Ok when all went well. Asked before End (for the summary) and
+  // after it (End closes and publishes the file).
+  virtual Status output_status() const { return Status::Ok(); }
+  // The files this reporter writes (the walk must not scan them).
+  virtual std::vector<platform::FileId> output_ids() const { return {}; }
 };
 
 // Fans out to several reporters.
@@ -43,6 +51,10 @@ class MultiReporter final : public Reporter {
   void AddDeliveryStats(ScanSummary* summary) override;
   // Collects every reporter's delivery stats first, then calls End on each.
   void End(const ScanSummary& summary) override;
+  // Every reporter's output error (after End: including closing), each
+  // distinct message once.
+  std::vector<Status> OutputFailures() const;
+  std::vector<platform::FileId> output_ids() const override;
 
  private:
   std::vector<std::unique_ptr<Reporter>> reporters_;

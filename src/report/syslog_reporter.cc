@@ -12,6 +12,8 @@ namespace {
 // Largest UDP payload we send; bigger messages are dropped (counted) rather
 // than truncated, since a cut JSON or CEF record would not parse.
 constexpr size_t kMaxUdpMessage = 65000;
+// How long the last UDP datagram waits for a refusal before it counts as sent.
+constexpr std::chrono::milliseconds kRefusalWait{100};
 }  // namespace
 
 SyslogReporter::SyslogReporter(SyslogOptions opts, Console& console)
@@ -65,18 +67,44 @@ void SyslogReporter::OnFinding(const Finding& f) {
 void SyslogReporter::SenderLoop() {
   std::unique_ptr<platform::Connection> conn;
   auto next_connect = std::chrono::steady_clock::time_point{};
+  // A UDP datagram is counted when the next one goes out, or after
+  // kRefusalWait with nothing more to send, unless the collector's host
+  // refused it by then (Connection::CheckRefused).
+  bool unconfirmed = false;
+  auto settle = [&](std::chrono::milliseconds wait) {
+    if (!unconfirmed) return;
+    unconfirmed = false;
+    Status d = conn ? conn->CheckRefused(wait) : Status::Ok();
+    if (d.ok()) {
+      ++sent_;
+    } else {
+      ++dropped_;
+      std::lock_guard lock(mu_);
+      last_error_ = d.message();
+    }
+  };
   for (;;) {
     std::string msg;
+    bool settle_only = false;
     {
       std::unique_lock lock(mu_);
-      busy_ = false;
-      cv_.notify_all();
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-      if (stop_) return;
-      msg = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
+      if (unconfirmed && queue_.empty()) {
+        settle_only = true;  // stays busy_: Drain waits for the verdict
+      } else {
+        busy_ = false;
+        cv_.notify_all();
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        msg = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+      }
     }
+    if (settle_only) {
+      settle(kRefusalWait);
+      continue;
+    }
+    settle(std::chrono::milliseconds(0));
     Status st;
     if (!conn) {
       // Reconnect at most once per second; the message waits for it (the
@@ -95,7 +123,9 @@ void SyslogReporter::SenderLoop() {
         next_connect = std::chrono::steady_clock::now() + std::chrono::seconds(1);
       }
     }
-    if (st.ok()) {
+    if (st.ok() && opts_.transport == platform::Transport::kUdp) {
+      unconfirmed = true;
+    } else if (st.ok()) {
       ++sent_;
     } else {
       ++dropped_;

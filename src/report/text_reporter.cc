@@ -1,5 +1,8 @@
 #include "report/text_reporter.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "core/units.h"
@@ -17,12 +20,36 @@ const char* LevelColor(Level l) {
 }
 }  // namespace
 
+namespace {
+// Code points a terminal acts on although they are valid UTF-8: the C1
+// controls (U+0080-U+009F; U+009B is a one-byte CSI, U+009D an OSC on
+// many terminals) and the bidirectional and line formatting controls that
+// reorder or break what is shown (Trojan Source, CVE-2021-42574).
+bool IsTerminalControl(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+         (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+}  // namespace
+
 std::string TerminalSafe(std::string_view bytes) {
-  std::string s = SafeUtf8(bytes);
+  std::string s = SafeUtf8(bytes);  // valid UTF-8 from here on
   std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out += static_cast<char>(c);
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+      else out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    len = std::min(len, s.size() - i);
+    uint32_t cp = len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    if (IsTerminalControl(cp)) out += fmt::format("\\u{:04x}", cp);
+    else out.append(s, i, len);
+    i += len;
   }
   return out;
 }
@@ -163,10 +190,17 @@ void TextReporter::End(const ScanSummary& s) {
                              : "",
                          l.hosts_entries);
   }
+  if (s.syslog.enabled)
+    out += fmt::format("Syslog: {} messages sent, {} dropped{}\n", s.syslog.sent, s.syslog.dropped,
+                       s.syslog.dropped ? " (collector unreachable or too slow: not every finding "
+                                          "reached it)"
+                                        : "");
+  for (const auto& e : s.output_errors)
+    out += Paint(fmt::format("Report not written completely: {}\n", TerminalSafe(e)), "1;31");
   if (diag_suppressed_) out += fmt::format("Warnings not shown: {} (use --verbose)\n", diag_suppressed_);
   out += fmt::format("Time: {:.1f} s, {}/s, {:.0f} files/s\n", s.duration_s, FormatBytes(static_cast<uint64_t>(rate)),
                      s.duration_s > 0 ? s.files_scanned / s.duration_s : 0.0);
-  out += fmt::format("Exit code: {}\n", ExitCodeFor(s));
+  out += fmt::format("Exit code: {}\n", s.output_errors.empty() ? ExitCodeFor(s) : kExitOutputError);
   Write(out);
 }
 

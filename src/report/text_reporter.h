@@ -33,8 +33,10 @@ class TextReporter final : public Reporter {
   uint64_t diag_suppressed_ = 0;
 };
 
-// Terminal-safe text: valid UTF-8 printable characters pass, control
-// characters and invalid bytes become \xNN.
+// Terminal-safe text: valid UTF-8 printable characters pass; C0 control
+// characters, DEL and invalid bytes become \xNN; C1 controls (U+0080-U+009F)
+// and bidirectional/line formatting controls (U+061C, U+200E, U+200F,
+// U+2028-U+202E, U+2066-U+2069) become \uXXXX.
 std::string TerminalSafe(std::string_view bytes);
 
 }  // namespace harrier

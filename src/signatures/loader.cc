@@ -173,6 +173,19 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       digest.Add(path.substr(real->size()));
       digest.Add(*text);
       uint64_t errors_before = diag.error_count();
+      if (yara && text->find('\0') != std::string::npos) {
+        // libyara reads rule text as a C string: everything after a NUL
+        // would vanish without an error (yarac refuses such a file).
+        size_t at = text->find('\0');
+        size_t line = 1 + static_cast<size_t>(std::count(text->begin(), text->begin() + at, '\n'));
+        diag.Error(fmt::format("{}:{}", path, line),
+                   "NUL byte in a YARA rule file: not a text file, not loaded");
+        fr.kind = "yara";
+        fr.errors = 1;
+        ++set->stats.yara_files_failed;
+        rep.files.push_back(std::move(fr));
+        continue;
+      }
       if (yara) {
         fr.kind = "yara";
         yara_sources.push_back({path, std::move(*text)});
@@ -245,7 +258,15 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       if (opts.partition_yara) BuildPartition(*set, std::move(yara_sources), opts, diag);
       return std::shared_ptr<const SignatureSet>(std::move(set));
     }
-    if (cached.status().code() != Status::Code::kNotFound)
+    // A seal that does not match or an entry others could write is how a
+    // tampered cache looks: an error the user sees (the rules are compiled
+    // from the sources instead, so the scan itself is whole).
+    const Status::Code code = cached.status().code();
+    if (code == Status::Code::kCorrupt || code == Status::Code::kPermissionDenied)
+      diag.Error(opts.rules_cache_dir,
+                 fmt::format("compiled-rules cache entry ignored, compiled from the sources: {}",
+                             cached.status().ToString()));
+    else if (code != Status::Code::kNotFound)
       diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache entry ignored: {}",
                                                      cached.status().ToString()));
   }
@@ -258,7 +279,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->stats.yara_files = ys.files - c2_sources;
     set->stats.yara_files_failed += ys.files_failed;
     set->stats.yara_rules = (*rules)->rule_count() - c2_rules;
-    if (!opts.rules_cache_dir.empty() && ys.files_failed == 0) {
+    if (!opts.rules_cache_dir.empty() && set->stats.yara_files_failed == 0) {
       Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, **rules,
                                  set->stats.yara_files, c2_rules);
       if (!s.ok()) diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));

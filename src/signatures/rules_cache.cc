@@ -1,14 +1,13 @@
 #include "signatures/rules_cache.h"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "core/units.h"
@@ -17,7 +16,7 @@
 namespace harrier {
 namespace {
 
-constexpr const char* kMagic = "harrier-rules-cache 2";
+constexpr const char* kMagic = "harrier-rules-cache 3";
 constexpr size_t kKeepEntries = 4;  // newest entries kept; older ones deleted
 
 std::string Base(const std::string& dir, const std::string& digest) {
@@ -26,17 +25,49 @@ std::string Base(const std::string& dir, const std::string& digest) {
 
 }  // namespace
 
-bool WriteFileAtomically(const std::string& path,
-                         const std::function<bool(const std::string& tmp)>& write) {
-  std::string tmp = fmt::format("{}.tmp{}", path, platform::ProcessId());
-  if (!write(tmp)) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::remove(tmp.c_str());
-  return !ec;
+namespace {
+
+constexpr std::string_view kSealMagic = "HRSEAL1\n";
+constexpr size_t kMacBytes = 32;
+
+std::string Mac(std::string_view key, std::string_view content) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  size_t len = 0;
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                 reinterpret_cast<const unsigned char*>(content.data()), content.size(), out,
+                 sizeof out, &len) ||
+      len != kMacBytes)
+    return {};
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
+Status WriteSealedFile(const std::string& path, std::string_view key, std::string_view content) {
+  std::string mac = Mac(key, content);
+  if (mac.empty()) return Status::IoError("HMAC-SHA256 failed");
+  auto out = platform::CreateOutputFile(path, platform::Publish::kOnClose);
+  if (!out.ok()) return out.status();
+  if (Status s = (*out)->Write(content); !s.ok()) return s;
+  if (Status s = (*out)->Write(mac); !s.ok()) return s;
+  if (Status s = (*out)->Write(kSealMagic); !s.ok()) return s;
+  return (*out)->Close();
+}
+
+Result<std::string> ReadSealedFile(const std::string& path, std::string_view key,
+                                   uint64_t max_bytes) {
+  auto bytes = platform::ReadPrivateFile(path, max_bytes);
+  if (!bytes.ok()) return bytes.status();
+  std::string& b = *bytes;
+  const size_t trailer = kMacBytes + kSealMagic.size();
+  if (b.size() < trailer || std::string_view(b).substr(b.size() - kSealMagic.size()) != kSealMagic)
+    return Status::NotFound(path + ": not sealed (an older format): a miss");
+  std::string_view content(b.data(), b.size() - trailer);
+  std::string mac = Mac(key, content);
+  if (mac.empty() || CRYPTO_memcmp(mac.data(), b.data() + content.size(), kMacBytes) != 0)
+    return Status::Corrupt(path + ": seal does not match its content and signature digest");
+  b.resize(content.size());
+  return std::move(b);
 }
 
 void PruneCacheEntries(const std::string& dir, std::string_view prefix, size_t keep) {
@@ -78,8 +109,9 @@ std::string DefaultCacheDir() { return platform::LocalFileSystem().UserCacheDir(
 
 Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest) {
   std::string base = Base(dir, digest);
-  std::ifstream meta(base + ".meta");
-  if (!meta) return Status::NotFound(base + ".meta");
+  auto meta_text = ReadSealedFile(base + ".meta", digest, 1 << 20);
+  if (!meta_text.ok()) return meta_text.status();
+  std::istringstream meta(*meta_text);
   std::string line;
   if (!std::getline(meta, line)) return Status::Corrupt(fmt::format("{}.meta: empty", base));
   if (line != kMagic) {
@@ -101,14 +133,19 @@ Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& d
     else if (key == "extra" && !value.empty()) extra.push_back(value);
   }
   if (!have_count) return Status::Corrupt(fmt::format("{}.meta: no rule count", base));
-  std::shared_ptr<std::FILE> file(std::fopen((base + ".yarc").c_str(), "rb"),
-                                  [](std::FILE* f) { if (f) std::fclose(f); });
-  if (!file) return Status::NotFound(base + ".yarc");
+  // Read and verified now (so a later prune or rewrite of the entry cannot
+  // take it away); deserialised on first use, then the bytes are freed.
+  auto yarc = ReadSealedFile(base + ".yarc", digest, kMaxCacheFileBytes);
+  if (!yarc.ok()) return yarc.status();
+  auto bytes = std::make_shared<std::string>(std::move(*yarc));
   auto extra_copy = extra;
   out.rules = YaraRulesHandle::Lazy(
-      [file, extra = std::move(extra)]() -> std::shared_ptr<const YaraRules> {
-        auto r = YaraRules::Load(file.get(), extra);
-        return r.ok() ? *r : nullptr;
+      [bytes, extra = std::move(extra), rule_count]() -> std::shared_ptr<const YaraRules> {
+        auto r = YaraRules::Deserialize(*bytes, extra);
+        std::string().swap(*bytes);
+        // The seal vouches for the bytes; the count guards against a set
+        // that libyara reads differently.
+        return r.ok() && (*r)->rule_count() == rule_count ? *r : nullptr;
       },
       rule_count, std::move(extra_copy));
   return out;
@@ -116,22 +153,16 @@ Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& d
 
 Status SaveCachedRules(const std::string& dir, const std::string& digest,
                        const YaraRules& rules, uint64_t yara_files, uint64_t c2_rules) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IoError(fmt::format("{}: {}", dir, ec.message()));
+  if (Status s = platform::MakePrivateDir(dir); !s.ok()) return s;
   std::string base = Base(dir, digest);
+  auto bytes = rules.Serialize();
+  if (!bytes.ok()) return bytes.status();
   // Rules first: a reader finds the .meta only when the .yarc is complete.
-  if (!WriteFileAtomically(base + ".yarc",
-                           [&](const std::string& tmp) { return rules.Save(tmp).ok(); }))
-    return Status::IoError(base + ".yarc: write failed");
-  if (!WriteFileAtomically(base + ".meta", [&](const std::string& tmp) {
-        std::ofstream meta(tmp);
-        meta << kMagic << "\n" << "files " << yara_files << "\n"
-             << "rules " << rules.rule_count() << "\n" << "c2 " << c2_rules << "\n";
-        for (const auto& e : rules.extra_externals()) meta << "extra " << e << "\n";
-        return static_cast<bool>(meta);
-      }))
-    return Status::IoError(base + ".meta: write failed");
+  if (Status s = WriteSealedFile(base + ".yarc", digest, *bytes); !s.ok()) return s;
+  std::string meta = fmt::format("{}\nfiles {}\nrules {}\nc2 {}\n", kMagic, yara_files,
+                                 rules.rule_count(), c2_rules);
+  for (const auto& e : rules.extra_externals()) meta += fmt::format("extra {}\n", e);
+  if (Status s = WriteSealedFile(base + ".meta", digest, meta); !s.ok()) return s;
   PruneCacheEntries(dir, "rules-", kKeepEntries);
   return Status::Ok();
 }

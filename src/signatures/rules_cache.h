@@ -7,9 +7,10 @@
 // Layout: DIR/rules-<digest>.yarc (yr_rules_save format) and
 // DIR/rules-<digest>.meta (text: format version, YARA file count, rule
 // count, generated C2 rule count, the extra externals defined while
-// compiling). Written to temporary names and
-// renamed, so a crashed or concurrent writer never leaves a torn entry; a
-// corrupt or unreadable entry is treated as a miss and rewritten. Only the
+// compiling). Both are sealed files (see WriteSealedFile below): written to
+// temporary names and renamed, so a crashed or concurrent writer never
+// leaves a torn entry; an entry that is corrupt, unsealed, or writable by
+// others is treated as a miss and rewritten. Only the
 // 4 newest entries are kept (older ones are deleted when one is written).
 // Only sets in which every YARA file compiled are saved, so diagnostics of
 // broken rule files are shown on every run.
@@ -63,12 +64,31 @@ Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& d
 Status SaveCachedRules(const std::string& dir, const std::string& digest,
                        const YaraRules& rules, uint64_t yara_files, uint64_t c2_rules);
 
-// Shared by the cache writers (this file and the partitioned sets,
-// yara_partition.h). Writes `path` through a temporary name in the same
-// folder and a rename, so a reader or a concurrent writer never sees a torn
-// file; `write(tmp)` writes the temporary file and returns false on failure.
-bool WriteFileAtomically(const std::string& path,
-                         const std::function<bool(const std::string& tmp)>& write);
+// Sealed cache files, shared by the cache writers (this file and the
+// partitioned sets, yara_partition.h). A compiled rule set decides what a
+// scan can find, so a cache entry is trusted only when
+//  * the file and its folder are owned by the user running the scan and
+//    not writable by group or others (platform::ReadPrivateFile): another
+//    user cannot plant or replace an entry; and
+//  * its seal verifies: the content is followed by HMAC-SHA256 over it,
+//    keyed with the signature digest the entry claims (the name it is
+//    stored under), and the magic "HRSEAL1\n". A truncated, corrupted or
+//    swapped-in file (another set's entry, a compiled empty rule) fails.
+// Anything else is a miss (NotFound) or an error that the caller treats as a
+// miss: the rules are compiled again from the sources.
+// Writing goes through platform::CreateOutputFile (0600, a temporary name
+// and a rename), so a reader or a concurrent writer never sees a torn file.
+Status WriteSealedFile(const std::string& path, std::string_view key, std::string_view content);
+// The content of a sealed file (without its seal). NotFound when missing or
+// not sealed at all (an older format); PermissionDenied for a file or folder
+// others could have written; Corrupt for a seal that does not match (the
+// content changed, or the entry of another signature set). `max_bytes`
+// bounds the file.
+Result<std::string> ReadSealedFile(const std::string& path, std::string_view key,
+                                   uint64_t max_bytes);
+// The largest cache file read (a compiled rule set of signature-base is
+// about 30 MB).
+constexpr uint64_t kMaxCacheFileBytes = 1ull << 30;
 
 // Deletes all but the `keep` newest entries of one kind in `dir`. An entry
 // is a `<prefix>….meta` file (newest by mtime) and every file whose name

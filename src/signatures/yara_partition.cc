@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/units.h"
+#include "platform/fs.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_source.h"
 
@@ -124,8 +125,10 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool l
   const std::string path = opts_.cache_dir.empty() ? ""
                            : SetPath(opts_.cache_dir, opts_.digest, idx, lean ? LeanDigest() : "");
   if (!path.empty()) {
-    auto cached = YaraRules::Load(path, extra);
-    if (cached.ok()) return std::move(*cached);
+    if (auto bytes = ReadSealedFile(path, opts_.digest, kMaxCacheFileBytes); bytes.ok()) {
+      auto cached = YaraRules::Deserialize(*bytes, extra);
+      if (cached.ok()) return std::move(*cached);
+    }
   }
   const PartitionSources& a = Sources();
   // The analysis is deterministic; a cached plan that does not agree with
@@ -138,8 +141,10 @@ std::shared_ptr<const YaraRules> YaraPartition::LoadOrCompile(size_t idx, bool l
       lean ? CompileYaraStrict(WithoutRules(sources, LeanLeftOut()), extra)
            : CompileYaraStrict(sources, extra);
   if (!rules.ok()) return nullptr;
-  if (!path.empty())
-    WriteFileAtomically(path, [&](const std::string& tmp) { return (*rules)->Save(tmp).ok(); });
+  if (!path.empty() && platform::MakePrivateDir(opts_.cache_dir).ok()) {
+    if (auto bytes = (*rules)->Serialize(); bytes.ok())
+      (void)WriteSealedFile(path, opts_.digest, *bytes);  // best effort: a miss next time
+  }
   return std::move(*rules);
 }
 
@@ -175,34 +180,32 @@ std::shared_ptr<const YaraRules> YaraPartition::PrivateLeanCopy(size_t idx) cons
 }
 
 void YaraPartition::SaveMeta() const {
-  std::error_code ec;
-  std::filesystem::create_directories(opts_.cache_dir, ec);
-  WriteFileAtomically(MetaPath(opts_.cache_dir, opts_.digest), [&](const std::string& tmp) {
-    std::ofstream out(tmp);
-    out << "harrier-partition " << kPartitionFormat << "\n";
-    out << "magics";
-    for (const auto& m : plan_.magics) out << ' ' << HexEncode(m);
-    out << "\ncuts";
-    for (uint64_t c : plan_.size_cuts) out << ' ' << c;
-    out << "\nclasses";
-    for (uint32_t s : set_of_class_) out << ' ' << s;
-    out << "\nfirsts";
-    for (uint32_t c : first_class_of_set_) out << ' ' << c;
-    out << "\nrules";
-    for (uint64_t r : stats_.rules_per_class) out << ' ' << r;
-    out << "\npe";
-    for (bool b : stats_.pe_per_class) out << ' ' << (b ? 1 : 0);
-    out << "\nstats " << stats_.files << ' ' << stats_.files_unsplit << ' ' << stats_.rules << ' '
-        << stats_.leaves_magic << ' ' << stats_.leaves_size << ' ' << stats_.leaves_pe << ' '
-        << stats_.leaves_ref << ' ' << stats_.probe_leaves << "\nend\n";
-    return static_cast<bool>(out);
-  });
+  if (!platform::MakePrivateDir(opts_.cache_dir).ok()) return;
+  std::ostringstream out;
+  out << "harrier-partition " << kPartitionFormat << "\n";
+  out << "magics";
+  for (const auto& m : plan_.magics) out << ' ' << HexEncode(m);
+  out << "\ncuts";
+  for (uint64_t c : plan_.size_cuts) out << ' ' << c;
+  out << "\nclasses";
+  for (uint32_t s : set_of_class_) out << ' ' << s;
+  out << "\nfirsts";
+  for (uint32_t c : first_class_of_set_) out << ' ' << c;
+  out << "\nrules";
+  for (uint64_t r : stats_.rules_per_class) out << ' ' << r;
+  out << "\npe";
+  for (bool b : stats_.pe_per_class) out << ' ' << (b ? 1 : 0);
+  out << "\nstats " << stats_.files << ' ' << stats_.files_unsplit << ' ' << stats_.rules << ' '
+      << stats_.leaves_magic << ' ' << stats_.leaves_size << ' ' << stats_.leaves_pe << ' '
+      << stats_.leaves_ref << ' ' << stats_.probe_leaves << "\nend\n";
+  (void)WriteSealedFile(MetaPath(opts_.cache_dir, opts_.digest), opts_.digest, out.str());
   PruneCacheEntries(opts_.cache_dir, "part-", 4);  // the plans of the 4 newest digests
 }
 
 bool YaraPartition::LoadMeta() {
-  std::ifstream in(MetaPath(opts_.cache_dir, opts_.digest));
-  if (!in) return false;
+  auto text = ReadSealedFile(MetaPath(opts_.cache_dir, opts_.digest), opts_.digest, 1 << 20);
+  if (!text.ok()) return false;
+  std::istringstream in(*text);
   std::string line;
   if (!std::getline(in, line) || line != fmt::format("harrier-partition {}", kPartitionFormat))
     return false;

@@ -121,6 +121,6 @@ class YaraPartition {
 };
 
 // Version of the partitioning; part of the cache key.
-inline constexpr int kPartitionFormat = 1;
+inline constexpr int kPartitionFormat = 2;
 
 }  // namespace harrier

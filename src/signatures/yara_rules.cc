@@ -3,6 +3,7 @@
 #include <yara.h>
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <regex>
 
@@ -103,33 +104,42 @@ YaraRules::~YaraRules() {
   if (rules_) yr_rules_destroy(rules_);
 }
 
-Status YaraRules::Save(const std::string& path) const {
+Result<std::string> YaraRules::Serialize() const {
   if (!rules_) return Status::InvalidArgument("no rules");
-  if (yr_rules_save(rules_, path.c_str()) != ERROR_SUCCESS)
-    return Status::IoError(fmt::format("yr_rules_save: {}", path));
-  return Status::Ok();
+  std::string out;
+  YR_STREAM stream{};
+  stream.user_data = &out;
+  stream.write = [](const void* p, size_t size, size_t count, void* user) {
+    static_cast<std::string*>(user)->append(static_cast<const char*>(p), size * count);
+    return count;
+  };
+  if (yr_rules_save_stream(rules_, &stream) != ERROR_SUCCESS)
+    return Status::IoError("yr_rules_save_stream failed");
+  return out;
 }
 
-Result<std::shared_ptr<const YaraRules>> YaraRules::Load(const std::string& path,
-                                                         std::vector<std::string> extra) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-  auto rules = f ? Load(f.get(), std::move(extra)) : Status::Corrupt("cannot open");
-  if (!rules.ok()) return Status::Corrupt(fmt::format("yr_rules_load: {}", path));
-  return rules;
-}
-
-Result<std::shared_ptr<const YaraRules>> YaraRules::Load(std::FILE* file,
-                                                         std::vector<std::string> extra) {
+Result<std::shared_ptr<const YaraRules>> YaraRules::Deserialize(std::string_view bytes,
+                                                                std::vector<std::string> extra) {
   auto lib = std::make_shared<YaraLibrary>();
   if (!lib->ok()) return Status::IoError("libyara failed to initialise");
+  struct Cursor {
+    std::string_view data;
+    size_t pos = 0;
+  } cur{bytes};
   YR_STREAM stream{};
-  stream.user_data = file;
-  stream.read = [](void* p, size_t size, size_t count, void* user) {
-    return std::fread(p, size, count, static_cast<std::FILE*>(user));
+  stream.user_data = &cur;
+  // libyara reads whole items: a short read is a failure, never a partial item.
+  stream.read = [](void* p, size_t size, size_t count, void* user) -> size_t {
+    auto* c = static_cast<Cursor*>(user);
+    if (size == 0) return 0;
+    size_t items = std::min(count, (c->data.size() - c->pos) / size);
+    std::memcpy(p, c->data.data() + c->pos, items * size);
+    c->pos += items * size;
+    return items;
   };
   YR_RULES* r = nullptr;
   if (yr_rules_load_stream(&stream, &r) != ERROR_SUCCESS)
-    return Status::Corrupt("yr_rules_load_stream");
+    return Status::Corrupt("yr_rules_load_stream: not a compiled rule set of this libyara");
   std::shared_ptr<YaraRules> rules(new YaraRules(r, std::move(extra)));
   rules->lib_ = std::move(lib);
   return std::shared_ptr<const YaraRules>(std::move(rules));

@@ -74,13 +74,13 @@ class YaraRules {
   // kYaraExternals); scanners define them empty too.
   const std::vector<std::string>& extra_externals() const { return extra_; }
 
-  // Serialised rules (yr_rules_save) for the compiled-rules cache.
-  Status Save(const std::string& path) const;
-  static Result<std::shared_ptr<const YaraRules>> Load(const std::string& path,
-                                                       std::vector<std::string> extra);
-  // The same from an open file (read from its current position).
-  static Result<std::shared_ptr<const YaraRules>> Load(std::FILE* file,
-                                                       std::vector<std::string> extra);
+  // Serialised rules (yr_rules_save_stream format) for the compiled-rules
+  // cache. REQUIRES: no scanner uses this set yet (libyara rewrites the
+  // arena's pointers while it writes).
+  Result<std::string> Serialize() const;
+  // Rules from Serialize()'s bytes; Corrupt when libyara refuses them.
+  static Result<std::shared_ptr<const YaraRules>> Deserialize(std::string_view bytes,
+                                                              std::vector<std::string> extra);
 
  private:
   friend Result<std::shared_ptr<const YaraRules>> CompileYara(const std::vector<YaraSource>&,

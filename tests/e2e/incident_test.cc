@@ -303,7 +303,9 @@ TEST(IncidentE2E, NoBuiltinTurnsNativeChecksOff) {
   Tree t;
   BuildWindows(t);
   int rc = 0;
-  Jsonl j = Scan({"--no-builtin", t.dir.path() + "/win"}, &rc);
+  // A signature that matches nothing: without any, the scan is refused.
+  t.dir.Write("sigs/yara/none.yar", "rule never_matches { condition: false }\n");
+  Jsonl j = Scan({"--no-builtin", "--signatures", t.dir.path() + "/sigs", t.dir.path() + "/win"}, &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_TRUE(j.findings.empty());
 }

@@ -113,7 +113,9 @@ TEST(MsiE2E, ADamagedInstallerIsACountedSkipNotACrash) {
   std::string msi = ReadAll(t.path() + "/tree/3CXDesktopApp.msi");
   // Keep the header, lose most of the directory and FAT.
   t.Write("tree/3CXDesktopApp.msi", msi.substr(0, 1536));
-  auto r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--jsonl", "-", t.path() + "/tree"});
+  t.Write("sigs/yara/none.yar", "rule never_matches { condition: false }\n");
+  auto r = RunHarrier({"scan", "--no-builtin", "--signatures", t.path() + "/sigs", "--no-progress",
+                       "--jsonl", "-", t.path() + "/tree"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // member skips do not make a scan incomplete
   auto j = testing::ParseJsonl(r.out);
   EXPECT_GE(j.summary["archives"]["skipped"]["corrupt"].get<uint64_t>(), 1u) << j.summary.dump();

@@ -390,6 +390,25 @@ TEST(ReportE2E, SyslogUnreachableCollectorCountsDrops) {
   EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 4);
 }
 
+// UDP has no acknowledgement, but a host that has nothing on the port
+// answers ICMP port unreachable: those messages are drops, not "sent" (they
+// were all counted as sent before), and the text summary says so.
+TEST(ReportE2E, SyslogUdpToAClosedPortCountsDrops) {
+  GoldenTree t;
+  uint16_t port = 0;
+  int fd = Listen(SOCK_DGRAM, 0, &port);
+  close(fd);  // nothing receives there now: the kernel answers port unreachable
+  TempDir out;
+  auto r = RunHarrier(t.Args({"--syslog", "127.0.0.1:" + std::to_string(port), "--syslog-timeout",
+                              "1", "--jsonl", out.path() + "/s.jsonl"}),
+                      60);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  Json sum = Json::parse(Lines(ReadFile(out.path() + "/s.jsonl")).back());
+  EXPECT_EQ(sum["harrier"]["syslog"]["sent"], 0) << sum.dump();
+  EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 4);
+  EXPECT_NE(r.err.find("syslog"), std::string::npos) << r.err;
+}
+
 TEST(ReportE2E, BadSyslogEndpointIsAUsageError) {
   auto r = RunHarrier({"scan", "--no-builtin", "--syslog", "nohostport", "/nonexistent"});
   EXPECT_EQ(r.exit_code, 2) << r.err;

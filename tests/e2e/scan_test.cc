@@ -360,13 +360,43 @@ TEST(ScanE2E, InvalidUtf8FileNamesKeepJsonlValid) {
 }
 
 TEST(ScanE2E, ProcFileGivenDirectlyDoesNotHang) {
-  auto r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--all-files", "--jsonl", "-",
-                       "/proc/self/status", "/proc/self"},
+  TempDir sigs;
+  sigs.Write("yara/none.yar", "rule never_matches { condition: false }\n");
+  auto r = RunHarrier({"scan", "--no-builtin", "--signatures", sigs.path(), "--no-progress",
+                       "--all-files", "--jsonl", "-", "/proc/self/status", "/proc/self"},
                       30);
   ASSERT_NE(r.exit_code, -1);
   Jsonl j = ParseJsonl(r.out);
   ExpectAccounted(j.summary);
   EXPECT_EQ(j.summary["skipped_dirs"]["pseudo_fs"], 1);
+}
+
+// A scan that looks for nothing must not say CLEAN.
+TEST(ScanE2E, NoSignaturesAtAllIsAUsageError) {
+  TempDir t;
+  t.Write("tree/a.txt", "x");
+  t.Mkdir("empty");
+  auto r = RunHarrier({"scan", "--no-builtin", "--signatures", t.path() + "/empty", "--no-progress",
+                       t.path() + "/tree"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("no signatures loaded"), std::string::npos) << r.err;
+}
+
+// libyara reads rule text as a C string: a NUL byte silently dropped every
+// rule after it while the file was reported ok.
+TEST(ScanE2E, ANulByteInARuleFileIsAnErrorWithItsLine) {
+  TempDir t;
+  t.Write("tree/a.txt", "HARRIER_NUL_MARKER");
+  t.Write("sigs/yara/good.yar", "rule good { strings: $a = \"HARRIER_NUL_MARKER\" condition: $a }\n");
+  t.Write("sigs/yara/nul.yar", std::string("rule a { condition: false }\n\0rule b { condition: true }\n", 56));
+  auto r = RunHarrier({"scan", "--no-builtin", "--signatures", t.path() + "/sigs", "--no-progress",
+                       "--no-rules-cache", "--jsonl", "-", t.path() + "/tree"});
+  EXPECT_NE(r.err.find("nul.yar:2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("NUL byte"), std::string::npos) << r.err;
+  Jsonl j = ParseJsonl(r.out);
+  EXPECT_EQ(j.findings.size(), 1u) << "the good file still loads";
+  auto check = RunHarrier({"rules", "check", "--no-builtin", t.path() + "/sigs"});
+  EXPECT_NE(check.exit_code, 0) << check.out;
 }
 
 TEST(ScanE2E, BadSignatureInputStillScans) {

@@ -84,6 +84,7 @@ struct SignalPlan {
   std::string_view trigger;
   int delay_ms = 0;
   int sig = 0;
+  int times = 1;  // sent `delay_ms` apart
 };
 RunResult Run(const std::vector<std::string>& argv, const RunOptions& opts,
               const SignalPlan* plan);
@@ -122,8 +123,8 @@ RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s) {
 
 RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
                               std::string_view when_stdout_has, int delay_ms, int sig,
-                              int timeout_s) {
-  SignalPlan plan{when_stdout_has, delay_ms, sig};
+                              int timeout_s, int times) {
+  SignalPlan plan{when_stdout_has, delay_ms, sig, times};
   return Run(HarrierArgv(args), WithTimeout(timeout_s), &plan);
 }
 
@@ -166,7 +167,8 @@ RunResult Run(const std::vector<std::string>& argv_in, const RunOptions& opts,
   struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
   bool killed = false;
-  bool signalled = false;
+  bool signalled = false;  // all `times` signals sent
+  int sent = 0;
   std::chrono::steady_clock::time_point signal_at = std::chrono::steady_clock::time_point::max();
   while (open_fds > 0) {
     auto now = std::chrono::steady_clock::now();
@@ -175,7 +177,8 @@ RunResult Run(const std::vector<std::string>& argv_in, const RunOptions& opts,
       signal_at = now + std::chrono::milliseconds(plan->delay_ms);
     if (plan && !signalled && now >= signal_at) {
       kill(pid, plan->sig);
-      signalled = true;
+      signalled = ++sent >= plan->times;
+      signal_at = now + std::chrono::milliseconds(plan->delay_ms);
     }
     auto until = deadline;
     if (plan && !signalled && signal_at < until) until = signal_at;

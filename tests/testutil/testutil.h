@@ -53,10 +53,11 @@ std::string FindProgram(std::string_view name);
 
 // Like RunHarrier, but sends `sig` to the process `delay_ms` after its
 // stdout first contains `when_stdout_has` (e.g. the JSONL scan_start line),
-// to test Ctrl-C handling. The signal is sent at most once.
+// to test Ctrl-C handling. The signal is sent `times` times, `delay_ms`
+// apart (a second Ctrl-C).
 RunResult RunHarrierAndSignal(const std::vector<std::string>& args,
                               std::string_view when_stdout_has, int delay_ms, int sig,
-                              int timeout_s = 120);
+                              int timeout_s = 120, int times = 1);
 
 // The ../shared folder next to the repository, or "" when absent (tests that
 // need it GTEST_SKIP with a message).

@@ -165,6 +165,44 @@ TEST(ReadJsonl, DeeplyNestedLineIsAnInputProblemNotACrash) {
   EXPECT_EQ(d.findings[0].subject.file.inode, 18446744073709551615ull);  // exact
 }
 
+// Defect: `harrier report` had no line-length limit (a 600 MB line took
+// 3.9 GB). A longer line is consumed without being kept, reported with its
+// line number, and the next line still reads.
+TEST(ReadJsonl, LinesBeyondTheLimitAreSkippedAndReported) {
+  std::string big = "{\"harrier\":{\"type\":\"finding\",\"score\":1},\"file\":{\"path\":\"/" +
+                    std::string(5000, 'a') + "\"}}\n";
+  std::istringstream in(big + "{\"harrier\":{\"type\":\"finding\",\"score\":1},\"file\":{\"path\":\"/b\"}}");
+  ReportCollector c;
+  Diagnostics diag;
+  ASSERT_TRUE(ReadJsonl(in, "x", c, diag, 1024).ok());
+  auto items = diag.Snapshot();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].where, "x:1");
+  EXPECT_NE(items[0].message.find("longer than 1024 bytes"), std::string::npos);
+  ReportDoc d = c.Finish();
+  EXPECT_EQ(d.input_problems, 1u);
+  ASSERT_EQ(d.findings.size(), 1u) << "the last line has no newline and still counts";
+  EXPECT_EQ(d.findings[0].subject.path, "/b");
+}
+
+// Defect: wrong types were coerced silently (a score given as text became
+// 0). They are read as far as possible and reported.
+TEST(ReadJsonl, WrongTypesAreReportedNotCoercedSilently) {
+  std::istringstream in(
+      "{\"harrier\":{\"type\":\"finding\",\"score\":\"high\"},\"file\":{\"path\":\"/a\",\"size\":[1]}}\n"
+      "{\"harrier\":{\"type\":\"finding\",\"score\":80},\"file\":{\"path\":\"/b\"}}\n");
+  ReportCollector c;
+  Diagnostics diag;
+  ASSERT_TRUE(ReadJsonl(in, "x", c, diag).ok());
+  auto items = diag.Snapshot();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].where, "x:1");
+  EXPECT_NE(items[0].message.find("harrier.score: string where a number was expected"),
+            std::string::npos) << items[0].message;
+  EXPECT_NE(items[0].message.find("file.size: array"), std::string::npos) << items[0].message;
+  EXPECT_EQ(c.Finish().input_problems, 1u);
+}
+
 // The JSONL reader gives back the typed model the writer was given: the
 // reporters render a saved scan as they render a live one.
 TEST(ReadJsonl, RoundTripsFindingsWithTheirChainAndTheSummary) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "platform/fs.h"
 #include "testutil/testutil.h"
 
 namespace harrier {
@@ -66,18 +67,57 @@ TEST(RulesCache, EntryLoadsLazilyEvenAfterItsFilesAreGone) {
 TEST(RulesCache, MissesAndCorruptEntries) {
   testing::TempDir dir;
   EXPECT_EQ(LoadCachedRules(dir.path(), "none").status().code(), Status::Code::kNotFound);
-  // An entry of the previous format (no rule count) is a miss, not an error.
-  dir.Write("rules-old.meta", "harrier-rules-cache 1\nfiles 3\n");
+  // An unsealed entry (an older format, or written by something else) is
+  // never trusted.
+  dir.Write("rules-old.meta", "harrier-rules-cache 2\nfiles 3\nrules 1\nc2 0\n");
   dir.Write("rules-old.yarc", "x");
   EXPECT_EQ(LoadCachedRules(dir.path(), "old").status().code(), Status::Code::kNotFound);
-  dir.Write("rules-bad.meta", "something else\n");
-  EXPECT_EQ(LoadCachedRules(dir.path(), "bad").status().code(), Status::Code::kCorrupt);
-  // A .yarc that is not one: the entry loads (lazily), the rules are null.
-  dir.Write("rules-junk.meta", "harrier-rules-cache 2\nfiles 1\nrules 1\nc2 0\n");
-  dir.Write("rules-junk.yarc", "not a yarc");
-  auto junk = LoadCachedRules(dir.path(), "junk");
-  ASSERT_TRUE(junk.ok());
-  EXPECT_EQ(junk->rules.rules(), nullptr);
+}
+
+// A cache entry decides what the scan can find: replacing the compiled
+// rules with a compiled empty set made the next scan CLEAN. Every
+// tampering below is refused, and the loader then compiles from source.
+TEST(RulesCache, TamperedEntriesAreRefused) {
+  testing::TempDir dir;
+  auto rules = Compile("rule a { condition: true }\n");
+  auto empty = Compile("rule never { condition: false }\n");
+  ASSERT_TRUE(rules && empty);
+  ASSERT_TRUE(SaveCachedRules(dir.path(), "real", *rules, 1, 0).ok());
+  ASSERT_TRUE(SaveCachedRules(dir.path(), "other", *empty, 1, 0).ok());
+  ASSERT_TRUE(LoadCachedRules(dir.path(), "real").ok());
+  const std::string yarc = dir.path() + "/rules-real.yarc";
+  auto read = platform::ReadTextFile(yarc, 1 << 24);
+  ASSERT_TRUE(read.ok());
+  const std::string saved = *read;
+
+  // Another set's (sealed) entry copied over: the seal is keyed by the digest.
+  std::filesystem::copy_file(dir.path() + "/rules-other.yarc", yarc,
+                             std::filesystem::copy_options::overwrite_existing);
+  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
+  // One flipped byte.
+  std::string flipped = saved;
+  flipped[flipped.size() / 2] ^= 0x40;
+  dir.Write("rules-real.yarc", flipped);
+  std::filesystem::permissions(yarc, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
+  // Truncated (the seal's magic is cut: a miss) or cut inside the content.
+  dir.Write("rules-real.yarc", saved.substr(0, saved.size() - 1));
+  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kNotFound);
+  dir.Write("rules-real.yarc", saved.substr(0, 100) + saved.substr(saved.size() - 40));
+  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
+  // The genuine entry, but writable by others.
+  dir.Write("rules-real.yarc", saved);
+  std::filesystem::permissions(yarc, std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::add);
+  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(),
+            Status::Code::kPermissionDenied);
+  std::filesystem::permissions(yarc, std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::remove);
+  auto back = LoadCachedRules(dir.path(), "real");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_TRUE(back->rules.rules());
+  EXPECT_EQ(back->rules.rules()->rule_count(), 1u);
 }
 
 }  // namespace
