@@ -133,6 +133,16 @@ Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Pu
 // `max_bytes` (Corrupt beyond).
 Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes);
 
+// The same in two steps: the checks and the open now (a later rename or
+// delete of the path cannot take the file away), the read when needed.
+class PrivateFile {
+ public:
+  virtual ~PrivateFile() = default;
+  // The whole file (from the start); Corrupt beyond `max_bytes`.
+  virtual Result<std::string> ReadAll(uint64_t max_bytes) = 0;
+};
+Result<std::unique_ptr<PrivateFile>> OpenPrivateFile(const std::string& path);
+
 // Creates `dir` (and missing parents) with mode 0700 and checks that it is a
 // directory owned by the effective user with no group or world write
 // permission (PermissionDenied otherwise, naming the reason).

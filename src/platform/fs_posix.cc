@@ -328,17 +328,23 @@ class PosixOutput final : public OutputFile {
     if (error_.ok()) error_ = ErrnoStatus(err ? err : EIO, path_, op);
     return error_;
   }
+  // Writes the buffer. On failure (a full disk) a regular file is cut back
+  // to the end of the last complete Drain, so it never ends in half a line
+  // of what was flushed as one piece (a JSONL finding).
   Status Drain() {
     size_t done = 0;
     while (done < buf_.size()) {
       ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
+        int err = n < 0 ? errno : EIO;
         buf_.clear();
-        return Fail(n < 0 ? errno : EIO, "write");
+        if (regular_) (void)!ftruncate(fd_, static_cast<off_t>(committed_));
+        return Fail(err, "write");
       }
       done += static_cast<size_t>(n);
     }
+    committed_ += buf_.size();
     buf_.clear();
     return Status::Ok();
   }
@@ -354,6 +360,7 @@ class PosixOutput final : public OutputFile {
   bool regular_;
   int slot_;
   FileId id_;
+  uint64_t committed_ = 0;  // bytes written by complete Drains
   std::string buf_;
   Status error_ = Status::Ok();
 };
@@ -412,7 +419,36 @@ Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Pu
   return std::unique_ptr<OutputFile>(std::move(out));
 }
 
-Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes) {
+namespace {
+class PosixPrivateFile final : public PrivateFile {
+ public:
+  PosixPrivateFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~PosixPrivateFile() override { close(fd_); }
+  Result<std::string> ReadAll(uint64_t max_bytes) override {
+    struct stat st;
+    if (fstat(fd_, &st) != 0) return ErrnoStatus(errno, path_, "fstat");
+    if (static_cast<uint64_t>(st.st_size) > max_bytes)
+      return Status::Corrupt(fmt::format("{}: {} bytes, more than the limit of {}", path_,
+                                         st.st_size, max_bytes));
+    std::string out(static_cast<size_t>(st.st_size), '\0');
+    size_t done = 0;
+    while (done < out.size()) {
+      ssize_t n = pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoStatus(errno, path_, "read");
+      if (n == 0) return Status::Changed(path_ + ": shrank while read");
+      done += static_cast<size_t>(n);
+    }
+    return out;
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+}  // namespace
+
+Result<std::unique_ptr<PrivateFile>> OpenPrivateFile(const std::string& path) {
   auto [dir, base] = SplitDirBase(path);
   if (Status d = CheckPrivateDir(dir); !d.ok()) return d;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
@@ -421,25 +457,18 @@ Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes)
   Status bad = Status::Ok();
   if (fstat(fd, &st) != 0) bad = ErrnoStatus(errno, path, "fstat");
   else if (!S_ISREG(st.st_mode)) bad = Status::PermissionDenied(path + ": not a regular file");
-  else if (Status p = CheckPrivate(st, path, "file"); !p.ok()) bad = p;
-  else if (static_cast<uint64_t>(st.st_size) > max_bytes)
-    bad = Status::Corrupt(fmt::format("{}: {} bytes, more than the limit of {}", path,
-                                      st.st_size, max_bytes));
-  std::string out;
-  if (bad.ok()) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < out.size()) {
-      ssize_t n = read(fd, out.data() + done, out.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) { bad = ErrnoStatus(errno, path, "read"); break; }
-      if (n == 0) { bad = Status::Changed(path + ": shrank while read"); break; }
-      done += static_cast<size_t>(n);
-    }
+  else bad = CheckPrivate(st, path, "file");
+  if (!bad.ok()) {
+    close(fd);
+    return bad;
   }
-  close(fd);
-  if (!bad.ok()) return bad;
-  return out;
+  return std::unique_ptr<PrivateFile>(new PosixPrivateFile(fd, path));
+}
+
+Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes) {
+  auto f = OpenPrivateFile(path);
+  if (!f.ok()) return f.status();
+  return (*f)->ReadAll(max_bytes);
 }
 
 Status CheckPrivateDir(const std::string& dir) {
@@ -649,6 +678,9 @@ void InstallInterruptHandler(std::atomic<bool>* flag) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // A file-size limit (ulimit -f) makes a report write fail with EFBIG,
+  // which is reported, instead of killing the scan.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 }  // namespace harrier::platform

@@ -58,7 +58,10 @@ Result<std::string> ReadSealedFile(const std::string& path, std::string_view key
                                    uint64_t max_bytes) {
   auto bytes = platform::ReadPrivateFile(path, max_bytes);
   if (!bytes.ok()) return bytes.status();
-  std::string& b = *bytes;
+  return Unseal(std::move(*bytes), path, key);
+}
+
+Result<std::string> Unseal(std::string b, const std::string& path, std::string_view key) {
   const size_t trailer = kMacBytes + kSealMagic.size();
   if (b.size() < trailer || std::string_view(b).substr(b.size() - kSealMagic.size()) != kSealMagic)
     return Status::NotFound(path + ": not sealed (an older format): a miss");
@@ -133,16 +136,22 @@ Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& d
     else if (key == "extra" && !value.empty()) extra.push_back(value);
   }
   if (!have_count) return Status::Corrupt(fmt::format("{}.meta: no rule count", base));
-  // Read and verified now (so a later prune or rewrite of the entry cannot
-  // take it away); deserialised on first use, then the bytes are freed.
-  auto yarc = ReadSealedFile(base + ".yarc", digest, kMaxCacheFileBytes);
+  // Opened and its owner checked now (so a later prune or rewrite of the
+  // entry cannot take it away); read, unsealed and deserialised on first
+  // use (a fast-path scan whose class sets all load never needs it). A seal
+  // that fails then gives null rules, like a corrupt file.
+  auto yarc = platform::OpenPrivateFile(base + ".yarc");
   if (!yarc.ok()) return yarc.status();
-  auto bytes = std::make_shared<std::string>(std::move(*yarc));
+  std::shared_ptr<platform::PrivateFile> file(std::move(*yarc));
   auto extra_copy = extra;
   out.rules = YaraRulesHandle::Lazy(
-      [bytes, extra = std::move(extra), rule_count]() -> std::shared_ptr<const YaraRules> {
-        auto r = YaraRules::Deserialize(*bytes, extra);
-        std::string().swap(*bytes);
+      [file, path = base + ".yarc", digest, extra = std::move(extra),
+       rule_count]() -> std::shared_ptr<const YaraRules> {
+        auto bytes = file->ReadAll(kMaxCacheFileBytes);
+        if (!bytes.ok()) return nullptr;
+        auto content = Unseal(std::move(*bytes), path, digest);
+        if (!content.ok()) return nullptr;
+        auto r = YaraRules::Deserialize(*content, extra);
         // The seal vouches for the bytes; the count guards against a set
         // that libyara reads differently.
         return r.ok() && (*r)->rule_count() == rule_count ? *r : nullptr;

@@ -86,6 +86,8 @@ Status WriteSealedFile(const std::string& path, std::string_view key, std::strin
 // bounds the file.
 Result<std::string> ReadSealedFile(const std::string& path, std::string_view key,
                                    uint64_t max_bytes);
+// Checks and removes the seal of bytes read from `path` (as ReadSealedFile).
+Result<std::string> Unseal(std::string bytes, const std::string& path, std::string_view key);
 // The largest cache file read (a compiled rule set of signature-base is
 // about 30 MB).
 constexpr uint64_t kMaxCacheFileBytes = 1ull << 30;

@@ -75,6 +75,32 @@ TEST(Reports, AFullDiskIsAnErrorAndExitCode4) {
   EXPECT_EQ(ok.exit_code, 1) << ok.err;
 }
 
+// Defect: a disk that filled mid-scan kept 57 of 200 findings in the JSONL,
+// a cut last line, no summary and no error. A file-size limit stands in for
+// the full disk: the error is shown, the exit code is 4, and the JSONL
+// ends with a complete line.
+TEST(Reports, ADiskThatFillsMidScanIsAnErrorAndTheJsonlEndsCleanly) {
+  std::string prlimit = FindProgram("prlimit");
+  if (prlimit.empty()) GTEST_SKIP() << "prlimit (util-linux) is not installed";
+  Marked m(200);
+  std::vector<std::string> argv = {prlimit, "--fsize=20000", HarrierBinary()};
+  for (const auto& a : m.Args({"--jsonl", m.out.path() + "/s.jsonl"})) argv.push_back(a);
+  RunResult r = RunProgram(argv, 120);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("s.jsonl"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  std::string text = ReadFile(m.out.path() + "/s.jsonl");
+  ASSERT_FALSE(text.empty());
+  EXPECT_LE(text.size(), 20000u);
+  EXPECT_EQ(text.back(), '\n') << "a cut last line";
+  Jsonl j = ParseJsonl(text);
+  EXPECT_TRUE(j.all_parsed);
+  EXPECT_GT(j.findings.size(), 0u);
+  EXPECT_LT(j.findings.size(), 200u);
+  // The text report on stdout has all 200 and says the JSONL is incomplete.
+  EXPECT_NE(r.out.find("Report not written completely"), std::string::npos) << r.out.substr(0, 2000);
+}
+
 // Defect: a report created through a symlink another user planted
 // overwrote the link's target (root clobbering any file), and reports were
 // created world-readable.

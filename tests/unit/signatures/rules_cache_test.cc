@@ -74,6 +74,13 @@ TEST(RulesCache, MissesAndCorruptEntries) {
   EXPECT_EQ(LoadCachedRules(dir.path(), "old").status().code(), Status::Code::kNotFound);
 }
 
+// Whether an entry's rules load: the .meta is checked at load time, the
+// .yarc (opened then) is unsealed on first use.
+bool RulesLoad(const std::string& dir, const std::string& digest) {
+  auto c = LoadCachedRules(dir, digest);
+  return c.ok() && c->rules.rules() != nullptr;
+}
+
 // A cache entry decides what the scan can find: replacing the compiled
 // rules with a compiled empty set made the next scan CLEAN. Every
 // tampering below is refused, and the loader then compiles from source.
@@ -84,30 +91,42 @@ TEST(RulesCache, TamperedEntriesAreRefused) {
   ASSERT_TRUE(rules && empty);
   ASSERT_TRUE(SaveCachedRules(dir.path(), "real", *rules, 1, 0).ok());
   ASSERT_TRUE(SaveCachedRules(dir.path(), "other", *empty, 1, 0).ok());
-  ASSERT_TRUE(LoadCachedRules(dir.path(), "real").ok());
+  ASSERT_TRUE(RulesLoad(dir.path(), "real"));
   const std::string yarc = dir.path() + "/rules-real.yarc";
   auto read = platform::ReadTextFile(yarc, 1 << 24);
   ASSERT_TRUE(read.ok());
   const std::string saved = *read;
+  auto put = [&](const std::string& bytes) {
+    dir.Write("rules-real.yarc", bytes);
+    std::filesystem::permissions(yarc, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  };
 
   // Another set's (sealed) entry copied over: the seal is keyed by the digest.
-  std::filesystem::copy_file(dir.path() + "/rules-other.yarc", yarc,
-                             std::filesystem::copy_options::overwrite_existing);
-  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
-  // One flipped byte.
+  auto other = platform::ReadTextFile(dir.path() + "/rules-other.yarc", 1 << 24);
+  ASSERT_TRUE(other.ok());
+  put(*other);
+  EXPECT_FALSE(RulesLoad(dir.path(), "real"));
+  // One flipped byte; truncated; cut inside the content.
   std::string flipped = saved;
   flipped[flipped.size() / 2] ^= 0x40;
-  dir.Write("rules-real.yarc", flipped);
-  std::filesystem::permissions(yarc, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  put(flipped);
+  EXPECT_FALSE(RulesLoad(dir.path(), "real"));
+  put(saved.substr(0, saved.size() - 1));
+  EXPECT_FALSE(RulesLoad(dir.path(), "real"));
+  put(saved.substr(0, 100) + saved.substr(saved.size() - 40));
+  EXPECT_FALSE(RulesLoad(dir.path(), "real"));
+  // A tampered .meta is refused when the entry is loaded.
+  auto meta = platform::ReadTextFile(dir.path() + "/rules-real.meta", 1 << 20);
+  ASSERT_TRUE(meta.ok());
+  std::string m = *meta;
+  m[m.find("rules 1")] = 'R';
+  dir.Write("rules-real.meta", m);
   EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
-  // Truncated (the seal's magic is cut: a miss) or cut inside the content.
-  dir.Write("rules-real.yarc", saved.substr(0, saved.size() - 1));
-  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kNotFound);
-  dir.Write("rules-real.yarc", saved.substr(0, 100) + saved.substr(saved.size() - 40));
-  EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(), Status::Code::kCorrupt);
+  dir.Write("rules-real.meta", *meta);
   // The genuine entry, but writable by others.
-  dir.Write("rules-real.yarc", saved);
+  put(saved);
+  ASSERT_TRUE(RulesLoad(dir.path(), "real"));
   std::filesystem::permissions(yarc, std::filesystem::perms::others_write,
                                std::filesystem::perm_options::add);
   EXPECT_EQ(LoadCachedRules(dir.path(), "real").status().code(),
