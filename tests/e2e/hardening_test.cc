@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -224,6 +225,26 @@ TEST(RulesCacheE2E, ATamperedCacheEntryIsNotTrusted) {
   EXPECT_NE(again.err.find("cache entry ignored"), std::string::npos) << again.err;
   if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
   else unsetenv("XDG_CACHE_HOME");
+}
+
+// Defect: `rules check -v` said "Literal prefilter: 35 of 34 rules": the
+// prefiltered rules include the generated C2 rules, the total did not.
+TEST(RulesCheck, ThePrefilterCountNeverExceedsTheRuleCount) {
+  TempDir sig;
+  for (int i = 0; i < 3; ++i)
+    sig.Write("yara/r" + std::to_string(i) + ".yar",
+              "rule lit" + std::to_string(i) + " { strings: $a = \"literal_number_" +
+                  std::to_string(i) + "\" condition: $a }\n");
+  sig.Write("iocs/c2-iocs.txt", "evil-c2.example;90\n");
+  auto r = RunHarrier({"rules", "check", "--no-builtin", "-v", sig.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  size_t at = r.out.find("Literal prefilter: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  unsigned gated = 0, total = 0;
+  ASSERT_EQ(std::sscanf(r.out.c_str() + at, "Literal prefilter: %u of %u", &gated, &total), 2)
+      << r.out.substr(at, 120);
+  EXPECT_EQ(gated, 4u) << "3 rules and the generated C2 rule";
+  EXPECT_EQ(total, 4u);
 }
 
 }  // namespace

@@ -373,6 +373,8 @@ TEST(ReportE2E, SyslogCollectorThatNeverReadsDoesNotStallTheScan) {
   EXPECT_EQ(sent + dropped, uint64_t{kFindings})
       << "every finding message is either sent or counted as dropped";
   EXPECT_NE(r.err.find("syslog"), std::string::npos) << r.err;
+  // The text summary shows the delivery (it did not before).
+  EXPECT_NE(r.out.find("Syslog: 0 messages sent, 4 dropped"), std::string::npos) << r.out;
 }
 
 TEST(ReportE2E, SyslogUnreachableCollectorCountsDrops) {
@@ -407,6 +409,8 @@ TEST(ReportE2E, SyslogUdpToAClosedPortCountsDrops) {
   EXPECT_EQ(sum["harrier"]["syslog"]["sent"], 0) << sum.dump();
   EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 4);
   EXPECT_NE(r.err.find("syslog"), std::string::npos) << r.err;
+  // The text summary shows the delivery (it did not before).
+  EXPECT_NE(r.out.find("Syslog: 0 messages sent, 4 dropped"), std::string::npos) << r.out;
 }
 
 TEST(ReportE2E, BadSyslogEndpointIsAUsageError) {
