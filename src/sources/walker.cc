@@ -16,19 +16,30 @@ using platform::FileId;
 using platform::FileType;
 using platform::StatInfo;
 
-// A directory being walked, kept alive by the tasks of its subdirectories
-// and the openers of its files (shared_ptr). Its handle is set before
-// anything refers to the node and never changes after, so readers need no
-// lock.
+// A shared directory handle: held by the tasks of the directory's
+// subdirectories and the openers of its files (its direct children), so it
+// closes when the last of them is done, whatever happens deeper.
+using SharedDir = std::shared_ptr<const platform::Directory>;
+
+// A directory being walked, kept alive by its children and their
+// descendants (parent chain), so that a handle lost to the cap can be
+// reopened by name. `handle` is set before anything refers to the node and
+// never changes after, so readers need no lock.
 struct DirNode {
   std::shared_ptr<DirNode> parent;  // null for a root
   std::string name;                 // entry name in the parent; a root's path
   FileId id;                        // what the listing (or the root's stat) saw
   bool follow = false;              // reached through a symlink (roots, --follow-symlinks)
-  std::unique_ptr<platform::Directory> dir;  // kept handle, or null
-  std::shared_ptr<std::atomic<size_t>> open_count;
+  std::weak_ptr<const platform::Directory> handle;  // while its children hold it
+  SharedDir pinned;                                 // a root's handle, for the whole walk
   ~DirNode() {
-    if (dir) --*open_count;
+    // Release the ancestors one by one: a chain of many thousand levels would
+    // otherwise be destroyed by as many nested destructor calls.
+    std::shared_ptr<DirNode> p = std::move(parent);
+    while (p && p.use_count() == 1) {
+      std::shared_ptr<DirNode> next = std::move(p->parent);
+      p = std::move(next);
+    }
   }
 };
 
@@ -42,32 +53,30 @@ Result<std::unique_ptr<platform::Directory>> OpenRoot(const platform::FileSystem
   return d;
 }
 
-// A handle of `node`'s directory: its own, or one reopened by name from the
-// nearest ancestor that kept one (each step O_NOFOLLOW unless the step was
-// reached through a followed symlink, and checked by identity).
-struct DirRef {
-  const platform::Directory* dir = nullptr;
-  std::unique_ptr<platform::Directory> owned;
-};
-Result<DirRef> Acquire(const platform::FileSystem& fs, const DirNode& node) {
-  if (node.dir) return DirRef{node.dir.get(), nullptr};
+// A handle of `node`'s directory: its own while its children hold it, or
+// one reopened by name from the nearest ancestor whose handle is still open
+// (each step O_NOFOLLOW unless the step was a followed symlink, and checked
+// by identity).
+Result<SharedDir> Acquire(const platform::FileSystem& fs, const DirNode& node) {
   std::vector<const DirNode*> chain;
-  const DirNode* n = &node;
-  for (; n != nullptr && !n->dir; n = n->parent.get()) chain.push_back(n);
-  DirRef ref{n ? n->dir.get() : nullptr, nullptr};
+  SharedDir base;
+  for (const DirNode* n = &node; n != nullptr; n = n->parent.get()) {
+    if ((base = n->handle.lock())) break;
+    chain.push_back(n);
+  }
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const DirNode* c = *it;
-    auto next = ref.dir ? ref.dir->OpenSubdirectory(c->name, c->follow, c->id)
-                        : OpenRoot(fs, c->name, c->id);
+    auto next = base ? base->OpenSubdirectory(c->name, c->follow, c->id)
+                     : OpenRoot(fs, c->name, c->id);
     if (!next.ok()) return next.status();
-    ref.owned = std::move(*next);
-    ref.dir = ref.owned.get();
+    base = SharedDir(std::move(*next));
   }
-  return ref;
+  return base;
 }
 
 struct DirTask {
   std::shared_ptr<DirNode> parent;  // null for a root
+  SharedDir parent_handle;          // the parent's handle, unless the cap took it
   std::string name;                 // entry name in parent; a root's path
   std::string path;                 // display
   FileId id;
@@ -133,14 +142,15 @@ class WalkState {
 
   // The opener of a listed file: relative to its directory's handle, the
   // object listed only.
-  platform::FileOpener OpenerFor(std::shared_ptr<DirNode> node, std::string name, FileId id,
-                                 bool follow) const {
+  platform::FileOpener OpenerFor(std::shared_ptr<DirNode> node, SharedDir dir, std::string name,
+                                 FileId id, bool follow) const {
     const platform::FileSystem* fs = opts.fs;
-    return [fs, node = std::move(node), name = std::move(name), id,
+    return [fs, node = std::move(node), dir = std::move(dir), name = std::move(name), id,
             follow]() -> Result<std::unique_ptr<platform::ReadableFile>> {
+      if (dir) return dir->OpenFile(name, follow, id);
       auto ref = Acquire(*fs, *node);
       if (!ref.ok()) return ref.status();
-      return ref->dir->OpenFile(name, follow, id);
+      return (*ref)->OpenFile(name, follow, id);
     };
   }
 
@@ -160,8 +170,9 @@ class WalkState {
 
   // Handles one entry given its stat `st` (followed when it was a symlink
   // and `follow`). `parent` is null for a root.
-  void Entry(const std::shared_ptr<DirNode>& parent, const std::string& name,
-             const std::string& path, const StatInfo& st, bool follow, uint64_t root_dev) {
+  void Entry(const std::shared_ptr<DirNode>& parent, const SharedDir& parent_handle,
+             const std::string& name, const std::string& path, const StatInfo& st, bool follow,
+             uint64_t root_dev) {
     const FileId id{st.dev, st.inode};
     if (Excluded(path) || ExcludedId(st)) {
       sink.OnSkip(path, SkipReason::kExcluded, st.type != FileType::kDirectory);
@@ -170,7 +181,8 @@ class WalkState {
     switch (st.type) {
       case FileType::kRegular:
         sink.OnFile(path, st,
-                    parent ? OpenerFor(parent, name, id, follow) : RootOpener(path, id));
+                    parent ? OpenerFor(parent, parent_handle, name, id, follow)
+                           : RootOpener(path, id));
         return;
       case FileType::kDirectory:
         if (opts.one_file_system && st.dev != root_dev) {
@@ -181,7 +193,7 @@ class WalkState {
           sink.OnSkip(path, SkipReason::kSymlink, false);  // loop or already seen
           return;
         }
-        Push({parent, name, path, id, follow, root_dev});
+        Push({parent, parent_handle, name, path, id, follow, root_dev});
         return;
       default:
         sink.OnSkip(path, SkipReason::kSpecialFile, true);
@@ -201,13 +213,15 @@ class WalkState {
 
   void ListDir(const DirTask& t) {
     Result<std::unique_ptr<platform::Directory>> opened = Status::IoError("not opened");
-    if (t.parent) {
+    if (t.parent_handle) {
+      opened = t.parent_handle->OpenSubdirectory(t.name, t.follow, t.id);
+    } else if (t.parent) {
       auto ref = Acquire(*opts.fs, *t.parent);
       if (!ref.ok()) {
         DirFailed(t.path, ref.status());
         return;
       }
-      opened = ref->dir->OpenSubdirectory(t.name, t.follow, t.id);
+      opened = (*ref)->OpenSubdirectory(t.name, t.follow, t.id);
     } else {
       opened = OpenRoot(*opts.fs, t.path, t.id);
     }
@@ -229,12 +243,20 @@ class WalkState {
     node->name = t.name;
     node->id = t.id;
     node->follow = t.follow;
-    node->open_count = open_count_;
-    // Keep the handle for the children (set before any child refers to the
-    // node) while under the cap; else they reopen it from an ancestor.
+    // Share the handle with the children (set before any child refers to
+    // the node) while under the cap (a root's always); else they reopen it
+    // from an ancestor. It closes when the last child is done.
     platform::Directory* dir = handle.get();
-    if (open_count_->fetch_add(1) < opts.max_open_dirs) {
-      node->dir = std::move(handle);
+    SharedDir shared;
+    if (!t.parent || open_count_->fetch_add(1) < opts.max_open_dirs) {
+      if (!t.parent) open_count_->fetch_add(1);
+      std::shared_ptr<std::atomic<size_t>> count = open_count_;
+      shared = SharedDir(handle.release(), [count](const platform::Directory* d) {
+        delete d;
+        --*count;
+      });
+      node->handle = shared;
+      if (!t.parent) node->pinned = shared;
     } else {
       --*open_count_;
     }
@@ -269,10 +291,10 @@ class WalkState {
           sink.OnSkip(child, SkipReason::kSymlink, true);
           continue;
         }
-        Entry(node, e.name, child, *target, /*follow=*/true, t.root_dev);
+        Entry(node, shared, e.name, child, *target, /*follow=*/true, t.root_dev);
         continue;
       }
-      Entry(node, e.name, child, st, /*follow=*/false, t.root_dev);
+      Entry(node, shared, e.name, child, st, /*follow=*/false, t.root_dev);
     }
     if (!dir->status().ok()) {
       diag.Error(t.path, dir->status().ToString());
@@ -295,7 +317,7 @@ class WalkState {
       }
       st = *target;
     }
-    Entry(nullptr, root, root, st, /*follow=*/true, st.dev);
+    Entry(nullptr, nullptr, root, root, st, /*follow=*/true, st.dev);
   }
 
   const WalkOptions& opts;

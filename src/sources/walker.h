@@ -18,11 +18,13 @@
 //    listed object, not on a pseudo file system). A directory swapped for a
 //    symlink during the scan cannot lead elsewhere, and depth has no
 //    path-length limit (paths are kept for display only);
-//  * bounded descriptors: at most max_open_dirs directory handles are kept
-//    (a directory's handle is kept while its subdirectories wait or its files
-//    are queued); beyond that, a directory is reopened when needed by walking
-//    down by name from its nearest ancestor with a handle, each step checked
-//    by identity. Besides them each thread holds a few transient descriptors.
+//  * bounded descriptors: a directory's handle is held by its direct
+//    children only (subdirectory tasks waiting, files queued) and closed when
+//    the last is done, so a deep chain holds a few at a time; at most
+//    max_open_dirs are open (roots always); beyond that, a directory's
+//    children reopen it when needed by walking down by name from the nearest
+//    ancestor whose handle is open, each step checked by identity. Besides
+//    them each thread holds a few transient descriptors.
 // Thread-safety: the sink is called concurrently from `threads` threads.
 #pragma once
 

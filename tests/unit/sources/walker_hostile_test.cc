@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -164,6 +165,52 @@ TEST(WalkerHostile, RegressionPathLongerThanPathMaxIsWalkedAndRead) {
     s.reset();
     testing::RemoveDeepTree(t.path(), name);
   }
+}
+
+size_t OpenFds() {
+  size_t n = 0;
+  if (auto d = platform::Directory::Open("/proc/self/fd", false); d.ok()) {
+    platform::DirEntry e;
+    while ((*d)->Next(&e)) ++n;
+  }
+  return n;
+}
+
+// The descriptor bound on a chain of 3,000 nested directories (a 6,000-byte
+// path): a directory's handle is held only by its direct children, so the
+// walk holds a few descriptors at a time however deep it goes, in linear
+// time (no reopening from the root).
+TEST(WalkerHostile, DeepChainHoldsFewDescriptors) {
+  TempDir t;
+  const std::string leaf = testing::MakeDeepTree(t.path(), "d", 3000, "f.txt", "deep");
+  const size_t before = OpenFds();
+  class FdSink final : public WalkSink {
+   public:
+    void OnFile(std::string path, const platform::StatInfo&, platform::FileOpener open) override {
+      files.push_back(std::move(path));
+      opener = std::move(open);
+    }
+    void OnSkip(const std::string&, SkipReason, bool) override { ++skips; }
+    void OnDirectory(const std::string&) override { max_fds = std::max(max_fds, OpenFds()); }
+    std::vector<std::string> files;
+    platform::FileOpener opener;
+    size_t skips = 0, max_fds = 0;
+  } sink;
+  Diagnostics diag;
+  std::atomic<bool> cancel{false};
+  auto t0 = std::chrono::steady_clock::now();
+  Walk({.roots = {t.path()}, .threads = 1, .max_open_dirs = 4}, sink, diag, cancel);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(sink.files, std::vector<std::string>{leaf});
+  EXPECT_EQ(sink.skips, 0u);
+  EXPECT_EQ(diag.error_count(), 0u);
+  EXPECT_LE(sink.max_fds, before + 6) << "descriptors grew with depth";
+  EXPECT_LT(secs, 10.0);
+  auto f = sink.opener();
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(ReadAll(**f), "deep");
+  sink.opener = nullptr;
+  testing::RemoveDeepTree(t.path(), "d");
 }
 
 // The descriptor bound: a wide and deep tree walked with a cap of 4 kept
