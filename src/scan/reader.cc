@@ -1,9 +1,9 @@
 #include "scan/reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "scan/filetype.h"
 
@@ -96,8 +96,8 @@ bool FileBlocks::Next(ContentBlock* out) {
   }
   bytes_read_ += got;
   if (got < want) {
-    status_ = Status::Changed(fmt::format("{}: shrank while being read ({} of {} bytes)", path_,
-                                          pos_ + got, size_));
+    status_ = Status::Changed(
+        fmt::format("{}: shrank while being read ({} of {} bytes)", path_, pos_ + got, size_));
     return false;
   }
   out->offset = pos_ - kept;

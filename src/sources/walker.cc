@@ -1,13 +1,13 @@
 #include "sources/walker.h"
 
+#include <fmt/format.h>
+
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace harrier {
 namespace {
@@ -44,7 +44,7 @@ struct DirNode {
 };
 
 Result<std::unique_ptr<platform::Directory>> OpenRoot(const platform::FileSystem& fs,
-                                                     const std::string& path, const FileId& id) {
+                                                      const std::string& path, const FileId& id) {
   auto d = fs.OpenDirectory(path, /*follow=*/true);
   if (!d.ok()) return d;
   const StatInfo& self = (*d)->self();
@@ -66,8 +66,8 @@ Result<SharedDir> Acquire(const platform::FileSystem& fs, const DirNode& node) {
   }
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const DirNode* c = *it;
-    auto next = base ? base->OpenSubdirectory(c->name, c->follow, c->id)
-                     : OpenRoot(fs, c->name, c->id);
+    auto next =
+        base ? base->OpenSubdirectory(c->name, c->follow, c->id) : OpenRoot(fs, c->name, c->id);
     if (!next.ok()) return next.status();
     base = SharedDir(std::move(*next));
   }
@@ -180,9 +180,9 @@ class WalkState {
     }
     switch (st.type) {
       case FileType::kRegular:
-        sink.OnFile(path, st,
-                    parent ? OpenerFor(parent, parent_handle, name, id, follow)
-                           : RootOpener(path, id));
+        sink.OnFile(
+            path, st,
+            parent ? OpenerFor(parent, parent_handle, name, id, follow) : RootOpener(path, id));
         return;
       case FileType::kDirectory:
         if (opts.one_file_system && st.dev != root_dev) {
@@ -232,9 +232,10 @@ class WalkState {
     std::unique_ptr<platform::Directory> handle = std::move(*opened);
     platform::FsInfo fs = handle->fs_info();
     if (fs.cls != platform::FsClass::kNormal) {
-      sink.OnSkip(t.path, fs.cls == platform::FsClass::kPseudo ? SkipReason::kPseudoFs
-                                                              : SkipReason::kNetworkFs,
-                  false);
+      sink.OnSkip(
+          t.path,
+          fs.cls == platform::FsClass::kPseudo ? SkipReason::kPseudoFs : SkipReason::kNetworkFs,
+          false);
       return;
     }
     sink.OnDirectory(t.path);

@@ -13,18 +13,17 @@
 // cannot afford for 10 GiB). The full sizes (100,000 files, 10 GiB) are
 // measured in docs/scanning.md: run with HARRIER_HOSTILE_FILES=100000
 // HARRIER_HOSTILE_SPARSE_GIB=10.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <openssl/evp.h>
 
 #include "e2e/jsonl.h"
 #include "testutil/testutil.h"
@@ -134,8 +133,16 @@ struct HostileTree {
   size_t regular() const { return 1 + name_hits.size() + many; }
 
   std::vector<std::string> Args(std::vector<std::string> extra) const {
-    std::vector<std::string> a = {"scan", "--no-builtin", "--no-progress", "--signatures",
-                                  sig.path(), "--jsonl", "-", "--all-files", "--threads", "2"};
+    std::vector<std::string> a = {"scan",
+                                  "--no-builtin",
+                                  "--no-progress",
+                                  "--signatures",
+                                  sig.path(),
+                                  "--jsonl",
+                                  "-",
+                                  "--all-files",
+                                  "--threads",
+                                  "2"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }
@@ -192,9 +199,9 @@ TEST(HostileE2E, RegressionHostileTreeIsWalkedAndAccountedFor) {
 
 // Regression (memory, sparse files): a 10 GiB sparse file (2 GiB in make
 // test, see above) with a marker after its hole, scanned with
-// --max-file-size 20G, was read whole into memory (10.5 GB RSS). Now it is read as blocks, its hole is never read,
-// the marker is found, its SHA256 is the whole file's, and peak memory
-// stays under the ceiling.
+// --max-file-size 20G, was read whole into memory (10.5 GB RSS). Now it is read as blocks, its hole
+// is never read, the marker is found, its SHA256 is the whole file's, and peak memory stays under
+// the ceiling.
 TEST(HostileE2E, RegressionSparseTenGigabyteFileIsScannedInBoundedMemory) {
   const uint64_t gib = EnvOr("HARRIER_HOSTILE_SPARSE_GIB", 2);
   TempDir sig, tree;
@@ -211,10 +218,10 @@ TEST(HostileE2E, RegressionSparseTenGigabyteFileIsScannedInBoundedMemory) {
     close(fd);
   }
   auto t0 = std::chrono::steady_clock::now();
-  RunResult r = RunHarrier({"scan", "--no-builtin", "--no-progress", "--signatures", sig.path(),
-                            "--jsonl", "-", "--all-files", "--threads", "2", "--max-file-size",
-                            "20G", tree.path()},
-                           300);
+  RunResult r =
+      RunHarrier({"scan", "--no-builtin", "--no-progress", "--signatures", sig.path(), "--jsonl",
+                  "-", "--all-files", "--threads", "2", "--max-file-size", "20G", tree.path()},
+                 300);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_NE(r.exit_code, -1) << "timed out";
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -247,8 +254,8 @@ TEST(HostileE2E, StraceShowsNoSpecialFileOpened) {
   for (bool follow : {false, true}) {
     SCOPED_TRACE(follow);
     const std::string log = h.sig.path() + "/trace.txt";
-    std::vector<std::string> argv = {strace, "-f", "-qq", "-e", "trace=open,openat,openat2",
-                                     "-o", log, HarrierBinary()};
+    std::vector<std::string> argv = {
+        strace, "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", log, HarrierBinary()};
     auto args = h.Args({});
     if (follow) args.push_back("--follow-symlinks");
     args.push_back(h.tree.path());
@@ -302,8 +309,7 @@ TEST(HostileE2E, RegressionUnprivilegedUserPermissionSkips) {
   if (probe.exit_code != 0) GTEST_SKIP() << "nobody cannot run the binary here: " << probe.err;
   RunResult r = RunProgram({setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                             HarrierBinary(), "scan", "--no-builtin", "--no-progress",
-                            "--signatures", sig.path(), "--jsonl", "-", "--all-files",
-                            tree.path()},
+                            "--signatures", sig.path(), "--jsonl", "-", "--all-files", tree.path()},
                            120);
   ASSERT_NE(r.exit_code, -1);
   Jsonl j = ParseJsonl(r.out);

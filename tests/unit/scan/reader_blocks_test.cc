@@ -4,9 +4,8 @@
 // YARA finds a string across a block edge, `uint16(0)` and `filesize` work,
 // and a C2 indicator across an edge is found once, with its context.
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <random>
@@ -22,7 +21,7 @@ namespace {
 using testing::TempDir;
 
 std::shared_ptr<const SignatureSet> Sigs(const TempDir& t, const std::string& yara,
-                                          const std::string& c2 = "") {
+                                         const std::string& c2 = "") {
   t.Write("sigs/yara/t.yar", yara);
   if (!c2.empty()) t.Write("sigs/iocs/c2-iocs.txt", c2);
   LoadOptions lo;

@@ -5,10 +5,9 @@
 // pseudo file systems or devices. Races are made deterministic with the
 // FaultFileSystem's BeforeOpen hook.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
