@@ -24,6 +24,8 @@ PKGS=(
   libgtest-dev libgmock-dev        # unit tests
   libbenchmark-dev                 # micro benchmarks
   openssl                          # tests build PKCS#7 blobs at test time
+  strace                           # tests/e2e/hostile_test.cc: no special file is ever opened
+  util-linux                       # setpriv: hostile_test.cc runs a scan as an unprivileged user
   chromium                         # headless browser test of the HTML report (tests/e2e/report_test.cc)
   # tests build archives with these (tests/e2e/archive_test.cc, fuzz seeds); rar has no
   # creator in Debian main

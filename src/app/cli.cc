@@ -48,6 +48,8 @@ struct ScanCli {
   std::string jsonl;
   bool jsonl_diagnostics = false;
   std::string max_file_size = "32MiB";
+  std::string block_threshold = "64MiB";
+  size_t max_open_dirs = 256;
   bool all_files = false;
   size_t threads = 0;
   size_t walk_threads = 2;
@@ -113,8 +115,17 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   if (!max_size.ok()) return die(fmt::format("--max-file-size: {}", max_size.status().message()));
   if (cli.nice) platform::LowerPriority();
 
+  auto block_threshold = ParseSize(cli.block_threshold);
+  if (!block_threshold.ok())
+    return die(fmt::format("--block-threshold: {}", block_threshold.status().message()));
+  if (*block_threshold < (1ULL << 20)) return die("--block-threshold: at least 1 MiB");
+  // What is held in memory whole (archive members, disk-image entries) stays
+  // at most the block threshold; larger walked files are read as blocks.
+  const uint64_t in_memory_max = std::min(*max_size, *block_threshold);
+
   PipelineOptions po;
   po.scan.max_file_size = *max_size;
+  po.scan.block_threshold = *block_threshold;
   po.scan.all_files = cli.all_files;
   po.scan.follow_symlinks = cli.follow_symlinks;
   po.scan.yara.timeout_s = cli.yara_timeout;
@@ -138,7 +149,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     return die(fmt::format("--archive-max-total: {}", arch_total.status().message()));
   po.archive_limits.max_total_bytes = *arch_total;
   po.archive_limits.max_ratio = cli.archive_max_ratio;
-  po.archive_limits.max_member_bytes = *max_size;
+  po.archive_limits.max_member_bytes = in_memory_max;
   auto arch_size = ParseSize(cli.archive_max_size);
   if (!arch_size.ok())
     return die(fmt::format("--archive-max-size: {}", arch_size.status().message()));
@@ -181,7 +192,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   }
   po.image.partition = cli.partition;
   po.image.deleted = cli.deleted;
-  po.image.max_entry_bytes = *max_size;
+  po.image.max_entry_bytes = in_memory_max;
   po.images_in_archives = po.archives;
   auto root_maps = BuildRootMappings(po.walk.roots, cli.root_as, cli.root_detect_depth);
   if (!root_maps.ok()) return die(root_maps.status().message());
@@ -189,6 +200,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.walk.follow_symlinks = cli.follow_symlinks;
   po.walk.one_file_system = cli.one_file_system;
   po.walk.threads = cli.walk_threads;
+  po.walk.max_open_dirs = std::max<size_t>(1, cli.max_open_dirs);
   po.walk.excludes = &excludes;
 
   // Reporters first: their files must exist so the walker can skip them.
@@ -389,6 +401,12 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--max-file-size", scan.max_file_size,
                  "Skip files larger than SIZE (reason 'size'); e.g. 32M, 1G")
       ->default_str("32MiB");
+  sc->add_option("--block-threshold", scan.block_threshold,
+                 "Files larger than SIZE are read and scanned in blocks (bounded memory)")
+      ->default_str("64MiB");
+  sc->add_option("--max-open-dirs", scan.max_open_dirs,
+                 "Directory handles the walk keeps open at most (deeper ones are reopened)")
+      ->default_val(256);
   sc->add_flag("--all-files", scan.all_files,
                "Scan every regular file, not only the default selection (see docs/scanning.md)");
   sc->add_flag("--no-archives", scan.no_archives,

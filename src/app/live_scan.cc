@@ -1,5 +1,7 @@
 #include "app/live_scan.h"
 
+#include "scan/reader.h"
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -171,6 +173,17 @@ class ProcessChecks {
       if (first) {
         ++c_.executables;
         inserted_exe_ = std::pair<uint64_t, uint64_t>{id.dev, id.inode};
+        const uint64_t size = exe->stat().size;
+        if (size > config_.block_threshold && size <= config_.max_file_size) {
+          // A huge executable: as blocks, like a walked file (memory does
+          // not grow with its size; scan/reader.h).
+          std::vector<uint8_t> block_buf, first_buf;
+          FileBlocks blocks(std::move(exe), subject.path, &block_buf, &first_buf);
+          ScanOutcome o = scanner.Check(std::move(subject), std::move(reasons),
+                                        Content::Blocks(&blocks), diag_);
+          if (o.skipped) *skip = *o.skipped;
+          return std::move(o.finding);
+        }
         if (ReadExecutable(*exe, config_.max_file_size, &buf)) {
           ScanOutcome o = scanner.Check(std::move(subject), std::move(reasons),
                                         Content::Buffer(buf), diag_);

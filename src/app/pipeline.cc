@@ -28,6 +28,7 @@ struct ImageEntryItem {
 struct WorkItem {
   std::string path;
   platform::StatInfo st;
+  platform::FileOpener open;  // exactly the walked file, relative to its directory
   std::unique_ptr<ImageEntryItem> entry;
   uint64_t content_bytes() const { return entry ? entry->content.size() : 0; }
 };
@@ -123,9 +124,10 @@ class Sink final : public WalkSink {
  public:
   Sink(BoundedQueue& q, Counters& c, const ScanConfig& cfg, const std::atomic<bool>& cancel)
       : q_(q), c_(c), cfg_(cfg), cancel_(cancel) {}
-  void OnFile(std::string path, const platform::StatInfo& st) override {
+  void OnFile(std::string path, const platform::StatInfo& st,
+              platform::FileOpener open) override {
     if (st.size <= cfg_.max_file_size) c_.bytes_queued += st.size;
-    q_.Push({std::move(path), st}, cancel_);
+    q_.Push({std::move(path), st, std::move(open), nullptr}, cancel_);
   }
   void OnSkip(const std::string&, SkipReason reason, bool is_file) override {
     size_t i = static_cast<size_t>(reason);
@@ -210,14 +212,15 @@ class MemberScan final : public MemberSink {
                           const std::atomic<bool>& cancel);
 
   // A walked file over --max-file-size (already counted as a file skipped
-  // "size"): opened from disk when it is a container up to
+  // "size") or checked as blocks (over --block-threshold): opened from disk
+  // (with the walker's opener) when it is a container up to
   // --archive-max-size. Returns false as Expand does.
   static bool ExpandLargeFile(SubjectScanner& scanner, const PipelineOptions& opts,
                               ReportTarget& out, const Subject& container,
-                              const platform::FileSystem& fs, Diagnostics& diag,
+                              const platform::FileOpener& open, Diagnostics& diag,
                               const std::atomic<bool>& cancel) {
-    if (container.file.size > opts.archive_max_size) return true;
-    auto f = fs.OpenFile(container.path, opts.walk.follow_symlinks);
+    if (container.file.size > opts.archive_max_size || !open) return true;
+    auto f = open();
     if (!f.ok()) return true;  // the file is already counted; opening it is a bonus
     std::vector<uint8_t> head(kContainerProbeBytes);
     size_t got = 0;
@@ -511,7 +514,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   }
   // Image entries in flight hold their content: a few per worker.
   BoundedQueue queue(opts.queue_capacity,
-                     std::max<uint64_t>(64ULL << 20, (opts.threads + 2) * opts.scan.max_file_size));
+                     std::max<uint64_t>(64ULL << 20, (opts.threads + 2) * opts.image.max_entry_bytes));
   ProgressState progress_state;
   Sink sink(queue, c, opts.scan, cancel);
 
@@ -545,7 +548,8 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
           limiter.Pace();
           continue;
         }
-        FileOutcome o = (*scanner)->Scan(item.path, item.st, diag);
+        FileOutcome o = item.open ? (*scanner)->Scan(item.path, item.st, item.open, diag)
+                                  : (*scanner)->Scan(item.path, item.st, diag);
         target.YaraIds((*scanner)->last_yara_ids(), item.path);
         if (o.scanned) ++c.scanned;
         if (o.skipped) ++c.skipped[static_cast<size_t>(*o.skipped)];
@@ -558,9 +562,9 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
             clean &= MemberScan::Expand((*scanner)->subjects(), opts, target, budget, 0,
                                         (*scanner)->last_subject(), (*scanner)->last_content(),
                                         diag, cancel);
-          } else if (o.skipped == SkipReason::kSize) {
+          } else if (o.skipped == SkipReason::kSize || (*scanner)->last_read_as_blocks()) {
             clean &= MemberScan::ExpandLargeFile((*scanner)->subjects(), opts, target,
-                                                 (*scanner)->last_subject(), *opts.walk.fs, diag,
+                                                 (*scanner)->last_subject(), item.open, diag,
                                                  cancel);
           }
         }

@@ -8,10 +8,12 @@
 //   image source (--image, on the calling thread after the walk) ──► the same
 //   queue, each entry with its content
 //
-// Memory is bounded by queue_capacity paths plus, per worker, one read
-// buffer and one member buffer per nesting level (each at most
-// --max-file-size), plus image entries in the queue (at most
-// max(64 MiB, (threads + 2) × --max-file-size) of content); nothing per file
+// Memory is bounded by queue_capacity paths (each with its opener, which
+// holds its directory's handle or a way to reopen it: walker.h) plus, per
+// worker, one read buffer (at most --block-threshold; larger files are read
+// as blocks) and one member buffer per nesting level (each at most
+// min(--max-file-size, --block-threshold)), plus image entries in the queue
+// (at most max(64 MiB, (threads + 2) × that) of content); nothing per file
 // is kept after it is reported.
 #pragma once
 

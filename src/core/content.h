@@ -33,6 +33,12 @@ class BlockReader {
   virtual const Status& status() const = 0;
   // Starts again at the first block; false when the reader cannot.
   virtual bool Rewind() { return false; }
+  // True when libyara, going back while it evaluates conditions, is shown
+  // the first block only (a file read from disk: every integer read or
+  // module would otherwise read the file again). Offsets beyond the first
+  // block then read as undefined in conditions. The full Rewind still
+  // serves a complete second pass (C2 checks, hashes).
+  virtual bool looks_see_first_block_only() const { return false; }
   // The subject's size as YARA's `filesize` sees it (end of the last block).
   virtual uint64_t size() const = 0;
 };

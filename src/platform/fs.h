@@ -5,7 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -53,30 +55,12 @@ Result<StatInfo> Lstat(const std::string& path);
 // stat(): follows symlinks.
 Result<StatInfo> Stat(const std::string& path);
 
-// Lists a directory without following symlinks for entries. Entries "." and
-// ".." are omitted. Each entry carries its own lstat result or error.
-struct DirEntry {
-  std::string name;
-  Result<StatInfo> stat = Status::IoError("not set");
-};
-class Directory {
- public:
-  // Opens `path` as a directory; fails with NotFound/PermissionDenied/...
-  // `follow` = false refuses a symlink at `path` itself.
-  static Result<std::unique_ptr<Directory>> Open(const std::string& path, bool follow);
-  virtual ~Directory() = default;
-  // Next entry; returns false at the end. Read errors end the listing and
-  // are returned via status().
-  virtual bool Next(DirEntry* out) = 0;
-  virtual const Status& status() const = 0;
-  // File system class of this directory (statfs type).
-  virtual FsInfo fs_info() const = 0;
-  virtual const StatInfo& self() const = 0;
-};
-
-// A file opened for reading, never blocking on FIFOs (opened non-blocking and
-// checked to be a regular file after open, so a file swapped for a FIFO or
-// device between walk and open is refused, not read).
+// A file opened for reading, never blocking on FIFOs and never opening a
+// device: FileSystem::OpenFile and Directory::OpenFile first take a handle
+// that names the object without opening it (O_PATH), check it is a regular
+// file (and, where asked, the one that was listed), and only then open it
+// for reading, so a name swapped for a FIFO or device between walk and open
+// is refused, never opened.
 class ReadableFile {
  public:
   static Result<std::unique_ptr<ReadableFile>> Open(const std::string& path, bool follow);
@@ -86,6 +70,73 @@ class ReadableFile {
   virtual Result<size_t> Read(std::span<uint8_t> buf) = 0;
   // Moves the read position to `offset` bytes from the start.
   virtual Status Seek(uint64_t offset) = 0;
+  // The first data extent at or after `from`: [start, end) holds data, the
+  // bytes between `from` and `start` are a hole (zeros). start == end ==
+  // stat().size when only a hole follows. A file system that does not know
+  // holes (and the default) reports everything as data: {from, size}. The
+  // read position is unspecified afterwards (Seek before reading).
+  struct Extent {
+    uint64_t start = 0, end = 0;
+  };
+  virtual Result<Extent> NextData(uint64_t from) {
+    uint64_t size = stat().size;
+    return Extent{std::min(from, size), size};
+  }
+};
+
+// Opens a file that was listed, exactly that one: made by the walker for
+// each file it emits (relative to the directory handle it listed, see
+// Directory::OpenFile), called by the worker that reads it. May be called
+// more than once (the archive source reopens a large container).
+using FileOpener = std::function<Result<std::unique_ptr<ReadableFile>>()>;
+
+// Lists a directory without following symlinks for entries. Entries "." and
+// ".." are omitted. Each entry carries its own lstat result or error.
+struct DirEntry {
+  std::string name;
+  Result<StatInfo> stat = Status::IoError("not set");
+};
+// An open directory: a listing and a handle (a directory file descriptor on
+// POSIX) that entries are opened relative to, by name, so no path is
+// resolved again: a directory swapped for a symlink between listing and
+// open cannot lead elsewhere, and depth has no path-length limit. The path
+// is kept for messages only and never used to open anything.
+// Thread-safety: Next/status belong to one thread (the lister); the const
+// methods may be called concurrently, also during and after the listing.
+class Directory {
+ public:
+  // Opens `path` as a directory; fails with NotFound/PermissionDenied/...
+  // `follow` = false refuses a symlink at `path` itself.
+  static Result<std::unique_ptr<Directory>> Open(const std::string& path, bool follow);
+  virtual ~Directory() = default;
+  // Next entry; returns false at the end. Read errors end the listing and
+  // are returned via status(). The listing's buffer is released at the end;
+  // the handle stays open until the Directory is destroyed.
+  virtual bool Next(DirEntry* out) = 0;
+  virtual const Status& status() const = 0;
+  // File system class of this directory (statfs type).
+  virtual FsInfo fs_info() const = 0;
+  virtual const StatInfo& self() const = 0;
+  // The path this directory was reached by (for messages only).
+  virtual const std::string& path() const = 0;
+  // stat() of entry `name`, following a symlink (fstatat relative to this
+  // directory).
+  virtual Result<StatInfo> StatEntry(const std::string& name) const = 0;
+  // Opens entry `name` as a directory relative to this one (O_DIRECTORY, and
+  // O_NOFOLLOW unless `follow`: a symlink is refused, a device or FIFO is
+  // never opened). Fails with Changed unless the object opened is `expect`
+  // (dev, inode: what the listing saw). `follow` means the entry is a
+  // symlink being followed: then a directory on devtmpfs reports itself
+  // pseudo too (fs_info), so a link never leads into /dev.
+  virtual Result<std::unique_ptr<Directory>> OpenSubdirectory(const std::string& name,
+                                                              bool follow,
+                                                              const FileId& expect) const = 0;
+  // Opens entry `name` for reading (see ReadableFile). Fails with Changed
+  // unless it is a regular file and `expect`; with Unsupported when it lies
+  // on a pseudo file system (proc, sysfs, ...: /proc/self/mem is "regular";
+  // through a followed symlink also devtmpfs).
+  virtual Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& name, bool follow,
+                                                         const FileId& expect) const = 0;
 };
 
 // A file being written (a report, a cache file). Every call returns what
@@ -165,7 +216,9 @@ class FileSystem {
   // See Directory::Open.
   virtual Result<std::unique_ptr<Directory>> OpenDirectory(const std::string& path,
                                                            bool follow) const = 0;
-  // See ReadableFile::Open: never blocks on a FIFO, refuses non-regular files.
+  // See ReadableFile::Open: never blocks on a FIFO, never opens a device,
+  // refuses non-regular files (Changed) and files on pseudo file systems
+  // (Unsupported).
   virtual Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& path,
                                                          bool follow) const = 0;
   // CreateOutputFile(path, Publish::kOnClose) on the local file system.

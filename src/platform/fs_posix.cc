@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -101,43 +102,38 @@ FsInfo Classify(const struct statfs& sf) {
   return {FsClass::kNormal, ""};
 }
 
-class PosixDirectory final : public Directory {
- public:
-  PosixDirectory(DIR* d, StatInfo self, FsInfo fs, std::string path)
-      : dir_(d), self_(self), fs_(std::move(fs)), path_(std::move(path)) {}
-  ~PosixDirectory() override { closedir(dir_); }
-
-  bool Next(DirEntry* out) override {
-    for (;;) {
-      errno = 0;
-      struct dirent* de = readdir(dir_);
-      if (de == nullptr) {
-        if (errno != 0) status_ = ErrnoStatus(errno, path_, "readdir");
-        return false;
-      }
-      const char* n = de->d_name;
-      if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
-      out->name = n;
-      struct stat st;
-      if (fstatat(dirfd(dir_), n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        out->stat = ErrnoStatus(errno, JoinPath(path_, n), "lstat");
-      } else {
-        out->stat = FromStat(st);
-      }
-      return true;
+// devtmpfs has tmpfs's statfs magic: it is told apart by its mount, read
+// once from /proc/self/mountinfo (major:minor of each devtmpfs mount).
+bool OnDevtmpfs(dev_t dev) {
+  static const std::vector<dev_t>* devs = [] {
+    auto* v = new std::vector<dev_t>();
+    std::FILE* f = std::fopen("/proc/self/mountinfo", "re");
+    if (f == nullptr) return v;
+    char line[4096];
+    while (std::fgets(line, sizeof line, f)) {
+      const char* sep = std::strstr(line, " - devtmpfs ");
+      unsigned maj = 0, min = 0;
+      if (sep && std::sscanf(line, "%*s %*s %u:%u", &maj, &min) == 2)
+        v->push_back(makedev(maj, min));
     }
-  }
-  const Status& status() const override { return status_; }
-  FsInfo fs_info() const override { return fs_; }
-  const StatInfo& self() const override { return self_; }
+    std::fclose(f);
+    return v;
+  }();
+  return std::find(devs->begin(), devs->end(), dev) != devs->end();
+}
 
- private:
-  DIR* dir_;
-  StatInfo self_;
-  FsInfo fs_;
-  std::string path_;
-  Status status_;
-};
+// The class of the file system holding `fd` (stat `st`). Reached through a
+// followed symlink (`via_link`), devtmpfs counts as pseudo too: a link
+// never leads into /dev; walked directly, /dev is a tree like any other
+// (files hidden there are scanned; its devices are never opened).
+FsInfo ClassifyFd(int fd, const struct stat& st, bool via_link) {
+  FsInfo fs;
+  struct statfs sf;
+  if (fstatfs(fd, &sf) == 0) fs = Classify(sf);
+  if (via_link && fs.cls == FsClass::kNormal && OnDevtmpfs(st.st_dev))
+    return {FsClass::kPseudo, "devtmpfs"};
+  return fs;
+}
 
 class PosixFile final : public ReadableFile {
  public:
@@ -157,12 +153,212 @@ class PosixFile final : public ReadableFile {
       return ErrnoStatus(errno, path_, "seek");
     return Status::Ok();
   }
+  Result<Extent> NextData(uint64_t from) override {
+    const uint64_t size = st_.size;
+    if (from >= size) return Extent{size, size};
+    off_t data = lseek(fd_, static_cast<off_t>(from), SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) return Extent{size, size};  // only a hole follows
+      return Extent{from, size};  // EINVAL: holes unknown here, all data
+    }
+    off_t hole = lseek(fd_, data, SEEK_HOLE);
+    uint64_t start = std::min<uint64_t>(static_cast<uint64_t>(data), size);
+    uint64_t end = hole < 0 ? size : std::min<uint64_t>(static_cast<uint64_t>(hole), size);
+    if (end <= start) end = size;  // the file changed under us: read the rest as data
+    return Extent{start, end};
+  }
 
  private:
   int fd_;
   StatInfo st_;
   std::string path_;
 };
+
+bool SameObject(const struct stat& st, const FileId& id) {
+  return st.st_dev == id.dev && st.st_ino == id.inode;
+}
+
+// Opens `name` relative to `dirfd` (AT_FDCWD: a path) for reading, exactly
+// the regular file it names. First an O_PATH handle, which names the object
+// without opening it (no FIFO blocks, no device driver's open runs: no
+// tape rewinds, no /dev/kmsg reader, no /proc/self/mem), is checked: a
+// regular file, `expect` when given, and not on a pseudo file system when
+// `refuse_pseudo`. Only then is it opened for reading, through
+// /proc/self/fd/N, which reaches exactly the inode of the handle (no name
+// is resolved again). Without /proc the name is opened once more with
+// O_NOFOLLOW|O_NONBLOCK and checked to be the same object.
+Result<std::unique_ptr<ReadableFile>> OpenRegularAt(int dirfd, const std::string& name,
+                                                    const std::string& display, bool follow,
+                                                    const FileId* expect, bool refuse_pseudo) {
+  int pfd = openat(dirfd, name.c_str(), O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+  if (pfd < 0) return ErrnoStatus(errno, display, "open");
+  struct stat pst;
+  if (fstat(pfd, &pst) != 0) {
+    int e = errno;
+    close(pfd);
+    return ErrnoStatus(e, display, "fstat");
+  }
+  if (!S_ISREG(pst.st_mode)) {
+    close(pfd);
+    return Status::Changed(fmt::format("open: {}: not a regular file (anymore)", display));
+  }
+  if (expect != nullptr && !SameObject(pst, *expect)) {
+    close(pfd);
+    return Status::Changed(fmt::format("open: {}: replaced since it was listed", display));
+  }
+  if (refuse_pseudo) {
+    FsInfo fs = ClassifyFd(pfd, pst, /*via_link=*/follow && dirfd != AT_FDCWD);
+    if (fs.cls == FsClass::kPseudo) {
+      close(pfd);
+      return Status::Unsupported(
+          fmt::format("open: {}: on a pseudo file system ({})", display, fs.type_name));
+    }
+  }
+  const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  char self[64];
+  std::snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+  // O_NOATIME keeps the evidence's atime intact; only allowed for the owner
+  // or root, so fall back without it.
+  int fd = open(self, flags | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = open(self, flags);
+  if (fd < 0 && errno == ENOENT) {  // no /proc: by name, never following, never blocking
+    const int by_name = flags | O_NOFOLLOW | O_NONBLOCK;
+    fd = openat(dirfd, name.c_str(), by_name | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = openat(dirfd, name.c_str(), by_name);
+  }
+  if (fd < 0) {
+    int e = errno;
+    close(pfd);
+    return ErrnoStatus(e, display, "open");
+  }
+  close(pfd);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return ErrnoStatus(e, display, "fstat");
+  }
+  if (!S_ISREG(st.st_mode) || st.st_dev != pst.st_dev || st.st_ino != pst.st_ino) {
+    close(fd);
+    return Status::Changed(fmt::format("open: {}: no longer a regular file", display));
+  }
+  // Blocking reads for the regular file (the fallback opened non-blocking).
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<ReadableFile>(new PosixFile(fd, FromStat(st), display));
+}
+
+// A directory handle (owned fd) with a listing made on demand from a
+// duplicate of it and released when the listing ends (a DIR holds a 32 KiB
+// buffer; the walker keeps handles of many directories).
+class PosixDirectory final : public Directory {
+ public:
+  PosixDirectory(int fd, StatInfo self, FsInfo fs, std::string path)
+      : fd_(fd), self_(self), fs_(std::move(fs)), path_(std::move(path)) {}
+  ~PosixDirectory() override {
+    if (dir_) closedir(dir_);
+    close(fd_);
+  }
+
+  bool Next(DirEntry* out) override {
+    if (done_) return false;
+    if (!dir_) {
+      int dup_fd = fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+      if (dup_fd < 0 || (dir_ = fdopendir(dup_fd)) == nullptr) {
+        status_ = ErrnoStatus(errno, path_, "opendir");
+        if (dup_fd >= 0) close(dup_fd);
+        done_ = true;
+        return false;
+      }
+    }
+    for (;;) {
+      errno = 0;
+      struct dirent* de = readdir(dir_);
+      if (de == nullptr) {
+        if (errno != 0) status_ = ErrnoStatus(errno, path_, "readdir");
+        closedir(dir_);
+        dir_ = nullptr;
+        done_ = true;
+        return false;
+      }
+      const char* n = de->d_name;
+      if (n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0))) continue;
+      out->name = n;
+      struct stat st;
+      if (fstatat(fd_, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        out->stat = ErrnoStatus(errno, JoinPath(path_, n), "lstat");
+      } else {
+        out->stat = FromStat(st);
+      }
+      return true;
+    }
+  }
+  const Status& status() const override { return status_; }
+  FsInfo fs_info() const override { return fs_; }
+  const StatInfo& self() const override { return self_; }
+  const std::string& path() const override { return path_; }
+
+  Result<StatInfo> StatEntry(const std::string& name) const override {
+    struct stat st;
+    if (fstatat(fd_, name.c_str(), &st, 0) != 0)
+      return ErrnoStatus(errno, JoinPath(path_, name), "stat");
+    return FromStat(st);
+  }
+  Result<std::unique_ptr<Directory>> OpenSubdirectory(const std::string& name, bool follow,
+                                                      const FileId& expect) const override;
+  Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& name, bool follow,
+                                                 const FileId& expect) const override {
+    return OpenRegularAt(fd_, name, JoinPath(path_, name), follow, &expect,
+                         /*refuse_pseudo=*/true);
+  }
+
+ private:
+  int fd_;
+  DIR* dir_ = nullptr;
+  bool done_ = false;
+  StatInfo self_;
+  FsInfo fs_;
+  std::string path_;
+  Status status_;
+};
+
+// Opens `name` relative to `dirfd` as a directory: O_DIRECTORY means the
+// object opened is a directory (a device, FIFO or file is refused before any
+// driver runs), O_NOFOLLOW unless `follow`.
+Result<std::unique_ptr<Directory>> OpenDirectoryAt(int dirfd, const std::string& name,
+                                                   std::string display, bool follow,
+                                                   const FileId* expect) {
+  int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
+  if (!follow) flags |= O_NOFOLLOW;
+  int fd = openat(dirfd, name.c_str(), flags);
+  if (fd < 0) {
+    // O_NOFOLLOW on a symlink: ELOOP (Linux) or ENOTDIR (O_DIRECTORY first).
+    int e = errno;
+    if (!follow && (e == ELOOP || e == ENOTDIR))
+      return Status::Changed(fmt::format("opendir: {}: not a directory (anymore)", display));
+    return ErrnoStatus(e, display, "opendir");
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return ErrnoStatus(e, display, "fstat");
+  }
+  if (expect != nullptr && !SameObject(st, *expect)) {
+    close(fd);
+    return Status::Changed(fmt::format("opendir: {}: replaced since it was listed", display));
+  }
+  // `follow` below a directory means the entry was a symlink.
+  FsInfo fs = ClassifyFd(fd, st, /*via_link=*/follow && dirfd != AT_FDCWD);
+  return std::unique_ptr<Directory>(new PosixDirectory(fd, FromStat(st), fs, std::move(display)));
+}
+
+Result<std::unique_ptr<Directory>> PosixDirectory::OpenSubdirectory(const std::string& name,
+                                                                    bool follow,
+                                                                    const FileId& expect) const {
+  return OpenDirectoryAt(fd_, name, JoinPath(path_, name), follow, &expect);
+}
 
 }  // namespace
 
@@ -194,51 +390,14 @@ Result<StatInfo> Stat(const std::string& path) {
 }
 
 Result<std::unique_ptr<Directory>> Directory::Open(const std::string& path, bool follow) {
-  int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK;
-  if (!follow) flags |= O_NOFOLLOW;
-  int fd = open(path.c_str(), flags);
-  if (fd < 0) return ErrnoStatus(errno, path, "opendir");
-  struct stat st;
-  struct statfs sf;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return ErrnoStatus(e, path, "fstat");
-  }
-  FsInfo fs;
-  if (fstatfs(fd, &sf) == 0) fs = Classify(sf);
-  DIR* d = fdopendir(fd);
-  if (d == nullptr) {
-    int e = errno;
-    close(fd);
-    return ErrnoStatus(e, path, "fdopendir");
-  }
-  return std::unique_ptr<Directory>(new PosixDirectory(d, FromStat(st), fs, path));
+  auto d = OpenDirectoryAt(AT_FDCWD, path, path, follow, nullptr);
+  if (!d.ok() && d.status().code() == Status::Code::kChanged)
+    return Status::InvalidArgument(fmt::format("opendir: {}: a symlink", path));
+  return d;
 }
 
 Result<std::unique_ptr<ReadableFile>> ReadableFile::Open(const std::string& path, bool follow) {
-  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  if (!follow) flags |= O_NOFOLLOW;
-  // O_NOATIME keeps the evidence's atime intact; only allowed for the owner
-  // or root, so fall back without it.
-  int fd = open(path.c_str(), flags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = open(path.c_str(), flags);
-  if (fd < 0) return ErrnoStatus(errno, path, "open");
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return ErrnoStatus(e, path, "fstat");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::Changed(fmt::format("open: {}: no longer a regular file", path));
-  }
-  // Back to blocking reads for the regular file.
-  int fl = fcntl(fd, F_GETFL);
-  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<ReadableFile>(new PosixFile(fd, FromStat(st), path));
+  return OpenRegularAt(AT_FDCWD, path, path, follow, nullptr, /*refuse_pseudo=*/false);
 }
 
 namespace {
@@ -504,7 +663,7 @@ class PosixFileSystem final : public FileSystem {
   }
   Result<std::unique_ptr<ReadableFile>> OpenFile(const std::string& path,
                                                  bool follow) const override {
-    return ReadableFile::Open(path, follow);
+    return OpenRegularAt(AT_FDCWD, path, path, follow, nullptr, /*refuse_pseudo=*/true);
   }
   Result<std::unique_ptr<OutputFile>> CreateOutput(const std::string& path) const override {
     return CreateOutputFile(path, Publish::kOnClose);

@@ -1,5 +1,7 @@
 #include "scan/file_scanner.h"
 
+#include <fmt/format.h>
+
 namespace harrier {
 
 Result<std::unique_ptr<FileScanner>> FileScanner::Create(std::shared_ptr<const SignatureSet> sigs,
@@ -30,7 +32,24 @@ Subject FileScanner::SubjectOf(const std::string& path, const platform::StatInfo
 
 ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
                               Diagnostics& diag) {
+  const platform::FileSystem& fs = fs_;
+  const bool follow = config_.follow_symlinks;
+  const platform::FileId id{st.dev, st.inode};
+  return Scan(path, st,
+              [&fs, &path, follow, id]() -> Result<std::unique_ptr<platform::ReadableFile>> {
+                auto f = fs.OpenFile(path, follow);
+                if (!f.ok()) return f;
+                if ((*f)->stat().dev != id.dev || (*f)->stat().inode != id.inode)
+                  return Status::Changed(fmt::format("open: {}: replaced since it was listed", path));
+                return f;
+              },
+              diag);
+}
+
+ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo& st,
+                              const platform::FileOpener& open, Diagnostics& diag) {
   last_content_ = {};
+  blocks_read_ = false;
   reader_.Trim(config_.keep_buffer_bytes);  // bounded memory after one big file
   Subject subject = SubjectOf(path, st);
   // 1. Path IOCs: from metadata, for every file, read or not.
@@ -45,14 +64,17 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   FileReader::HeaderDecision decide;
   if (!config_.all_files)
     decide = [&](std::span<const uint8_t> header) { return subjects_->Selected(subject, header); };
-  auto rr = reader_.Read(fs_, path, st.size, config_.max_file_size, config_.follow_symlinks,
-                         decide);
+  auto rr = reader_.Read(open, path, config_.max_file_size, config_.block_threshold, decide);
   if (!rr.ok()) {
     const Status& s = rr.status();
     SkipReason why = SkipReason::kError;
     if (s.code() == Status::Code::kPermissionDenied) {
       diag.Warning(path, s.ToString());
       why = SkipReason::kPermission;
+    } else if (s.code() == Status::Code::kUnsupported) {
+      // Reached through a symlink onto proc, sysfs, ...: never read.
+      diag.Info(path, s.ToString());
+      why = SkipReason::kPseudoFs;
     } else {
       diag.Error(path, s.ToString());
     }
@@ -61,7 +83,13 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   if (rr->outcome == FileReader::Outcome::kNotSelected)
     return subjects_->Skipped(std::move(subject), std::move(reasons), SkipReason::kType);
 
-  // 4. Every content check on the one buffer.
+  // 4. Every content check on the one buffer, or on the blocks of a file
+  // over the block threshold (no buffer for the archive source then: the
+  // pipeline opens a large container from disk).
+  if (FileBlocks* blocks = reader_.blocks()) {
+    blocks_read_ = true;
+    return subjects_->Check(std::move(subject), std::move(reasons), Content::Blocks(blocks), diag);
+  }
   ScanOutcome out = subjects_->Check(std::move(subject), std::move(reasons),
                                      Content::Buffer(reader_.data()), diag);
   last_content_ = reader_.data();

@@ -26,9 +26,18 @@ class FileScanner {
   // The file's Subject (kind file) from its walk stat.
   Subject SubjectOf(const std::string& path, const platform::StatInfo& st) const;
 
-  // Scans the file at `path` (walk stat `st`).
+  // Scans the file at `path` (walk stat `st`), opened with `open` (the
+  // walker's opener: exactly the listed file, relative to its directory).
+  // A file over ScanConfig::block_threshold is checked as blocks.
+  ScanOutcome Scan(const std::string& path, const platform::StatInfo& st,
+                   const platform::FileOpener& open, Diagnostics& diag);
+  // The same, opening `path` by name and checking it is `st`'s object (for
+  // callers without a walker, and tests).
   ScanOutcome Scan(const std::string& path, const platform::StatInfo& st, Diagnostics& diag);
 
+  // True when the last Scan checked the file as blocks (over the block
+  // threshold): last_content() is then empty.
+  bool last_read_as_blocks() const { return blocks_read_; }
   // The content read by the last Scan (empty when it was not read in full).
   // Valid until the next Scan.
   std::span<const uint8_t> last_content() const { return last_content_; }
@@ -47,6 +56,7 @@ class FileScanner {
   const platform::FileSystem& fs_;
   FileReader reader_;
   std::span<const uint8_t> last_content_;
+  bool blocks_read_ = false;
   Subject last_subject_;
 };
 

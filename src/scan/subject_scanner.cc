@@ -1,10 +1,81 @@
 #include "scan/subject_scanner.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "scan/filetype.h"
 
 namespace harrier {
+namespace {
+
+// Hashes block content as the bytes of the whole subject: each byte once
+// (the overlap a block shares with the one before is skipped), and a gap
+// between blocks or after the last one (a hole of a sparse file) as zeros,
+// hashed from a zero buffer (no I/O), so the hashes equal those of the
+// whole file (sha256sum's). Blocks are hashed as YARA reads them, until the
+// first gap: hashing a hole's zeros takes time (seconds per GiB), which must
+// not count against YARA's per-file timeout, so from a gap on the hashes
+// are computed after the scan, in a pass of their own (a sparse file's data
+// is read again; its holes never are).
+class BlockHash {
+ public:
+  explicit BlockHash(Hasher& h) : h_(h) { h_.Begin(); }
+  void Add(const ContentBlock& b) {
+    if (deferred_) return;
+    if (b.offset > done_ && in_scan_) {
+      deferred_ = true;
+      return;
+    }
+    const uint64_t end = b.offset + b.data.size();
+    if (end <= done_) return;
+    if (b.offset > done_) Zeros(b.offset - done_);
+    const uint64_t skip = done_ > b.offset ? done_ - b.offset : 0;
+    h_.Update(b.data.subspan(static_cast<size_t>(skip)));
+    done_ = end;
+  }
+  // Hashes what the scan's pass did not (`pass_complete` false: YARA
+  // stopped early; or a gap was met): the blocks are read again, from the
+  // start when some were hashed, then the trailing zeros up to the size.
+  Status Finish(BlockReader& r, bool pass_complete, Hashes* out) {
+    in_scan_ = false;
+    if ((!pass_complete || deferred_) && r.status().ok()) {
+      if (done_ > 0 || deferred_) {
+        if (!r.Rewind())
+          return Status::Unsupported("block content ended early and cannot be read again");
+      }
+      if (deferred_) {  // from the start: the hasher holds the bytes before the gap
+        h_.Begin();
+        done_ = 0;
+        deferred_ = false;
+      }
+      ContentBlock b;
+      while (r.Next(&b)) Add(b);
+    }
+    if (!r.status().ok()) return r.status();
+    if (done_ < r.size()) Zeros(r.size() - done_);
+    *out = h_.Finish();
+    return Status::Ok();
+  }
+
+ private:
+  void Zeros(uint64_t n) {
+    static const std::vector<uint8_t> kZeros(1u << 20, 0);
+    while (n > 0) {
+      size_t k = static_cast<size_t>(std::min<uint64_t>(n, kZeros.size()));
+      h_.Update({kZeros.data(), k});
+      n -= k;
+    }
+  }
+  Hasher& h_;
+  uint64_t done_ = 0;     // bytes [0, done_) hashed
+  bool in_scan_ = true;   // Add is called from YARA's pass
+  bool deferred_ = false; // a gap was met during the scan: hash after it
+};
+
+}  // namespace
+
 SubjectScanner::SubjectScanner(std::shared_ptr<const SignatureSet> sigs, const CheckRegistry* checks,
                          const ScanConfig& config)
     : sigs_(std::move(sigs)), checks_(checks), config_(config) {}
@@ -272,7 +343,7 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
     if (config_.yara_no_externals) ev = YaraExternalValues{};
     Status s;
     if (blocks) {
-      hasher_.Begin();
+      BlockHash hash(hasher_);
       bool first = true;
       s = last_yara_->ScanBlocks(*content.blocks, ev, &f.reasons, [&](const ContentBlock& b) {
         if (first) {
@@ -280,9 +351,11 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
               DetectFileType(b.data.subspan(0, std::min(b.data.size(), kFileTypeHeaderBytes))));
           first = false;
         }
-        hasher_.Update(b.data);
+        hash.Add(b);
       });
-      f.hashes = hasher_.Finish();
+      // A timeout (or a reader error) ends YARA's pass early: the hashes are
+      // finished with a pass of their own, so they are the whole content's.
+      if (Status h = hash.Finish(*content.blocks, s.ok(), &f.hashes); !h.ok() && s.ok()) s = h;
       out.bytes = content.blocks->size();
     } else {
       s = last_yara_->Scan(data, ev, &f.reasons);
@@ -295,14 +368,12 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
       diag.Error(where, s.ToString());
     }
   } else if (blocks) {
-    hasher_.Begin();
-    ContentBlock b;
-    while (content.blocks->Next(&b)) hasher_.Update(b.data);
-    f.hashes = hasher_.Finish();
+    BlockHash hash(hasher_);
+    Status h = hash.Finish(*content.blocks, /*pass_complete=*/false, &f.hashes);
     out.bytes = content.blocks->size();
-    if (!content.blocks->status().ok()) {
+    if (!h.ok()) {
       yara_failed = true;
-      diag.Error(where, content.blocks->status().ToString());
+      diag.Error(where, h.ToString());
     }
   }
   if (blocks && !hash_reasons()) return known_good();

@@ -45,6 +45,9 @@ struct ScanConfig {
   Level report_level = Level::kNotice;   // findings below are not reported
   std::vector<RootMapping> roots;        // mounted-image volume roots
   size_t keep_buffer_bytes = 64ULL << 20;  // reader buffer kept between files
+  // --block-threshold: a file larger than this is read and checked as
+  // blocks (scan/reader.h), so memory does not grow with file size.
+  uint64_t block_threshold = 64ULL << 20;
 };
 
 struct ScanOutcome {

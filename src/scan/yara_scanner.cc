@@ -312,9 +312,13 @@ struct BlockAdapter {
   ContentBlock current;
   YR_MEMORY_BLOCK block{};
   int passes = 0;
+  int served_in_pass = 0;
 
   static YR_MEMORY_BLOCK* Advance(YR_MEMORY_BLOCK_ITERATOR* it) {
     auto* a = static_cast<BlockAdapter*>(it->context);
+    if (a->passes > 1 && a->served_in_pass > 0 && a->reader->looks_see_first_block_only())
+      return nullptr;
+    ++a->served_in_pass;
     if (!a->reader->Next(&a->current)) {
       it->last_error = a->reader->status().ok() ? ERROR_SUCCESS : ERROR_COULD_NOT_READ_FILE;
       return nullptr;
@@ -332,6 +336,7 @@ struct BlockAdapter {
     auto* a = static_cast<BlockAdapter*>(it->context);
     if (a->passes > 0 && !a->reader->Rewind()) return nullptr;  // no data for this look
     ++a->passes;
+    a->served_in_pass = 0;
     return Advance(it);
   }
   static uint64_t Size(YR_MEMORY_BLOCK_ITERATOR* it) {
@@ -349,7 +354,7 @@ Status YaraScanner::ScanBlocks(BlockReader& blocks, const YaraExternalValues& ex
   std::vector<std::pair<size_t, int>> candidates;
   ScanCtx ctx{{}, out, &last_ids_, &limits_, c2_.get(), &c2_reasons_, &candidates};
   yr_scanner_set_callback(scanner_, Callback, &ctx);
-  BlockAdapter adapter{&blocks, &on_block, {}, {}, 0};
+  BlockAdapter adapter{&blocks, &on_block, {}, {}, 0, 0};
   YR_MEMORY_BLOCK_ITERATOR it{};
   it.context = &adapter;
   it.first = BlockAdapter::First;
@@ -368,14 +373,22 @@ Status YaraScanner::ScanBlocks(BlockReader& blocks, const YaraExternalValues& ex
     std::vector<Reason> found(candidates.size());
     std::vector<C2Match> places;
     ContentBlock b;
+    uint64_t prev_end = 0;
     while (blocks.Next(&b)) {
+      // The bytes this block shares with the one before were searched there
+      // with their context: only a place that ends beyond them is new.
+      const uint64_t shared = prev_end > b.offset ? prev_end - b.offset : 0;
+      prev_end = std::max(prev_end, b.offset + b.data.size());
       for (size_t k = 0; k < candidates.size(); ++k) {
         if (found[k].strings.size() >= max_hits) continue;
         const C2Ioc& ioc = (*c2_)[candidates[k].first];
         places.clear();
-        if (!FindC2Matches(ioc.indicator, b.data, max_hits - found[k].strings.size(), &places))
+        if (!FindC2Matches(ioc.indicator, b.data, shared ? SIZE_MAX : max_hits - found[k].strings.size(),
+                           &places))
           continue;
         for (const C2Match& m : places) {
+          if (m.offset + m.length <= shared) continue;
+          if (found[k].strings.size() >= max_hits) break;
           StringHit h;
           h.identifier = "$ioc";
           h.offset = b.offset + m.offset;

@@ -573,7 +573,8 @@ TEST(ArchiveHostileE2E, ZipBombEndsAsRatioSkip) {
 }
 
 // A single gzip stream of 256 MiB of zeros (256 concatenated gzip members of
-// 1 MiB each, a valid gzip file of ~260 KiB): with --max-file-size raised so
+// 1 MiB each, a valid gzip file of ~260 KiB): with --max-file-size (and
+// --block-threshold, which caps what a member may hold in memory) raised so
 // that the size limit is not what stops it, the ratio is. (Before the fix of
 // CompressedContentStartingWithZerosIsScanned it was not even opened.)
 TEST(ArchiveHostileE2E, GzipBombEndsAsRatioSkip) {
@@ -586,8 +587,8 @@ TEST(ArchiveHostileE2E, GzipBombEndsAsRatioSkip) {
   for (int i = 0; i < 256; ++i) bomb += member;
   const std::string path = lab.dir.Write("out/zeros.bin.gz", bomb);
   fs::remove(one);
-  Scan s = lab.Run({path}, {"--max-file-size", "1G", "--archive-max-ratio", "10",
-                            "--archive-max-total", "100M"});
+  Scan s = lab.Run({path}, {"--max-file-size", "1G", "--block-threshold", "1G",
+                            "--archive-max-ratio", "10", "--archive-max-total", "100M"});
   Measure("gzip_bomb", s.run);
   EXPECT_EQ(s.run.exit_code, 0) << s.run.err;
   ExpectMembersAccounted(s.summary);

@@ -1,5 +1,6 @@
 #include "testutil/testutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -215,5 +216,65 @@ RunResult Run(const std::vector<std::string>& argv_in, const RunOptions& opts,
   return r;
 }
 }  // namespace
+
+std::string MakeDeepTree(const std::string& root, const std::string& name, int levels,
+                         const std::string& leaf, std::string_view content) {
+  int fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::string path = root;
+  for (int i = 0; i < levels && fd >= 0; ++i) {
+    mkdirat(fd, name.c_str(), 0755);
+    int next = openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(fd);
+    fd = next;
+    path += "/" + name;
+  }
+  if (fd < 0) return "";
+  int f = openat(fd, leaf.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (f >= 0) {
+    (void)!write(f, content.data(), content.size());
+    close(f);
+  }
+  close(fd);
+  return path + "/" + leaf;
+}
+
+namespace {
+void RemoveBelow(int dirfd) {
+  int dup_fd = dup(dirfd);
+  DIR* d = fdopendir(dup_fd);
+  if (!d) {
+    close(dup_fd);
+    return;
+  }
+  std::vector<std::string> names;
+  while (struct dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  for (const auto& n : names) {
+    int sub = openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub >= 0) {
+      RemoveBelow(sub);
+      close(sub);
+      unlinkat(dirfd, n.c_str(), AT_REMOVEDIR);
+    } else {
+      unlinkat(dirfd, n.c_str(), 0);
+    }
+  }
+}
+}  // namespace
+
+void RemoveDeepTree(const std::string& root, const std::string& name) {
+  int fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  int sub = openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (sub >= 0) {
+    RemoveBelow(sub);
+    close(sub);
+    unlinkat(fd, name.c_str(), AT_REMOVEDIR);
+  }
+  close(fd);
+}
 
 }  // namespace harrier::testing

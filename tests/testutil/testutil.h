@@ -66,6 +66,16 @@ std::string SignatureBaseDir();  // "" when absent
 std::string HarrierBinary();
 std::string SourceDir();         // repository root
 
+// Creates `levels` nested directories named `name` below `root` (made with
+// mkdirat relative to each parent, so the result may be far longer than
+// PATH_MAX) and a file `leaf` holding `content` at the bottom; returns the
+// file's full path (which cannot be opened by that path when long).
+std::string MakeDeepTree(const std::string& root, const std::string& name, int levels,
+                         const std::string& leaf, std::string_view content);
+// Removes such a tree (relative to each parent; TempDir's removal goes by
+// path and fails on it). Best effort.
+void RemoveDeepTree(const std::string& root, const std::string& name);
+
 // Splits text into lines (no trailing empty line).
 std::vector<std::string> Lines(std::string_view text);
 

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "scan/hasher.h"
 #include "signatures/loader.h"
 #include "testutil/fake_proc.h"
 #include "testutil/testutil.h"
@@ -80,7 +81,7 @@ struct LiveRun {
 };
 
 LiveRun RunLive(const FakeProcessTable& table, std::shared_ptr<const SignatureSet> sigs,
-            LiveOptions opts = {}) {
+            LiveOptions opts = {}, uint64_t block_threshold = 64ULL << 20) {
   opts.table = &table;
   if (!opts.network) opts.processes = true;
   opts.memory_scan.block_bytes = 4096;
@@ -89,6 +90,7 @@ LiveRun RunLive(const FakeProcessTable& table, std::shared_ptr<const SignatureSe
   opts.ld_so_preload = "/nonexistent/ld.so.preload";
   ScanConfig cfg;
   cfg.all_files = true;
+  cfg.block_threshold = block_threshold;
   CheckRegistry checks;
   LiveRun r;
   std::mutex mu;
@@ -137,6 +139,31 @@ TEST(LiveScan, HeapMarkerAcrossABlockEdgeIsFoundWithPidAndRegion) {
   EXPECT_EQ(r.summary.regions, 2u);      // the heaps; not the file image, not the reservation
   EXPECT_EQ(r.summary.regions_skipped, 4u);
   EXPECT_EQ(r.summary.memory_bytes, 2u * (0x3000 + 3 * 64));  // 4 blocks overlapping by 64 bytes
+}
+
+// An executable over --block-threshold is read as blocks (memory does not
+// grow with its size), with the whole file's hashes and its matches.
+TEST(LiveScan, AnExecutableOverTheBlockThresholdIsScannedAsBlocks) {
+  TempDir t;
+  auto sigs = Sigs(t);
+  FakeProcessTable table;
+  FakeProcess p = Process(4321);
+  p.memory[0x10000] = std::string(0x3000, 'A');  // nothing in memory
+  std::string exe = "\x7f" "ELF" + std::string(3u << 20, 'B');
+  exe.replace(exe.size() - 100, Marker().size(), Marker());
+  p.exe_content = exe;
+  table.procs[4321] = p;
+  LiveOptions o;
+  o.memory = false;
+  LiveRun r = RunLive(table, sigs, o, /*block_threshold=*/1 << 20);
+  const Finding* f = FindKind(r, SubjectKind::kProcess);
+  ASSERT_NE(f, nullptr);
+  bool matched = false;
+  for (const auto& reason : f->reasons) matched |= reason.name == "fake_heap_marker";
+  EXPECT_TRUE(matched);
+  Hasher h;
+  EXPECT_EQ(f->hashes.sha256,
+            h.Compute({reinterpret_cast<const uint8_t*>(exe.data()), exe.size()}).sha256);
 }
 
 TEST(LiveScan, AReusedPidIsNotBlamed) {

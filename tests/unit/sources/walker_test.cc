@@ -23,8 +23,9 @@ using testing::TempDir;
 
 class CollectSink : public WalkSink {
  public:
-  void OnFile(std::string path, const platform::StatInfo&) override {
+  void OnFile(std::string path, const platform::StatInfo&, platform::FileOpener open) override {
     std::lock_guard l(*mu);
+    openers[path] = std::move(open);
     files.push_back(std::move(path));
   }
   void OnSkip(const std::string& path, SkipReason reason, bool is_file) override {
@@ -44,6 +45,7 @@ class CollectSink : public WalkSink {
 
   std::unique_ptr<std::mutex> mu = std::make_unique<std::mutex>();
   std::vector<std::string> files, dirs;
+  std::map<std::string, platform::FileOpener> openers;
   std::map<SkipReason, std::vector<std::string>> skipped_files, skipped_dirs;
 };
 
