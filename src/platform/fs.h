@@ -38,6 +38,11 @@ struct FileId {
   friend bool operator==(const FileId&, const FileId&) = default;
 };
 
+// The identity of the regular file open as descriptor `fd` (e.g. standard
+// output redirected to a file); NotFound when fd is not open or is not a
+// regular file (a terminal, a pipe).
+Result<FileId> RegularFileIdOfFd(int fd);
+
 // Classification of the file system a directory lives on.
 enum class FsClass { kNormal, kPseudo, kNetwork };
 struct FsInfo {

@@ -458,4 +458,11 @@ void InstallInterruptHandler(std::atomic<bool>* flag) {
   signal(SIGPIPE, SIG_IGN);
 }
 
+Result<FileId> RegularFileIdOfFd(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Status::NotFound(fmt::format("descriptor {} is not open", fd));
+  if (!S_ISREG(st.st_mode)) return Status::NotFound(fmt::format("descriptor {} is not a file", fd));
+  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
 }  // namespace harrier::platform
