@@ -163,3 +163,43 @@ TEST(IntelContextE2E, OldReportsAreNoticesAndTheRunningScansOutputIsNotScanned) 
 
 }  // namespace
 }  // namespace harrier::testing
+
+namespace harrier::testing {
+namespace {
+
+// Installer file names of the affected builds, as keywords in content: a
+// download in a proxy log or a browser history is a Warning; other builds
+// and longer names are near-misses.
+TEST(InstallerKeywordsE2E, AffectedInstallerNamesInLogsAreWarnings) {
+  std::vector<std::string> names;
+  {
+    std::ifstream f(SourceDir() + "/rules/iocs/c2-keywords-3cx-unc4736.txt");
+    for (std::string line; std::getline(f, line);)
+      if (!line.empty() && line[0] != '#') names.push_back(line.substr(0, line.find(';')));
+  }
+  ASSERT_GE(names.size(), 9u);
+  const std::string msi = names[1];  // the 18.12.416 MSI
+  std::string lower = msi;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  TempDir t;
+  const std::string proxy = t.Write("var/log/squid/access.log",
+                                    "1679479200.000 120 10.0.0.5 TCP_MISS/200 98765432 GET "
+                                    "https://download.example/electron/windows/" + lower + " - DIRECT\n");
+  const std::string hist = t.Write("home/bob/.bash_history",
+                                   "msiexec /i C:\\Users\\bob\\Downloads\\" + names.back() + "\n");
+  // Near-misses: a fixed build's installer, a longer version, an MSIX, a partial download.
+  std::string fixed = msi;
+  fixed.replace(fixed.find("18.12.416"), 9, "18.12.425");
+  std::string longer = msi;
+  longer.replace(longer.find("18.12.416"), 9, "18.12.4160");
+  const std::string decoy = t.Write("var/log/nginx/access.log",
+                                    "GET /" + fixed + " 200\nGET /" + longer + " 200\nGET /" + msi +
+                                        "x 200\nGET /x" + msi + " 200\n");
+  Jsonl j = Scan({t.path()});
+  EXPECT_EQ(Level(j, proxy), "warning") << (j.findings.count(proxy) ? j.findings.at(proxy).dump(1) : "");
+  EXPECT_EQ(Level(j, hist), "warning");
+  EXPECT_EQ(Level(j, decoy), "none") << (j.findings.count(decoy) ? j.findings.at(decoy).dump(1) : "");
+}
+
+}  // namespace
+}  // namespace harrier::testing
