@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "checks/dpkg.h"
+#include "checks/dpkg_index.h"
 #include "checks/native.h"
 #include "fuzz/fuzz_check_data.h"
 #include "fuzz/fuzz_context.h"
@@ -25,6 +26,9 @@ HARRIER_FUZZ_TARGET(dpkg)(const uint8_t* data, size_t size) {
       if ((a > 0) != (b < 0) || (a == 0) != (b == 0)) std::abort();
     }
   }
+  for (const auto& l : dpkg::ParseMd5sums(std::span<const uint8_t>(data, size)))
+    if (l.md5.size() != 32 || l.path.empty() || l.path.size() > 4096 || l.path[0] == '/')
+      std::abort();
   static const auto check = MakeDpkgCheck(&fuzz::Data());
   fuzz::RunCheck(*check, data, size, "/mnt/img/var/lib/dpkg/status");
   return 0;

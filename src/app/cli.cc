@@ -52,6 +52,7 @@ struct ScanCli {
   bool builtin_selection_only = false;  // --no-rule-selection
   std::vector<std::string> fp_filters;  // --fp-filter FILE
   bool no_intel_context = false;
+  bool no_package_integrity = false;
   size_t intel_min_indicators = 4;
   size_t threads = 0;
   size_t walk_threads = 2;
@@ -193,6 +194,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   auto root_maps = BuildRootMappings(po.walk.roots, cli.root_as, cli.root_detect_depth);
   if (!root_maps.ok()) return die(root_maps.status().message());
   po.scan.roots = std::move(*root_maps);
+  if (!cli.no_package_integrity && !po.walk.roots.empty()) {
+    Diagnostics pkg_diag;
+    po.scan.packages = dpkg::PackageIndex::Load(
+        dpkg::PackageIndex::FindRoots(po.walk.roots, cli.root_detect_depth), po.walk.roots,
+        pkg_diag);
+  }
   po.walk.follow_symlinks = cli.follow_symlinks;
   po.walk.one_file_system = cli.one_file_system;
   po.walk.threads = cli.walk_threads;
@@ -397,6 +404,8 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
                  "False-positive filter / hash allow-list FILE (one regex, 'rule:NAME REGEX' or "
                  "hash per line); repeatable")
       ->allow_extra_args(false);
+  sc->add_flag("--no-package-integrity", scan.no_package_integrity,
+               "Do not compare ELF files of Debian packages with the MD5 sums dpkg recorded");
   sc->add_flag("--no-intel-context", scan.no_intel_context,
                "Score indicators in IOC lists, rule files, reports and blocking rules like any "
                "other file (see docs/detections.md)");

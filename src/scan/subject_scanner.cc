@@ -367,6 +367,33 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
     for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
   }
 
+  // Installed-file integrity: an ELF file (or a script in a bin folder) of
+  // a Debian package whose MD5 is not the one dpkg recorded.
+  if (!blocks && config_.packages && subj.containers.empty() && !f.hashes.md5.empty() &&
+      (f.filetype == "ELF" ||
+       (!f.filetype.empty() && subj.path.find("bin/") != std::string::npos &&
+        (f.filetype == "SHELL" || f.filetype == "Python" || f.filetype == "PERL")))) {
+    if (const dpkg::InstalledFile* inst = config_.packages->Find(subj.path);
+        inst && inst->md5 != f.hashes.md5) {
+      Reason r;
+      r.kind = ReasonKind::kCheck;
+      r.name = "package.integrity";
+      r.score = config_.package_integrity_score;
+      r.description = fmt::format(
+          "changed since installation: its MD5 differs from the one dpkg recorded for package {} "
+          "(like debsums)",
+          inst->package);
+      r.remediation = fmt::format(
+          "Find out who changed it and when (a local patch, a package manager outside dpkg, or a "
+          "backdoored system file), compare it with the file from the package, and reinstall it "
+          "(apt-get install --reinstall {}).",
+          inst->package);
+      r.source = "var/lib/dpkg/info/" + inst->package + ".md5sums";
+      r.details = {{"package", inst->package}, {"recorded_md5", inst->md5}, {"md5", f.hashes.md5}};
+      f.reasons.push_back(std::move(r));
+    }
+  }
+
   // Intel material and blocking contexts (intel_context.h).
   if (!blocks) {
     ContextInput ci{data, subj.name, where, f.filetype};

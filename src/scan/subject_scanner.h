@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/dpkg_index.h"
 #include "core/diagnostics.h"
 #include "core/finding.h"
 #include "scan/content.h"
@@ -49,6 +50,10 @@ struct ScanConfig {
   ScoreOptions score;
   // Intel material and blocking contexts (intel_context.h).
   ContextOptions context;
+  // Installed-file integrity (checks/dpkg_index.h): what dpkg recorded for
+  // the Linux roots of the scan; null = not checked (--no-package-integrity).
+  std::shared_ptr<const dpkg::PackageIndex> packages;
+  int package_integrity_score = 65;  // Warning
   Level report_level = Level::kNotice;   // findings below are not reported
   std::vector<RootMapping> roots;        // mounted-image volume roots
   size_t keep_buffer_bytes = 64ULL << 20;  // reader buffer kept between files

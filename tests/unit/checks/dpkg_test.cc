@@ -106,3 +106,24 @@ TEST_F(DpkgCheckTest, NearMissesAreQuiet) {
 
 }  // namespace
 }  // namespace harrier
+
+#include "checks/dpkg_index.h"
+
+namespace harrier {
+namespace {
+
+TEST(DpkgIndex, ParsesMd5sumsLinesAndSkipsMalformedOnes) {
+  std::string s =
+      "0123456789abcdef0123456789ABCDEF  usr/bin/foo\n"
+      "not-a-sum  usr/bin/bar\n"
+      "0123456789abcdef0123456789abcdef usr/lib/x.so\r\n"
+      "0123456789abcdef0123456789abcdef\n";
+  auto v = dpkg::ParseMd5sums(Bytes(s));
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].md5, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(v[0].path, "usr/bin/foo");
+  EXPECT_EQ(v[1].path, "usr/lib/x.so");
+}
+
+}  // namespace
+}  // namespace harrier
