@@ -516,6 +516,39 @@ void ApplyIntelContext(Finding& f, const ContextInput& in,
   if (content_reasons == 0) return;
 
   const bool activity = IsActivityRecord(in.name, in.path, in.filetype);
+  // Keyword IOCs (installer names, from IOC files named *keyword*) are traces
+  // only in activity records; elsewhere (docs, source code, notes) a
+  // mention is counted, not scored.
+  if (!activity) {
+    std::vector<std::string> mentioned;
+    for (auto& r : f.reasons) {
+      if (r.kind != ReasonKind::kC2 || r.score <= 0) continue;
+      std::string_view src = r.source;
+      std::string_view file = src.substr(0, src.rfind(':'));
+      file = file.substr(file.find_last_of("/\\") == std::string_view::npos ? 0 : file.find_last_of("/\\") + 1);
+      if (LowerCopy(file).find("keyword") == std::string::npos) continue;
+      r.details.emplace_back("context", "keyword outside a log or history: not scored");
+      r.details.emplace_back("original_score", std::to_string(r.score));
+      r.score = 0;
+      mentioned.push_back(r.name);
+    }
+    if (!mentioned.empty()) {
+      Reason k;
+      k.kind = ReasonKind::kCheck;
+      k.name = "context.keyword_mention";
+      k.score = opts.blocked_score;
+      k.description = fmt::format(
+          "{} installer / file-name keyword(s) mentioned outside a log or history ({}): a "
+          "mention, not a trace",
+          mentioned.size(), fmt::join(mentioned, ", "));
+      k.details.emplace_back("keywords", fmt::format("{}", fmt::join(mentioned, ", ")));
+      f.reasons.push_back(std::move(k));
+    }
+    content_reasons = 0;
+    for (const auto& r : f.reasons)
+      if ((r.kind == ReasonKind::kC2 || r.kind == ReasonKind::kYara) && r.score > 0) ++content_reasons;
+    if (content_reasons == 0) return;
+  }
   MaterialVerdict mv;
   std::set<std::string> c2_names;
   for (const auto& r : f.reasons)

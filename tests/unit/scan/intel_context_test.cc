@@ -227,6 +227,27 @@ TEST(IntelContext, HostsSinkholeIsANoticeAndARoutableMappingStays) {
   EXPECT_EQ(h.reasons[0].score, 100);
 }
 
+TEST(IntelContext, KeywordsCountOnlyInActivityRecords) {
+  auto none = [](const std::string&) { return false; };
+  auto keyword = [] {
+    Reason r = C2("setup-1.2.3.msi", 70);
+    r.source = "/rules/iocs/c2-keywords-x.txt:12";
+    return r;
+  };
+  std::string text = "Do not run setup-1.2.3.msi again.\n";
+  Finding doc;
+  doc.reasons = {keyword()};
+  ApplyIntelContext(doc, {Bytes(text), "README.md", "/src/README.md", ""}, none, {});
+  ASSERT_EQ(doc.reasons.size(), 2u);
+  EXPECT_EQ(doc.reasons[0].score, 0);
+  EXPECT_EQ(doc.reasons[1].name, "context.keyword_mention");
+  Finding log;
+  log.reasons = {keyword()};
+  ApplyIntelContext(log, {Bytes(text), "access.log", "/var/log/access.log", ""}, none, {});
+  ASSERT_EQ(log.reasons.size(), 1u);
+  EXPECT_EQ(log.reasons[0].score, 70);
+}
+
 TEST(IntelContext, DisabledChangesNothing) {
   std::string text = "evil.example;100\nbad.example;100\n";
   Finding f;
