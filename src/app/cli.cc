@@ -51,6 +51,11 @@ struct ScanCli {
   std::string block_threshold = "64MiB";
   size_t max_open_dirs = 256;
   bool all_files = false;
+  bool builtin_selection_only = false;  // --no-rule-selection
+  std::vector<std::string> fp_filters;  // --fp-filter FILE
+  bool no_intel_context = false;
+  bool no_package_integrity = false;
+  size_t intel_min_indicators = 4;
   size_t threads = 0;
   size_t walk_threads = 2;
   std::vector<std::string> excludes;
@@ -127,6 +132,9 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.scan.max_file_size = *max_size;
   po.scan.block_threshold = *block_threshold;
   po.scan.all_files = cli.all_files;
+  po.scan.rule_selection = !cli.builtin_selection_only;
+  po.scan.context.enabled = !cli.no_intel_context;
+  po.scan.context.min_indicators = cli.intel_min_indicators;
   po.scan.follow_symlinks = cli.follow_symlinks;
   po.scan.yara.timeout_s = cli.yara_timeout;
   po.scan.score.notice = cli.notice;
@@ -197,6 +205,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   auto root_maps = BuildRootMappings(po.walk.roots, cli.root_as, cli.root_detect_depth);
   if (!root_maps.ok()) return die(root_maps.status().message());
   po.scan.roots = std::move(*root_maps);
+  if (!cli.no_package_integrity && !po.walk.roots.empty()) {
+    Diagnostics pkg_diag;
+    po.scan.packages = dpkg::PackageIndex::Load(
+        dpkg::PackageIndex::FindRoots(po.walk.roots, cli.root_detect_depth), po.walk.roots,
+        pkg_diag);
+  }
   po.walk.follow_symlinks = cli.follow_symlinks;
   po.walk.one_file_system = cli.one_file_system;
   po.walk.threads = cli.walk_threads;
@@ -217,14 +231,17 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     }
   }
 
+  // Standard output and error redirected to a file (`harrier scan / > scan.log`):
+  // that file is this scan's own report too, never scanned.
+  for (int fd : {1, 2}) {
+    if (auto id = platform::RegularFileIdOfFd(fd); id.ok()) po.walk.exclude_ids.push_back(*id);
+  }
   auto output_files = AddReportOutputs(cli.outputs, console, reporter);
   if (!output_files.ok()) return die(output_files.status().message());
-  // The report files (HTML and CSV still under their temporary names) and
-  // the files behind a redirected stdout/stderr are never scanned.
+  // The report files (HTML and CSV still under their temporary names) are
+  // never scanned.
   for (const auto& id : reporter.output_ids())
     if (id.inode != 0) po.walk.exclude_ids.push_back(id);
-  for (int fd : {1, 2})
-    if (auto id = platform::FileIdOfFd(fd); id.ok()) po.walk.exclude_ids.push_back(*id);
 
   auto folders = SignatureFolders(cli.sig);
   if (!folders.ok()) return die(folders.status().message());
@@ -239,6 +256,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   if (!cli.no_rules_cache) lo.rules_cache_dir = DefaultCacheDir();
   lo.partition_yara = !cli.yara_reference;
   lo.lean_gate_min = cli.yara_lean_gate_min;
+  lo.fp_filter_files = cli.fp_filters;
   auto sigs = LoadSignatures(lo, diag);
   console.ClearProgress();
   diag.SetListener(nullptr);
@@ -295,6 +313,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
                          po.archive_limits.max_members, po.archive_limits.max_total_bytes,
                          po.archive_limits.max_ratio, po.archive_limits.max_member_bytes,
                          po.archive_max_size, po.scan.all_files ? ":all-files" : "");
+    if (!po.scan.rule_selection) key += "+builtin-selection";
     auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);
@@ -409,6 +428,21 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->default_val(256);
   sc->add_flag("--all-files", scan.all_files,
                "Scan every regular file, not only the default selection (see docs/scanning.md)");
+  sc->add_flag("--no-rule-selection", scan.builtin_selection_only,
+               "Default selection from the built-in type list only, not also from the names and "
+               "extensions the loaded rules and IOCs look for");
+  sc->add_option("--fp-filter", scan.fp_filters,
+                 "False-positive filter / hash allow-list FILE (one regex, 'rule:NAME REGEX' or "
+                 "hash per line); repeatable")
+      ->allow_extra_args(false);
+  sc->add_flag("--no-package-integrity", scan.no_package_integrity,
+               "Do not compare ELF files of Debian packages with the MD5 sums dpkg recorded");
+  sc->add_flag("--no-intel-context", scan.no_intel_context,
+               "Score indicators in IOC lists, rule files, reports and blocking rules like any "
+               "other file (see docs/detections.md)");
+  sc->add_option("--intel-min-indicators", scan.intel_min_indicators,
+                 "Distinct loaded indicators that make a document an indicator collection")
+      ->default_val(4)->check(CLI::Range(1, 1000000));
   sc->add_flag("--no-archives", scan.no_archives,
                "Do not look inside archives, installers and compressed files");
   sc->add_option("--archive-max-depth", scan.archive_max_depth,

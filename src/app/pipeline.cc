@@ -116,6 +116,8 @@ struct Counters {
   std::atomic<uint64_t> entries_seen{0}, entries_scanned{0}, entry_bytes{0}, deleted_scanned{0};
   std::array<std::atomic<uint64_t>, kSkipReasonCount> skipped_entries{};
   std::array<std::atomic<uint64_t>, 4> findings{};
+  // Held back by false-positive filters / allow-lists (never reported).
+  std::atomic<uint64_t> suppressed_filter{0}, suppressed_allowlist{0}, filtered_reasons{0};
   std::atomic<uint64_t> bytes_queued{0};
   std::atomic<bool> walk_done{false};
 };
@@ -154,6 +156,11 @@ struct ReportTarget {
   std::mutex& mu;
   std::ostream* yara_matches;
   void Finding(harrier::Finding&& f) {
+    c.filtered_reasons += f.filtered_reasons;
+    if (!f.suppressed_by.empty()) {
+      ++(f.allowlisted ? c.suppressed_allowlist : c.suppressed_filter);
+      return;
+    }
     ++c.findings[static_cast<size_t>(f.level)];
     std::lock_guard lock(mu);
     reporter.OnFinding(f);
@@ -252,7 +259,7 @@ class MemberScan final : public MemberSink {
     std::vector<Reason> reasons = scanner_.PathReasons(m);
     ScanOutcome o;
     std::span<const uint8_t> head = data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes));
-    bool selected = scanner_.Selected(m, head);
+    bool selected = scanner_.Selected(m, head, &reasons);
     // Kept for the nested expansion below (the outcome takes the subject).
     Subject self = m;
     if (!selected) o = scanner_.Skipped(std::move(m), std::move(reasons), SkipReason::kType);
@@ -606,6 +613,9 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
     s.skipped_dirs[i] = c.skipped_dirs[i];
   }
   for (size_t i = 0; i < 4; ++i) s.findings[i] = c.findings[i];
+  s.suppressed.by_filter = c.suppressed_filter;
+  s.suppressed.by_allowlist = c.suppressed_allowlist;
+  s.suppressed.reasons = c.filtered_reasons;
   s.containers_opened = c.containers;
   s.members_seen = c.members_seen;
   s.members_scanned = c.members_scanned;

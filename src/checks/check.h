@@ -27,6 +27,12 @@ class Check {
   virtual ~Check() = default;
   virtual std::string_view id() const = 0;  // stable, e.g. "pe.authenticode_padding"
   virtual void Run(const FileContext& ctx, std::vector<Reason>* out) const = 0;
+  // A file the check needs read whatever the default selection says (e.g.
+  // var/lib/dpkg/status); `unix_path` is the path with '/' separators.
+  virtual bool Wants(std::string_view unix_path) const {
+    (void)unix_path;
+    return false;
+  }
 };
 
 struct CheckData;  // checks/check_data.h
@@ -35,6 +41,11 @@ class CheckRegistry {
  public:
   void Add(std::unique_ptr<Check> c) { checks_.push_back(std::move(c)); }
   const std::vector<std::unique_ptr<Check>>& checks() const { return checks_; }
+  bool Wants(std::string_view unix_path) const {
+    for (const auto& c : checks_)
+      if (c->Wants(unix_path)) return true;
+    return false;
+  }
   // Keeps the data the checks point into alive as long as the registry.
   void Hold(std::shared_ptr<const CheckData> d) { data_ = std::move(d); }
 

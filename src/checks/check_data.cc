@@ -161,6 +161,7 @@ Status ParseCheckData(std::string_view text, const std::string& where, CheckData
       p.fixed = Strs(pj, "fixed");
       p.score_affected = Num<int>(pj, "score_affected", p.score_affected);
       p.score_clean = Num<int>(pj, "score_clean", p.score_clean);
+      p.remediation_clean = Str(pj, "remediation_clean");
       if (p.id.empty()) {
         diag.Error(where, "products: an entry needs an id");
         continue;
@@ -185,6 +186,30 @@ Status ParseCheckData(std::string_view text, const std::string& where, CheckData
         continue;
       }
       data->retired.push_back(std::move(r));
+    }
+  }
+  if (auto it = j.find("package_advisories"); it != j.end() && it->is_array()) {
+    for (const auto& aj : *it) {
+      PackageAdvisoryData a;
+      a.id = Str(aj, "id");
+      a.name = Str(aj, "name");
+      a.cve = Str(aj, "cve");
+      a.source = Str(aj, "source");
+      a.remediation = Str(aj, "remediation");
+      a.description = Str(aj, "description");
+      a.packages = Strs(aj, "packages");
+      a.source_packages = Strs(aj, "source_packages");
+      a.affected_min = Str(aj, "affected_min");
+      a.affected_max = Str(aj, "affected_max");
+      a.fixed = Str(aj, "fixed");
+      a.score = Num<int>(aj, "score", a.score);
+      if (a.id.empty() || a.affected_min.empty() || a.affected_max.empty() ||
+          (a.packages.empty() && a.source_packages.empty())) {
+        diag.Error(where, "package_advisories: an entry needs id, affected_min, affected_max and "
+                          "packages or source_packages");
+        continue;
+      }
+      data->package_advisories.push_back(std::move(a));
     }
   }
   data->files.push_back(where);

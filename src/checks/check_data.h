@@ -64,7 +64,10 @@ struct ProductData {
   std::vector<std::string> windows_product_names, windows_exe_names, affected_windows;
   std::vector<std::string> macos_bundle_names, macos_bundle_ids, affected_macos;
   std::vector<std::string> fixed;
+  // score_clean: a build not in the affected list (the product is hunted,
+  // not every build is bad: a Warning at most), with remediation_clean.
   int score_affected = 95, score_clean = 0;
+  std::string remediation_clean;
 };
 
 struct RetiredProductData {
@@ -73,8 +76,20 @@ struct RetiredProductData {
   int score = 85;
 };
 
+// An installed-package advisory for the dpkg inventory (checks/dpkg.h):
+// binary packages (or any package built from one of `source_packages`)
+// whose installed version lies in [affected_min, affected_max] (Debian
+// version order, both inclusive).
+struct PackageAdvisoryData {
+  std::string id, name, cve, source, remediation, description;
+  std::vector<std::string> packages, source_packages;
+  std::string affected_min, affected_max, fixed;
+  int score = 95;
+};
+
 struct CheckData {
   PaddingData padding;
+  std::vector<PackageAdvisoryData> package_advisories;
   std::vector<SignerData> signers;
   IconData icon;
   std::vector<ProductData> products;

@@ -79,7 +79,7 @@ class InventoryCheck final : public Check {
                std::vector<Reason>* out) const {
     bool bad = VersionIn(version, affected);
     Reason r = Base("inventory." + p.id, bad ? p.score_affected : p.score_clean, p.source,
-                    bad ? p.remediation : "");
+                    bad ? p.remediation : p.remediation_clean);
     if (bad) {
       r.description = fmt::format("{} {} {} installed: an affected (trojanized) build", p.name,
                                   platform, version);

@@ -22,4 +22,9 @@ std::unique_ptr<Check> MakeDeadDropIconCheck(const CheckData* data);
 // Windows, Info.plist on macOS) and retired products (X_TRADER).
 std::unique_ptr<Check> MakeInventoryCheck(const CheckData* data);
 
+// inventory.dpkg.<id>: installed Debian packages in an advisory's affected
+// range, read from var/lib/dpkg/status (live host or a Linux root below a
+// scanned folder). docs/checks.md.
+std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data);
+
 }  // namespace harrier

@@ -88,11 +88,31 @@ struct Finding {
   std::vector<Reason> reasons;  // sorted by score, descending
   double score = 0;
   Level level = Level::kNone;
+  // Set when a false-positive filter or a hash allow-list entry holds the
+  // finding back: it is counted in the summary (ScanSummary::suppressed),
+  // never reported. The value names why: "filter FILE:LINE" or "allow-list
+  // FILE:LINE". Empty: reported.
+  std::string suppressed_by;
+  bool allowlisted = false;  // suppressed by a hash allow-list entry
+  // Reasons a per-rule false-positive filter removed from this finding
+  // (counted in ScanSummary::suppressed.reasons).
+  uint32_t filtered_reasons = 0;
+};
+
+// Findings held back by false-positive filters and hash allow-lists
+// (docs/signatures.md, "False-positive filters"): counted, never dropped
+// silently.
+struct SuppressedCounts {
+  uint64_t by_filter = 0;     // whole findings a regex filter matched
+  uint64_t by_allowlist = 0;  // findings of files whose hash is allow-listed
+  uint64_t reasons = 0;       // reasons a per-rule filter removed
+  uint64_t total() const { return by_filter + by_allowlist; }
 };
 
 struct RuleStats {
   uint64_t yara_files = 0, yara_files_failed = 0, yara_rules = 0;
   uint64_t hash_iocs = 0, filename_iocs = 0, c2_iocs = 0, fp_hashes = 0;
+  uint64_t fp_filters = 0;           // false-positive regex filters loaded
   uint64_t ioc_lines_failed = 0;
   std::vector<std::string> sources;  // signature folders, in load order
   std::string digest;                // content digest of all signatures
@@ -163,6 +183,7 @@ struct ScanSummary {
   } images;
   uint64_t errors = 0;          // diagnostics of severity error during the scan
   std::array<uint64_t, 4> findings{};  // by Level
+  SuppressedCounts suppressed;         // findings held back by FP filters / allow-lists
   double duration_s = 0;
   bool interrupted = false;
   RuleStats rules;

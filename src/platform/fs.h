@@ -40,6 +40,11 @@ struct FileId {
   friend bool operator==(const FileId&, const FileId&) = default;
 };
 
+// The identity of the regular file open as descriptor `fd` (e.g. standard
+// output redirected to a file); NotFound when fd is not open or is not a
+// regular file (a terminal, a pipe).
+Result<FileId> RegularFileIdOfFd(int fd);
+
 // Classification of the file system a directory lives on.
 enum class FsClass { kNormal, kPseudo, kNetwork };
 struct FsInfo {
@@ -242,8 +247,6 @@ const FileSystem& LocalFileSystem();
 std::string OwnerName(uint32_t uid);
 
 bool IsTerminal(int fd);  // fd 1 = stdout, 2 = stderr
-// The (device, inode) of an open file descriptor (a redirected stdout).
-Result<FileId> FileIdOfFd(int fd);
 int TerminalWidth(int fd);  // columns, 80 when unknown
 
 // Directory holding the running executable ("" if unknown).

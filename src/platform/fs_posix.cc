@@ -544,12 +544,6 @@ Status CheckPrivate(const struct stat& st, const std::string& path, const char* 
 
 }  // namespace
 
-Result<FileId> FileIdOfFd(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return ErrnoStatus(errno, fmt::format("fd {}", fd), "fstat");
-  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-}
-
 Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when) {
   if (path.empty()) return Status::InvalidArgument("output: empty file name");
   struct stat st;
@@ -840,6 +834,13 @@ void InstallInterruptHandler(std::atomic<bool>* flag) {
   // A file-size limit (ulimit -f) makes a report write fail with EFBIG,
   // which is reported, instead of killing the scan.
   signal(SIGXFSZ, SIG_IGN);
+}
+
+Result<FileId> RegularFileIdOfFd(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Status::NotFound(fmt::format("descriptor {} is not open", fd));
+  if (!S_ISREG(st.st_mode)) return Status::NotFound(fmt::format("descriptor {} is not a file", fd));
+  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
 
 }  // namespace harrier::platform

@@ -307,6 +307,13 @@ std::string RenderHtml(const ReportDoc& doc) {
            "</div>";
     out += "<table class=\"kv\">";
     row("Bytes scanned", H(FormatBytes(sum->bytes_scanned)));
+    if (sum->suppressed.total() || sum->suppressed.reasons)
+      row("Suppressed findings",
+          fmt::format("{} by false-positive filters, {} by hash allow-lists, {} reason(s) removed "
+                      "by per-rule filters <small>(held back by the analyst's filters: not listed "
+                      "below)</small>",
+                      sum->suppressed.by_filter, sum->suppressed.by_allowlist,
+                      sum->suppressed.reasons));
     for (size_t i = 0; i < kSkipReasonCount; ++i) {
       uint64_t n = sum->skipped[i];
       if (!n) continue;

@@ -179,6 +179,7 @@ RuleStats RuleStatsFromJson(const OJson& j) {
   r.filename_iocs = U64(*rules, {"filename_iocs"});
   r.c2_iocs = U64(*rules, {"c2_iocs"});
   r.fp_hashes = U64(*rules, {"fp_hashes"});
+  r.fp_filters = U64(*rules, {"fp_filters"});
   r.ioc_lines_failed = U64(*rules, {"ioc_lines_failed"});
   r.digest = JsonStr(*rules, {"digest"});
   if (const OJson* src = JsonAt(*rules, {"sources"}); src && src->is_array())
@@ -321,6 +322,9 @@ ScanSummary SummaryFromJson(const OJson& j) {
   s.findings[1] = U64(j, {"harrier", "findings", "notice"});
   s.findings[2] = U64(j, {"harrier", "findings", "warning"});
   s.findings[3] = U64(j, {"harrier", "findings", "alert"});
+  s.suppressed.by_filter = U64(j, {"harrier", "suppressed", "by_filter"});
+  s.suppressed.by_allowlist = U64(j, {"harrier", "suppressed", "by_allowlist"});
+  s.suppressed.reasons = U64(j, {"harrier", "suppressed", "reasons"});
   s.duration_s = JsonNum(j, {"harrier", "duration_s"});
   const OJson* intr = JsonAt(j, {"harrier", "interrupted"});
   s.interrupted = intr && intr->is_boolean() && intr->get<bool>();
@@ -476,6 +480,7 @@ nlohmann::ordered_json RuleStatsToJson(const RuleStats& r) {
              {"filename_iocs", r.filename_iocs},
              {"c2_iocs", r.c2_iocs},
              {"fp_hashes", r.fp_hashes},
+             {"fp_filters", r.fp_filters},
              {"ioc_lines_failed", r.ioc_lines_failed},
              {"digest", r.digest}};
   J sources = J::array();
@@ -574,6 +579,9 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
                   {"skipped_dirs", std::move(skipped_dirs)},
                   {"archives", ArchiveStatsToJson(s)},
                   {"findings", std::move(findings)},
+                  {"suppressed", {{"by_filter", s.suppressed.by_filter},
+                                  {"by_allowlist", s.suppressed.by_allowlist},
+                                  {"reasons", s.suppressed.reasons}}},
                   {"rules", std::move(rules)}};
   if (s.images.opened || s.images.failed || s.images.entries_seen)
     j["harrier"]["images"] = ImageStatsToJson(s);

@@ -135,6 +135,11 @@ void TextReporter::End(const ScanSummary& s) {
   out += fmt::format("Verdict: {}\n", verdict);
   double rate = s.duration_s > 0 ? s.bytes_scanned / s.duration_s : 0;
   out += fmt::format("Findings: {} alert, {} warning, {} notice\n", s.findings[3], s.findings[2], s.findings[1]);
+  if (s.suppressed.total() || s.suppressed.reasons)
+    out += fmt::format(
+        "Suppressed: {} finding(s) by false-positive filters, {} by hash allow-lists, {} "
+        "reason(s) removed by per-rule filters (not shown above)\n",
+        s.suppressed.by_filter, s.suppressed.by_allowlist, s.suppressed.reasons);
   out += fmt::format("Files: {} seen, {} scanned ({}), {} skipped, {} errors; {} directories\n",
                      s.files_seen, s.files_scanned, FormatBytes(s.bytes_scanned), s.skipped_total(),
                      s.errors, s.dirs_seen);

@@ -63,7 +63,9 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   // 3. Read once (header first for the default selection).
   FileReader::HeaderDecision decide;
   if (!config_.all_files)
-    decide = [&](std::span<const uint8_t> header) { return subjects_->Selected(subject, header); };
+    decide = [&](std::span<const uint8_t> header) {
+      return subjects_->Selected(subject, header, &reasons);
+    };
   auto rr = reader_.Read(open, path, config_.max_file_size, config_.block_threshold, decide);
   if (!rr.ok()) {
     const Status& s = rr.status();

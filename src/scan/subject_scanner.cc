@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "scan/filetype.h"
+#include "scan/intel_context.h"
 
 namespace harrier {
 namespace {
@@ -206,17 +207,68 @@ std::vector<Reason> SubjectScanner::PathReasons(Subject& subject) const {
   return out;
 }
 
-bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> header) const {
+bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> header,
+                              const std::vector<Reason>* path_reasons) const {
   if (config_.all_files) return true;
-  return IsRelevantExtension(ExtensionOf(subject.name)) ||
-         IsRelevantFileType(DetectFileType(header));
+  std::string ext = ExtensionOf(subject.name);
+  if (IsRelevantExtension(ext) || IsRelevantFileType(DetectFileType(header))) return true;
+  if (!config_.rule_selection) return false;
+  // Files a native check reads by path (var/lib/dpkg/status).
+  if (checks_ && checks_->Wants(FormsOf(subject).unix_form)) return true;
+  if (!sigs_) return false;
+  // What the loaded signatures look for by name is read whatever its type.
+  auto positive = [](const std::vector<Reason>& rs) {
+    return std::any_of(rs.begin(), rs.end(), [](const Reason& r) { return r.score > 0; });
+  };
+  if (path_reasons) {
+    if (positive(*path_reasons)) return true;
+  } else if (sigs_->filenames.size() > 0) {
+    Subject copy = subject;
+    if (positive(PathReasons(copy))) return true;
+  }
+  // Where C2 indicators leave traces: shell and browser histories, logs,
+  // the hosts file (intel_context.h, IsActivityRecord by name and path).
+  if (!sigs_->c2.empty() && IsActivityRecord(subject.name, subject.path, "")) return true;
+  if (sigs_->selection.empty()) return false;
+  PathForms forms = FormsOf(subject);
+  return sigs_->selection.Wants(subject.name, ext, forms.unix_form) ||
+         (forms.windows_form != forms.unix_form &&
+          sigs_->selection.Wants(subject.name, ext, forms.windows_form));
 }
 
 std::optional<Finding> SubjectScanner::Finish(Finding f) const {
   if (f.reasons.empty()) return std::nullopt;
   ScoreFinding(f, config_.score);
-  if (f.level >= config_.report_level && f.level != Level::kNone) return f;
-  return std::nullopt;
+  if (f.level < config_.report_level || f.level == Level::kNone) return std::nullopt;
+  // False-positive filters (fp_filter.h): per-rule filters remove reasons,
+  // global filters and allow-listed hashes hold the finding back. A finding
+  // held back is still returned, marked, so that the report stage counts it.
+  const FpFilters& filters = sigs_->fp_filters;
+  if (!filters.empty() && !f.allowlisted) {
+    std::string text = FindingFilterText(f);
+    if (filters.has_rule_filters()) {
+      std::vector<Reason> kept;
+      std::string first_source;
+      for (auto& r : f.reasons) {
+        if (const FpFilterEntry* e = filters.MatchRule(r.name, text)) {
+          ++f.filtered_reasons;
+          if (first_source.empty()) first_source = e->source;
+        } else {
+          kept.push_back(std::move(r));
+        }
+      }
+      if (f.filtered_reasons) {
+        f.reasons = std::move(kept);
+        ScoreFinding(f, config_.score);
+        if (f.reasons.empty() || f.level < config_.report_level || f.level == Level::kNone)
+          f.suppressed_by = "filter " + first_source;
+      }
+    }
+    if (f.suppressed_by.empty()) {
+      if (const FpFilterEntry* e = filters.MatchGlobal(text)) f.suppressed_by = "filter " + e->source;
+    }
+  }
+  return f;
 }
 
 ScanOutcome SubjectScanner::Skipped(Subject subject, std::vector<Reason> reasons,
@@ -281,10 +333,16 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
 
   // Hashes and hash IOCs. Block content is hashed as YARA reads it (below):
   // its hash IOCs and the known-good list apply after YARA.
-  auto hash_reasons = [&]() -> bool {  // false: known good, no findings
-    if (sigs_->fp_hashes.count(f.hashes.md5) || sigs_->fp_hashes.count(f.hashes.sha1) ||
-        sigs_->fp_hashes.count(f.hashes.sha256))
-      return false;
+  auto hash_reasons = [&]() -> bool {
+    // An allow-listed hash: every check still runs, and the finding they
+    // make is counted as suppressed, not reported (Finish).
+    for (const std::string* h : {&f.hashes.md5, &f.hashes.sha1, &f.hashes.sha256}) {
+      if (auto it = sigs_->fp_hashes.find(*h); !h->empty() && it != sigs_->fp_hashes.end()) {
+        f.allowlisted = true;
+        f.suppressed_by = "allow-list " + it->second;
+        break;
+      }
+    }
     for (const std::string* h : {&f.hashes.md5, &f.hashes.sha1, &f.hashes.sha256}) {
       if (const auto* iocs = sigs_->FindHash(*h)) {
         for (const HashIoc& ioc : *iocs) {
@@ -300,18 +358,11 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
     }
     return true;
   };
-  auto known_good = [&] {
-    out = ScanOutcome{};
-    out.scanned = true;  // known good: no findings at all
-    out.clean = true;
-    out.bytes = blocks ? content.blocks->size() : data.size();
-    return out;
-  };
   if (!blocks) {
     out.bytes = data.size();
     f.subject.file.size = data.size();
     f.hashes = hasher_.Compute(data);
-    if (!hash_reasons()) return known_good();
+    hash_reasons();
     f.filetype = std::string(
         DetectFileType(data.subspan(0, std::min(data.size(), kFileTypeHeaderBytes))));
   }
@@ -376,13 +427,48 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
       diag.Error(where, h.ToString());
     }
   }
-  if (blocks && !hash_reasons()) return known_good();
+  if (blocks) hash_reasons();
 
   // Native checks need the whole content in one buffer.
   if (checks_ && !blocks) {
     PathForms forms = FormsOf(subj);
     FileContext ctx{f.subject, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes};
     for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
+  }
+
+  // Installed-file integrity: an ELF file (or a script in a bin folder) of
+  // a Debian package whose MD5 is not the one dpkg recorded.
+  if (!blocks && config_.packages && subj.containers.empty() && !f.hashes.md5.empty() &&
+      (f.filetype == "ELF" ||
+       (!f.filetype.empty() && subj.path.find("bin/") != std::string::npos &&
+        (f.filetype == "SHELL" || f.filetype == "Python" || f.filetype == "PERL")))) {
+    if (const dpkg::InstalledFile* inst = config_.packages->Find(subj.path);
+        inst && inst->md5 != f.hashes.md5) {
+      Reason r;
+      r.kind = ReasonKind::kCheck;
+      r.name = "package.integrity";
+      r.score = config_.package_integrity_score;
+      r.description = fmt::format(
+          "changed since installation: its MD5 differs from the one dpkg recorded for package {} "
+          "(like debsums)",
+          inst->package);
+      r.remediation = fmt::format(
+          "Find out who changed it and when (a local patch, a package manager outside dpkg, or a "
+          "backdoored system file), compare it with the file from the package, and reinstall it "
+          "(apt-get install --reinstall {}).",
+          inst->package);
+      r.source = "var/lib/dpkg/info/" + inst->package + ".md5sums";
+      r.details = {{"package", inst->package}, {"recorded_md5", inst->md5}, {"md5", f.hashes.md5}};
+      f.reasons.push_back(std::move(r));
+    }
+  }
+
+  // Intel material and blocking contexts (intel_context.h).
+  if (!blocks) {
+    ContextInput ci{data, subj.name, where, f.filetype};
+    ApplyIntelContext(
+        f, ci, [this](const std::string& h) { return sigs_->FindHash(h) != nullptr; },
+        config_.context);
   }
 
   if (timed_out) out.skipped = SkipReason::kTimeout;

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/dpkg_index.h"
 #include "core/diagnostics.h"
 #include "core/finding.h"
 #include "scan/content.h"
 #include "scan/hasher.h"
+#include "scan/intel_context.h"
 #include "scan/path_forms.h"
 #include "scan/yara_scanner.h"
 #include "score/score.h"
@@ -28,6 +30,10 @@ namespace harrier {
 struct ScanConfig {
   uint64_t max_file_size = 32ULL << 20;  // --max-file-size; larger: skipped "size"
   bool all_files = false;                // --all-files: no type selection
+  // The default selection also takes the files the loaded rules and IOCs
+  // name (signatures/rule_selection.h, filename IOC matches); off with
+  // --no-rule-selection.
+  bool rule_selection = true;
   bool follow_symlinks = false;
   YaraLimits yara;                       // --yara-timeout etc.
   // --yara-reference: evaluate every rule on every file with one rule set
@@ -42,6 +48,12 @@ struct ScanConfig {
   // cost, and the literal search adds to it): measured in docs/performance.md.
   uint64_t yara_prefilter_max = 100ULL << 10;
   ScoreOptions score;
+  // Intel material and blocking contexts (intel_context.h).
+  ContextOptions context;
+  // Installed-file integrity (checks/dpkg_index.h): what dpkg recorded for
+  // the Linux roots of the scan; null = not checked (--no-package-integrity).
+  std::shared_ptr<const dpkg::PackageIndex> packages;
+  int package_integrity_score = 65;  // Warning
   Level report_level = Level::kNotice;   // findings below are not reported
   std::vector<RootMapping> roots;        // mounted-image volume roots
   size_t keep_buffer_bytes = 64ULL << 20;  // reader buffer kept between files
@@ -78,7 +90,11 @@ class SubjectScanner {
 
   // The default file selection (filetype.h) for a subject whose first bytes
   // are `header`: true when it is scanned (always with --all-files).
-  bool Selected(const Subject& subject, std::span<const uint8_t> header) const;
+  // Also selected: a subject whose path a filename IOC with a positive score
+  // matched (`path_reasons`, its PathReasons; null: matched here), and one
+  // whose name, extension or path a loaded YARA rule tests.
+  bool Selected(const Subject& subject, std::span<const uint8_t> header,
+                const std::vector<Reason>* path_reasons = nullptr) const;
 
   // Checks `content` of `subject`; `reasons` are its PathReasons. The outcome
   // carries the finding when the score reaches the report level.

@@ -178,7 +178,8 @@ IocKind IocKindForFileName(std::string_view file_name) {
   if (lower.ends_with(".md") || lower.starts_with("readme")) return IocKind::kNone;
   if (lower.find("falsepositive") != std::string::npos ||
       lower.find("false-positive") != std::string::npos ||
-      lower.find("false_positive") != std::string::npos)
+      lower.find("false_positive") != std::string::npos ||
+      lower.find("fp-filter") != std::string::npos || lower.find("fp_filter") != std::string::npos)
     return IocKind::kFalsePositiveHash;
   if (lower.find("hash") != std::string::npos) return IocKind::kHash;
   if (lower.find("filename") != std::string::npos) return IocKind::kFilename;

@@ -59,6 +59,21 @@ void BuildPartition(SignatureSet& set, std::vector<YaraSource> sources,
   }
 }
 
+// Adds a false-positive filter / allow-list file (fp_filter.h); returns the
+// entries loaded.
+uint64_t AddFpFile(SignatureSet& set, std::string_view text, const std::string& path,
+                   Diagnostics& diag) {
+  FpFileContent c = ParseFpFile(text, path, diag);
+  uint64_t n = c.hashes.size();
+  set.stats.fp_hashes += c.hashes.size();
+  for (auto& h : c.hashes) set.fp_hashes.emplace(h.hex, h.source);
+  size_t before = set.fp_filters.size();
+  set.fp_filters.Add(std::move(c.filters), diag);
+  n += set.fp_filters.size() - before;
+  set.stats.fp_filters = set.fp_filters.size();
+  return n;
+}
+
 // The generated C2 rules (namespace kC2Namespace) in a compiled set; they are
 // not counted as YARA rules in the stats.
 uint64_t CountC2Rules(const YaraRules& rules) {
@@ -143,6 +158,13 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
         digest.Add(text.ok() ? *text : text.status().ToString());
       }
     }
+    // LOKI layout: DIR/config/ holds false-positive filter files.
+    if (auto cfg = platform::ListFilesRecursive(platform::JoinPath(*real, "config"));
+        layered && cfg.ok()) {
+      for (auto& f : *cfg)
+        if (IocKindForFileName(BaseName(f)) == IocKind::kFalsePositiveHash)
+          files.emplace_back(std::move(f), false);
+    }
     if (!layered) {
       auto list = platform::ListFilesRecursive(*real);
       if (!list.ok()) return list.status();
@@ -188,19 +210,17 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       }
       if (yara) {
         fr.kind = "yara";
+        set->selection.Collect(*text, path, diag);
         yara_sources.push_back({path, std::move(*text)});
-      } else if (kind == IocKind::kHash || kind == IocKind::kFalsePositiveHash) {
+      } else if (kind == IocKind::kFalsePositiveHash) {
+        fr.kind = "fp-filter";
+        fr.entries = AddFpFile(*set, *text, path, diag);
+      } else if (kind == IocKind::kHash) {
         auto iocs = ParseHashIocs(*text, path, diag);
         fr.entries = iocs.size();
-        if (kind == IocKind::kHash) {
-          fr.kind = "hash";
-          set->stats.hash_iocs += iocs.size();
-          for (auto& h : iocs) set->hashes[h.hex].push_back(std::move(h));
-        } else {
-          fr.kind = "fp-hash";
-          set->stats.fp_hashes += iocs.size();
-          for (auto& h : iocs) set->fp_hashes.insert(h.hex);
-        }
+        fr.kind = "hash";
+        set->stats.hash_iocs += iocs.size();
+        for (auto& h : iocs) set->hashes[h.hex].push_back(std::move(h));
       } else if (kind == IocKind::kFilename) {
         fr.kind = "filename";
         auto iocs = ParseFilenameIocs(*text, path, diag);
@@ -217,6 +237,21 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       if (!yara) set->stats.ioc_lines_failed += fr.errors;
       rep.files.push_back(std::move(fr));
     }
+  }
+
+  for (const auto& path : opts.fp_filter_files) {
+    auto text = platform::ReadTextFile(path, opts.max_rule_file_bytes);
+    if (!text.ok()) return Status::NotFound(fmt::format("--fp-filter: {}", text.status().ToString()));
+    digest.Add("fp-filter");
+    digest.Add(*text);
+    LoadReport::FileResult fr;
+    fr.path = path;
+    fr.kind = "fp-filter";
+    uint64_t errors_before = diag.error_count();
+    fr.entries = AddFpFile(*set, *text, path, diag);
+    fr.errors = diag.error_count() - errors_before;
+    set->stats.ioc_lines_failed += fr.errors;
+    rep.files.push_back(std::move(fr));
   }
 
   {

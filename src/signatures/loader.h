@@ -3,6 +3,11 @@
 //   DIR/yara/**.yar|.yara      YARA rules (recursive)
 //   DIR/iocs/**                IOC files; the file name picks the parser:
 //                              "falsepositive" > "hash" > "filename" > "c2"
+//   DIR/config/*false_positive*, DIR/config/*fp-filter*   (LOKI layout)
+//                              false-positive filters (fp_filter.h)
+//
+// Files named *falsepositive* / *false_positive* / *fp-filter* / *fp_filter*
+// hold hash allow-list lines and regex filter lines (fp_filter.h).
 //
 // A folder with neither yara/ nor iocs/ is read flat: its *.yar/*.yara files
 // are rules and its other files are IOC files by name. Files that match no
@@ -32,6 +37,10 @@ struct LoadOptions {
   // When set, the source of each class's rule set is written there as
   // set-<class>.yar (`harrier rules check --dump-partition DIR`).
   std::string partition_dump_dir;
+  // --fp-filter FILE (repeatable): false-positive filter / hash allow-list
+  // files (fp_filter.h) loaded after the folders. A missing file fails the
+  // load; a bad line is an error diagnostic at file:line.
+  std::vector<std::string> fp_filter_files;
 };
 
 struct LoadReport {

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "core/finding.h"
+#include "signatures/fp_filter.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
+#include "signatures/rule_selection.h"
 #include "signatures/yara_long_running.h"
 #include "signatures/yara_memory_rules.h"
 #include "signatures/yara_partition.h"
@@ -25,8 +27,14 @@ struct SignatureSet {
   // Hash IOCs by lowercase hex digest (md5, sha1 and sha256 share the map;
   // lengths differ so they cannot collide).
   std::unordered_map<std::string, std::vector<HashIoc>> hashes;
-  // Known-good digests: a file with one of these gets no findings at all.
-  std::unordered_set<std::string> fp_hashes;
+  // Hash allow-list: digest -> "file:line" of its entry. A file with one of
+  // these has its finding suppressed (counted, not reported).
+  std::unordered_map<std::string, std::string> fp_hashes;
+  // False-positive regex filters (fp_filter.h), global and per rule.
+  FpFilters fp_filters;
+  // The names and extensions the YARA rules test (rule_selection.h): the
+  // default file selection includes them.
+  RuleSelection selection;
   PathMatcher filenames;
   std::vector<C2Ioc> c2;                        // also compiled into `yara` (C2RulesSource)
   // The whole rule set (--yara-reference, and the fallback of the fast

@@ -103,6 +103,14 @@ struct Tree {
   TempDir dir;
   std::set<std::string> alerts;  // full paths that must raise an Alert
   std::set<std::string> clean;   // full paths that must raise nothing
+  // Full paths that must raise a Warning, not an Alert: the presence of a
+  // hunted product that is not a known-bad build.
+  std::set<std::string> warnings;
+  std::string Warn(const std::string& rel, const std::string& content) {
+    auto p = dir.Write(rel, content);
+    warnings.insert(p);
+    return p;
+  }
   std::string Alert(const std::string& rel, const std::string& content) {
     auto p = dir.Write(rel, content);
     alerts.insert(p);
@@ -166,10 +174,17 @@ void BuildWindows(Tree& t) {
   xt.cert_table = synth::WinCertificate(synth::MakePkcs7(tt));
   t.Alert("win/Users/bob/Downloads/X_TRADER_r7.17.90p608.exe", synth::BuildPe(xt));
   t.Alert("win/ProgramData/TPM/winscard.dll", synth::BuildPe({}));
+  // An X_TRADER install (retired product) with no trace of the trojanized
+  // build: a Warning with the remediation, not an Alert.
+  synth::PeSpec xt_app;
+  xt_app.version_blob = synth::VersionInfoBlob({{"CompanyName", "Trading Technologies"},
+                                                {"ProductName", "X_TRADER"},
+                                                {"ProductVersion", "7.17.80"}});
+  t.Warn("win/Program Files/x_trader/bin/x_trader.exe", synth::BuildPe(xt_app));
 
-  // Clean decoys: a fixed 3CX build, a properly signed tool, a plain icon,
+  // Decoys: a fixed 3CX build (a Warning: the hunted product, not a bad build), a properly signed tool, a plain icon,
   // a log without indicators, a legitimate d3dcompiler_47.dll elsewhere.
-  t.Clean("win/Users/alice/AppData/Local/Programs/3CXDesktopApp/3CXDesktopApp.exe",
+  t.Warn("win/Users/alice/AppData/Local/Programs/3CXDesktopApp/3CXDesktopApp.exe",
           AppExe(ThreeCx().fixed.back(), ThreeCxSigner(),
                  static_cast<uint32_t>(*authenticode::ParseDate("2023-04-09"))));
   synth::PeSpec tool;
@@ -199,8 +214,8 @@ void BuildMac(Tree& t) {
   t.Alert("mac/Library/Graphics/Quartz",
           std::string("\xcf\xfa\xed\xfe", 4) + std::string(60, '\0'));
 
-  // Clean decoys: a fixed build for another user, another app's Info.plist.
-  t.Clean(
+  // Decoys: a fixed build for another user (Warning), another app's Info.plist (nothing).
+  t.Warn(
       "mac/Users/alice/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist",
       InfoPlist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)));
   t.Clean("mac/Applications/Other.app/Contents/Info.plist",
@@ -234,6 +249,15 @@ void ExpectVerdicts(const Tree& t, const Jsonl& j) {
         EXPECT_TRUE(r.contains("remediation")) << p;
       }
     }
+  }
+  for (const auto& p : t.warnings) {
+    auto it = j.findings.find(p);
+    ASSERT_NE(it, j.findings.end()) << "no finding for " << p;
+    EXPECT_EQ(it->second["harrier"]["level"], "warning") << p << "\n" << it->second.dump(1);
+    bool remediation = false;
+    for (const auto& r : it->second["harrier"]["reasons"])
+      remediation |= r["type"] == "check" && r.contains("remediation");
+    EXPECT_TRUE(remediation) << p;
   }
   for (const auto& p : t.clean)
     EXPECT_EQ(j.findings.count(p), 0u) << "decoy reported: " << p << "\n"

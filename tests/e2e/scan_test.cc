@@ -147,15 +147,31 @@ TEST(ScanE2E, PlantedHashFilenameAndYaraHitsExactly) {
   EXPECT_NE(r.err.find("Verdict: ALERT"), std::string::npos) << r.err;
 }
 
-TEST(ScanE2E, DefaultSelectionSkipsByTypeButFilenameIocsStillApply) {
+// Only stage/.hidden_x is outside the built-in selection (no relevant
+// extension, no known magic); a filename IOC names it, so the default
+// selection derived from the loaded IOCs reads it (docs/scanning.md). With
+// --no-rule-selection it is skipped "type" and the IOC still applies to its
+// path.
+TEST(ScanE2E, DefaultSelectionReadsWhatAFilenameIocNames) {
   Planted p;
   auto r = RunHarrier(p.Args({p.tree.path()}));
   Jsonl j = ParseJsonl(r.out);
   ExpectAccounted(j.summary);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(j.summary["files_seen"], 11);
-  // Only stage/.hidden_x is outside the selection: no relevant extension,
-  // no known magic. The .bin, .exe and .txt files are scanned.
+  EXPECT_EQ(j.summary["skipped"]["type"], 0) << j.summary.dump();
+  EXPECT_EQ(j.summary["files_scanned"], 11);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/stage/.hidden_x"), 1u);
+  EXPECT_EQ(j.findings.count(p.tree.path() + "/tools/evil_tool.exe"), 1u);
+}
+
+TEST(ScanE2E, BuiltinSelectionSkipsByTypeButFilenameIocsStillApply) {
+  Planted p;
+  auto r = RunHarrier(p.Args({"--no-rule-selection", p.tree.path()}));
+  Jsonl j = ParseJsonl(r.out);
+  ExpectAccounted(j.summary);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(j.summary["files_seen"], 11);
   EXPECT_EQ(j.summary["skipped"]["type"], 1) << j.summary.dump();
   EXPECT_EQ(j.summary["files_scanned"], 10);
   // Filename IOCs are decided from the path, scanned or not.

@@ -82,6 +82,17 @@ TEST(FuzzTargets, PlistSeeds) {
   RunWithMutations(HarrierFuzz_plist, "<plist><dict><key>a</key><string>&amp;</string><dict><key>");
 }
 
+TEST(FuzzTargets, DpkgSeeds) {
+  for (const std::string s :
+       {"Package: liblzma5\nStatus: install ok installed\nSource: xz-utils (5.6.1-1)\n"
+        "Version: 5.6.1-1\nArchitecture: amd64\nDescription: x\n multi\n .\n\n"
+        "Package: xz-utils\nStatus: deinstall ok config-files\nVersion: 1:5.6.0-0.2~bpo\n",
+        "Package: a\r\nVersion: 5.6.1+really5.4.5-1\r\n\r\nPackage:\nVersion: :::-~-\n"}) {
+    MaybeWriteSeed("dpkg", s);
+    RunWithMutations(HarrierFuzz_dpkg, s);
+  }
+}
+
 TEST(FuzzTargets, IocSeeds) {
   for (const std::string s :
        {"# comment as description\n\\\\evil\\.exe;80\n(?i)/tmp/x[0-9]+;60;/tmp/x1\n",

@@ -1,0 +1,72 @@
+#include <fmt/format.h>
+
+#include "checks/check_data.h"
+#include "checks/dpkg.h"
+#include "checks/native.h"
+
+namespace harrier {
+namespace {
+
+constexpr std::string_view kStatusSuffix = "var/lib/dpkg/status";
+
+bool IsStatusPath(std::string_view p) {
+  if (p.size() < kStatusSuffix.size()) return false;
+  if (p.substr(p.size() - kStatusSuffix.size()) != kStatusSuffix) return false;
+  return p.size() == kStatusSuffix.size() || p[p.size() - kStatusSuffix.size() - 1] == '/';
+}
+
+class DpkgCheck : public Check {
+ public:
+  explicit DpkgCheck(const CheckData* d) : data_(d) {}
+  std::string_view id() const override { return "inventory.dpkg"; }
+  bool Wants(std::string_view unix_path) const override {
+    return !data_->package_advisories.empty() && IsStatusPath(unix_path);
+  }
+
+  void Run(const FileContext& ctx, std::vector<Reason>* out) const override {
+    if (data_->package_advisories.empty() || !IsStatusPath(ctx.unix_form)) return;
+    dpkg::ParseResult parsed = dpkg::ParseStatus(ctx.data);
+    for (const auto& p : parsed.packages) {
+      if (!p.installed() || p.version.empty()) continue;
+      for (const auto& a : data_->package_advisories) {
+        bool named = false;
+        for (const auto& n : a.packages) named |= n == p.name;
+        for (const auto& n : a.source_packages) named |= n == p.source || n == p.name;
+        if (!named) continue;
+        if (dpkg::CompareVersions(p.version, a.affected_min) < 0 ||
+            dpkg::CompareVersions(p.version, a.affected_max) > 0)
+          continue;
+        Reason r;
+        r.kind = ReasonKind::kCheck;
+        r.name = "inventory.dpkg." + a.id;
+        r.score = a.score;
+        r.description = fmt::format(
+            "{} {} ({}) installed: {} — versions {} to {} are affected{}", p.name, p.version,
+            p.arch.empty() ? "?" : p.arch, a.name, a.affected_min, a.affected_max,
+            a.description.empty() ? "" : "; " + a.description);
+        r.remediation = a.remediation;
+        r.source = a.source;
+        r.details = {{"package", p.name},
+                     {"version", p.version},
+                     {"source_package", p.source},
+                     {"status", p.status},
+                     {"status_line", std::to_string(p.line)},
+                     {"cve", a.cve},
+                     {"affected", a.affected_min + " .. " + a.affected_max},
+                     {"fixed", a.fixed}};
+        out->push_back(std::move(r));
+      }
+    }
+  }
+
+ private:
+  const CheckData* data_;
+};
+
+}  // namespace
+
+std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data) {
+  return std::make_unique<DpkgCheck>(data);
+}
+
+}  // namespace harrier
