@@ -544,18 +544,38 @@ Status CheckPrivate(const struct stat& st, const std::string& path, const char* 
 
 }  // namespace
 
+namespace {
+// Opens an existing output target in place (no temporary, no rename) and
+// checks what was opened: a character device or FIFO, or, for the
+// system's own names (/dev/..., /proc/...: /dev/stdout is a link to the
+// redirected file), also a regular file. O_NONBLOCK: a FIFO nobody reads
+// is an error (ENXIO), not a hang.
+Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, bool system_name) {
+  int fd = open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_APPEND | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus(errno, path, "open");
+  struct stat st;
+  if (fstat(fd, &st) != 0 ||
+      !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || (system_name && S_ISREG(st.st_mode)))) {
+    close(fd);
+    return Status::InvalidArgument(
+        fmt::format("{}: not a regular file, character device or FIFO: not written", path));
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  return std::unique_ptr<OutputFile>(new PosixOutput(fd, path, "", false));
+}
+}  // namespace
+
 Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when) {
   if (path.empty()) return Status::InvalidArgument("output: empty file name");
+  // The system's names are never replaced: written in place (they exist).
+  if (path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) return OpenInPlace(path, true);
   struct stat st;
   bool exists = lstat(path.c_str(), &st) == 0;
   if (!exists && errno != ENOENT) return ErrnoStatus(errno, path, "lstat");
   if (exists && S_ISLNK(st.st_mode) && stat(path.c_str(), &st) != 0)
     exists = false;  // a dangling link: replaced by the rename
-  if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-    int fd = open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC | O_APPEND);
-    if (fd < 0) return ErrnoStatus(errno, path, "open");
-    return std::unique_ptr<OutputFile>(new PosixOutput(fd, path, "", false));
-  }
+  if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) return OpenInPlace(path, false);
   if (exists && !S_ISREG(st.st_mode))
     return Status::InvalidArgument(
         fmt::format("{}: not a regular file, character device or FIFO: not written", path));
@@ -642,6 +662,12 @@ Status MakePrivateDir(const std::string& dir) {
     rc = mkdir(dir.c_str(), 0700);
   }
   if (rc != 0 && errno != EEXIST) return ErrnoStatus(errno, dir, "mkdir");
+  // A folder of our own made group-writable by an older version (umask
+  // 002) is made private again rather than refused forever.
+  struct stat st;
+  if (lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+      (st.st_mode & (S_IWGRP | S_IWOTH)))
+    (void)chmod(dir.c_str(), st.st_mode & 0755);
   return CheckPrivateDir(dir);
 }
 
@@ -810,6 +836,7 @@ namespace {
 std::atomic<bool>* g_interrupt_flag = nullptr;  // set once, before the handler is installed
 
 void OnInterrupt(int) {
+  const int saved_errno = errno;
   if (g_interrupt_flag->exchange(true)) {
     RemoveRegisteredTemps();
     static const char kAbort[] = "\nharrier: aborted: reports not finished (the JSONL keeps the findings so far)\n";
@@ -819,6 +846,7 @@ void OnInterrupt(int) {
   static const char kMsg[] =
       "\nharrier: interrupted, finishing the report (Ctrl-C again to abort)\n";
   (void)!write(2, kMsg, sizeof kMsg - 1);
+  errno = saved_errno;
 }
 }  // namespace
 
@@ -826,6 +854,7 @@ void InstallInterruptHandler(std::atomic<bool>* flag) {
   g_interrupt_flag = flag;
   struct sigaction sa {};
   sa.sa_handler = OnInterrupt;
+  sa.sa_flags = SA_RESTART;  // a report write in progress is not failed with EINTR
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);

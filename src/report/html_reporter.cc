@@ -36,8 +36,9 @@ void HtmlReporter::End(const ScanSummary& summary) {
 
 Status WriteTextFile(const std::string& path, std::string_view text) {
   if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return std::fflush(stdout) == 0 ? Status::Ok() : Status::IoError("write stdout failed");
+    bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    return std::fflush(stdout) == 0 && ok ? Status::Ok()
+                                          : Status::IoError("standard output: write failed");
   }
   auto f = platform::CreateOutputFile(path, platform::Publish::kOnClose);
   if (!f.ok()) return Status::IoError(fmt::format("cannot write {}", f.status().message()));

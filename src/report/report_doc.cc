@@ -112,7 +112,13 @@ bool BoundedGetline(std::istream& in, std::string* line, uint64_t max_bytes, boo
   std::streambuf* sb = in.rdbuf();
   bool any = false;
   for (;;) {
-    int ch = sb->sbumpc();
+    int ch;
+    try {
+      ch = sb->sbumpc();
+    } catch (...) {  // libstdc++'s filebuf throws on a read error (EISDIR, EIO)
+      in.setstate(std::ios::badbit);
+      return false;
+    }
     if (ch == std::char_traits<char>::eof()) {
       if (!any) in.setstate(std::ios::eofbit);
       return any;

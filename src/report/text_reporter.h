@@ -23,6 +23,11 @@ class TextReporter final : public Reporter {
   void OnFinding(const Finding& f) override;
   void OnDiagnostic(const Diagnostic& d) override;
   void End(const ScanSummary& summary) override;
+  // A text report on stdout that cannot be written (`> full disk`) is a
+  // lost report too.
+  Status output_status() const override {
+    return opts_.to_stderr ? Status::Ok() : console_.stdout_status();
+  }
 
  private:
   std::string Paint(std::string_view text, const char* code) const;

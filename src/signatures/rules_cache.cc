@@ -43,8 +43,14 @@ std::string Mac(std::string_view key, std::string_view content) {
 
 }  // namespace
 
+// The MAC's key also names the file's own role (its file name: rules-D.yarc,
+// part-D-3.yarc, ...), so the files of one entry cannot be swapped either.
+std::string SealKey(const std::string& path, std::string_view key) {
+  return std::string(key) + '\0' + std::string(platform::LocalFileSystem().BaseName(path));
+}
+
 Status WriteSealedFile(const std::string& path, std::string_view key, std::string_view content) {
-  std::string mac = Mac(key, content);
+  std::string mac = Mac(SealKey(path, key), content);
   if (mac.empty()) return Status::IoError("HMAC-SHA256 failed");
   auto out = platform::CreateOutputFile(path, platform::Publish::kOnClose);
   if (!out.ok()) return out.status();
@@ -66,7 +72,7 @@ Result<std::string> Unseal(std::string b, const std::string& path, std::string_v
   if (b.size() < trailer || std::string_view(b).substr(b.size() - kSealMagic.size()) != kSealMagic)
     return Status::NotFound(path + ": not sealed (an older format): a miss");
   std::string_view content(b.data(), b.size() - trailer);
-  std::string mac = Mac(key, content);
+  std::string mac = Mac(SealKey(path, key), content);
   if (mac.empty() || CRYPTO_memcmp(mac.data(), b.data() + content.size(), kMacBytes) != 0)
     return Status::Corrupt(path + ": seal does not match its content and signature digest");
   b.resize(content.size());
@@ -112,6 +118,7 @@ std::string DefaultCacheDir() { return platform::LocalFileSystem().UserCacheDir(
 
 Result<CachedRules> LoadCachedRules(const std::string& dir, const std::string& digest) {
   std::string base = Base(dir, digest);
+  if (platform::LocalFileSystem().Lstat(dir).ok()) (void)platform::MakePrivateDir(dir);
   auto meta_text = ReadSealedFile(base + ".meta", digest, 1 << 20);
   if (!meta_text.ok()) return meta_text.status();
   std::istringstream meta(*meta_text);

@@ -71,9 +71,12 @@ Status SaveCachedRules(const std::string& dir, const std::string& digest,
 //    not writable by group or others (platform::ReadPrivateFile): another
 //    user cannot plant or replace an entry; and
 //  * its seal verifies: the content is followed by HMAC-SHA256 over it,
-//    keyed with the signature digest the entry claims (the name it is
-//    stored under), and the magic "HRSEAL1\n". A truncated, corrupted or
-//    swapped-in file (another set's entry, a compiled empty rule) fails.
+//    keyed with the signature digest the entry claims and the file's own
+//    name, and the magic "HRSEAL1\n". A truncated, corrupted or swapped-in
+//    file (another set's entry, another file of the same entry, a compiled
+//    empty rule) fails. The digest is no secret: the seal stops mistakes
+//    and naive tampering; the ownership check is what keeps other users
+//    out.
 // Anything else is a miss (NotFound) or an error that the caller treats as a
 // miss: the rules are compiled again from the sources.
 // Writing goes through platform::CreateOutputFile (0600, a temporary name

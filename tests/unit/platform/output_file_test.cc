@@ -5,6 +5,7 @@
 // files.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -91,6 +92,31 @@ TEST(OutputFile, CharacterDevicesAreWrittenInPlace) {
   EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
+// Review: `--jsonl /dev/stdout` with stdout redirected to a file must
+// write to that file, never replace the system's /dev/stdout link.
+TEST(OutputFile, SystemNamesAreWrittenInPlace) {
+  TempDir t;
+  std::string file = t.Write("redirected.log", "");
+  int fd = open(file.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  std::string name = "/proc/self/fd/" + std::to_string(fd);
+  auto out = platform::CreateOutputFile(name, platform::Publish::kOnCreate);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_TRUE((*out)->Write("line\n").ok());
+  ASSERT_TRUE((*out)->Close().ok());
+  close(fd);
+  EXPECT_EQ(Slurp(file), "line\n");
+  EXPECT_EQ(FilesIn(t.path()), 1u);
+}
+
+// A FIFO nobody reads is an error at once, not a hang.
+TEST(OutputFile, AFifoWithoutAReaderIsAnErrorNotAHang) {
+  TempDir t;
+  std::string fifo = t.path() + "/pipe";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_FALSE(platform::CreateOutputFile(fifo, platform::Publish::kOnClose).ok());
+}
+
 TEST(OutputFile, AFullDiskIsAnErrorThatSticks) {
   auto out = platform::CreateOutputFile("/dev/full", platform::Publish::kOnClose);
   ASSERT_TRUE(out.ok());
@@ -143,7 +169,11 @@ TEST(PrivateFile, OnlyTheRunningUsersOwnFilesAreTrusted) {
   ASSERT_EQ(chmod(dir.c_str(), 0777), 0);
   EXPECT_EQ(platform::ReadPrivateFile(f, 100).status().code(),
             Status::Code::kPermissionDenied);
-  EXPECT_FALSE(platform::MakePrivateDir(dir).ok());
+  // Our own folder made group/world-writable (an older version under umask
+  // 002) is repaired by MakePrivateDir, not refused forever.
+  EXPECT_TRUE(platform::MakePrivateDir(dir).ok());
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 022, 0u);
   ASSERT_EQ(chmod(dir.c_str(), 0700), 0);
 
   std::string link = dir + "/link";
