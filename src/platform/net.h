@@ -57,4 +57,8 @@ class Connection {
   virtual Status CheckRefused(std::chrono::milliseconds wait) { return Status::Ok(); }
 };
 
+// True for the error of a send that the peer host refused (UDP: ICMP port
+// unreachable reported on the next send).
+bool IsRefused(const Status& send_error);
+
 }  // namespace harrier::platform

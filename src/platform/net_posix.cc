@@ -71,6 +71,12 @@ class PosixConnection final : public Connection {
 
 }  // namespace
 
+bool IsRefused(const Status& send_error) {
+  const std::string_view m = send_error.message();
+  const std::string_view refused = std::strerror(ECONNREFUSED);
+  return m.size() >= refused.size() && m.substr(m.size() - refused.size()) == refused;
+}
+
 Result<Endpoint> ParseEndpoint(std::string_view text) {
   Endpoint ep;
   std::string_view port;

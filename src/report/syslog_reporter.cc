@@ -71,12 +71,15 @@ void SyslogReporter::SenderLoop() {
   // kRefusalWait with nothing more to send, unless the collector's host
   // refused it by then (Connection::CheckRefused).
   bool unconfirmed = false;
+  bool last_settled_sent = false;  // the datagram just settled counted as sent
   auto settle = [&](std::chrono::milliseconds wait) {
+    last_settled_sent = false;
     if (!unconfirmed) return;
     unconfirmed = false;
     Status d = conn ? conn->CheckRefused(wait) : Status::Ok();
     if (d.ok()) {
       ++sent_;
+      last_settled_sent = true;
     } else {
       ++dropped_;
       std::lock_guard lock(mu_);
@@ -118,6 +121,15 @@ void SyslogReporter::SenderLoop() {
     }
     if (conn) {
       st = conn->Send(msg, std::chrono::steady_clock::now() + Timeout(), &abort_);
+      // A refusal that arrived after the settle above belongs to the datagram
+      // before: the kernel reports it on this send, which did not go out.
+      // Count that one as dropped and send this one again.
+      if (!st.ok() && last_settled_sent && platform::IsRefused(st)) {
+        --sent_;
+        ++dropped_;
+        last_settled_sent = false;
+        st = conn->Send(msg, std::chrono::steady_clock::now() + Timeout(), &abort_);
+      }
       if (!st.ok()) {
         conn.reset();
         next_connect = std::chrono::steady_clock::now() + std::chrono::seconds(1);
