@@ -225,10 +225,6 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     auto j = JsonlReporter::Open(cli.jsonl, console, cli.jsonl_diagnostics);
     if (!j.ok()) return die(j.status().message());
     reporter.Add(std::move(*j));
-    if (cli.jsonl != "-") {
-      if (auto rp = platform::RealPath(cli.jsonl); rp.ok()) po.walk.exclude_paths.push_back(*rp);
-      if (auto id = FileIdOf(cli.jsonl); id.ok()) po.walk.exclude_ids.push_back(*id);
-    }
   }
 
   // Standard output and error redirected to a file (`harrier scan / > scan.log`):
@@ -236,10 +232,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   for (int fd : {1, 2}) {
     if (auto id = platform::RegularFileIdOfFd(fd); id.ok()) po.walk.exclude_ids.push_back(*id);
   }
-  auto output_files = AddReportOutputs(cli.outputs, console, reporter);
-  if (!output_files.ok()) return die(output_files.status().message());
-  // The report files (HTML and CSV still under their temporary names) are
-  // never scanned.
+  if (Status o = AddReportOutputs(cli.outputs, console, reporter); !o.ok())
+    return die(o.message());
+  // The report files (the JSONL, and HTML and CSV still under their
+  // temporary names) are never scanned.
   for (const auto& id : reporter.output_ids())
     if (id.inode != 0) po.walk.exclude_ids.push_back(id);
 

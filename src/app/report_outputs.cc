@@ -41,20 +41,16 @@ void AddReportOutputFlags(CLI::App* sc, ReportOutputOptions* o) {
       ->default_val(5);
 }
 
-Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, Console& console,
-                                                  MultiReporter& reporter) {
-  std::vector<std::string> files;
+Status AddReportOutputs(const ReportOutputOptions& o, Console& console, MultiReporter& reporter) {
   if (!o.html.empty()) {
     auto h = HtmlReporter::Open(o.html, o.html_max_findings);
     if (!h.ok()) return h.status();
     reporter.Add(std::move(*h));
-    files.push_back(o.html);
   }
   if (!o.csv.empty()) {
     auto c = CsvReporter::Open(o.csv);
     if (!c.ok()) return c.status();
     reporter.Add(std::move(*c));
-    files.push_back(o.csv);
   }
   if (!o.syslog.empty()) {
     auto ep = platform::ParseEndpoint(o.syslog);
@@ -71,7 +67,7 @@ Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, 
     so.timeout_s = o.syslog_timeout;
     reporter.Add(std::make_unique<SyslogReporter>(so, console));
   }
-  return files;
+  return Status::Ok();
 }
 
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {

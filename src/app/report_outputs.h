@@ -28,10 +28,9 @@ struct ReportOutputOptions {
 
 void AddReportOutputFlags(CLI::App* scan, ReportOutputOptions* o);
 
-// Opens the requested outputs and adds their reporters. Returns the paths of
-// the files it will write (the walker must not scan them).
-Result<std::vector<std::string>> AddReportOutputs(const ReportOutputOptions& o, Console& console,
-                                                  MultiReporter& reporter);
+// Opens the requested outputs and adds their reporters (whose output_ids()
+// name the files the walker must not scan).
+Status AddReportOutputs(const ReportOutputOptions& o, Console& console, MultiReporter& reporter);
 
 struct ReportCommandOptions {
   std::string input;  // SCAN.jsonl or "-"

@@ -50,13 +50,6 @@ std::string Md5(std::string_view s) {
   return h.Compute({reinterpret_cast<const uint8_t*>(s.data()), s.size()}).md5;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // The full path of a tool, or "" when it is not installed. "7z" is any of
 // 7z, 7za (p7zip) and 7zz (Debian's 7zip package).
 std::string Tool(std::string_view name) {
@@ -206,7 +199,7 @@ class Lab {
 // into a zip's local and central headers (names are not covered by the CRC).
 int PatchBytes(const std::string& path, std::string_view from, std::string_view to) {
   EXPECT_EQ(from.size(), to.size());
-  std::string data = ReadFile(path);
+  std::string data = ReadWholeFile(path);
   int n = 0;
   for (size_t at = data.find(from); at != std::string::npos; at = data.find(from, at + 1), ++n)
     data.replace(at, from.size(), to);
@@ -280,7 +273,7 @@ TEST(ArchiveE2E, ZipInZipInTarGzFoundWithFullChainInJsonlAndText) {
   EXPECT_NE(text.out.find("ALERT   score 100 " + display + "\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Archives: 3 opened; 6 members seen, 6 scanned"), std::string::npos)
       << text.out;
-  const std::string rows = ReadFile(csv);
+  const std::string rows = ReadWholeFile(csv);
   EXPECT_NE(rows.find(",alert,100," + display + "," + std::to_string(lab.planted.size()) + ","),
             std::string::npos)
       << rows;
@@ -310,15 +303,15 @@ TEST(ArchiveE2E, HtmlReportShowsTheMemberChain) {
                             lab.sig.path(), "--html", html, "--csv", csv, "--jsonl", jsonl, outer});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const std::string display = outer + kSep + "mid.zip" + kSep + "dir/planted.bin";
-  const std::string page = ReadFile(html);
+  const std::string page = ReadWholeFile(html);
   EXPECT_NE(page.find("\"path\":\"" + display + "\""), std::string::npos) << "no chain in the HTML";
   EXPECT_NE(page.find(Md5(lab.planted)), std::string::npos);
-  EXPECT_NE(ReadFile(csv).find("," + display + ","), std::string::npos);
+  EXPECT_NE(ReadWholeFile(csv).find("," + display + ","), std::string::npos);
   // `harrier report` renders the saved JSONL the same way.
   const std::string again = lab.dir.path() + "/again.html";
   RunResult rep = RunHarrier({"report", jsonl, "--html", again});
   EXPECT_EQ(rep.exit_code, 0) << rep.err;
-  EXPECT_NE(ReadFile(again).find("\"path\":\"" + display + "\""), std::string::npos);
+  EXPECT_NE(ReadWholeFile(again).find("\"path\":\"" + display + "\""), std::string::npos);
 }
 
 // ---------------------------------------------------------------------------
@@ -583,7 +576,7 @@ TEST(ArchiveHostileE2E, GzipBombEndsAsRatioSkip) {
   lab.Zeros("mb.bin", 1u << 20);
   const std::string one = lab.Out("one.gz");
   ASSERT_TRUE(lab.Make({"gzip", "-c", "mb.bin"}, "", "", one));
-  std::string member = ReadFile(one), bomb;
+  std::string member = ReadWholeFile(one), bomb;
   for (int i = 0; i < 256; ++i) bomb += member;
   const std::string path = lab.dir.Write("out/zeros.bin.gz", bomb);
   fs::remove(one);
@@ -743,7 +736,7 @@ TEST(ArchiveHostileE2E, TruncatedArchivesScanUpToTheDamage) {
   auto build = [&](std::vector<std::string> argv, const std::string& name) {
     argv.insert(argv.end(), members.begin(), members.end());
     if (!lab.Make(argv, lab.Src("t"))) return std::string();
-    std::string full = ReadFile(lab.Src(name));
+    std::string full = ReadWholeFile(lab.Src(name));
     return lab.dir.Write("out/cut-" + name, full.substr(0, full.size() / 2));
   };
   const std::string zip = build({"zip", "-q", lab.Src("full.zip")}, "full.zip");

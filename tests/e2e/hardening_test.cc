@@ -20,19 +20,6 @@
 namespace harrier::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-size_t FilesIn(const std::string& dir) {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
-  return n;
-}
-
 // A signature folder with a marker rule, and a tree with `n` marked files.
 struct Marked {
   TempDir sig, tree, out;
@@ -90,7 +77,7 @@ TEST(Reports, ADiskThatFillsMidScanIsAnErrorAndTheJsonlEndsCleanly) {
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("s.jsonl"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
-  std::string text = ReadFile(m.out.path() + "/s.jsonl");
+  std::string text = ReadWholeFile(m.out.path() + "/s.jsonl");
   ASSERT_FALSE(text.empty());
   EXPECT_LE(text.size(), 20000u);
   EXPECT_EQ(text.back(), '\n') << "a cut last line";
@@ -114,14 +101,14 @@ TEST(Reports, APlantedSymlinkIsReplacedAndReportsArePrivate) {
     ASSERT_EQ(symlink(victim.c_str(), path.c_str()), 0);
     auto r = RunHarrier(m.Args({flag, path}));
     EXPECT_EQ(r.exit_code, 1) << flag << r.err;
-    EXPECT_EQ(ReadFile(victim), "precious\n") << flag;
+    EXPECT_EQ(ReadWholeFile(victim), "precious\n") << flag;
     struct stat st;
     ASSERT_EQ(lstat(path.c_str(), &st), 0);
     EXPECT_TRUE(S_ISREG(st.st_mode)) << flag;
     EXPECT_EQ(st.st_mode & 0777, 0600u) << flag;
-    EXPECT_NE(ReadFile(path).find("hardening_marker"), std::string::npos) << flag;
+    EXPECT_NE(ReadWholeFile(path).find("hardening_marker"), std::string::npos) << flag;
   }
-  EXPECT_EQ(FilesIn(m.out.path()), 2u) << "no temporary file left behind";
+  EXPECT_EQ(EntriesIn(m.out.path()), 2u) << "no temporary file left behind";
 }
 
 // Kill tests: a finding shown before the signal is in the JSONL, and every
@@ -142,13 +129,13 @@ TEST_P(KillMidScan, KeepsEveryFindingAndEveryLineParses) {
       "hardening_marker", 300, sig, 120);
   if (sig == SIGKILL) {
     EXPECT_EQ(r.exit_code, -1);
-    EXPECT_TRUE(ReadFile(html) == "<p>the previous report</p>\n") << "the old HTML was touched";
+    EXPECT_TRUE(ReadWholeFile(html) == "<p>the previous report</p>\n") << "the old HTML was touched";
   } else {
     ASSERT_NE(r.exit_code, -1) << "did not stop after signal " << sig;
     EXPECT_EQ(r.exit_code, 1) << r.err;  // findings win over "interrupted"
-    EXPECT_NE(ReadFile(html).find("hardening_marker"), std::string::npos);
+    EXPECT_NE(ReadWholeFile(html).find("hardening_marker"), std::string::npos);
   }
-  std::string text = ReadFile(jsonl);
+  std::string text = ReadWholeFile(jsonl);
   ASSERT_FALSE(text.empty());
   EXPECT_EQ(text.back(), '\n') << "a cut last line";
   Jsonl j = ParseJsonl(text);
@@ -186,9 +173,9 @@ TEST(Reports, ASecondCtrlCAbortsAndLeavesNoHalfReport) {
       "hardening_marker", 50, SIGINT, 120, 2);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.err.find("aborted"), std::string::npos) << r.err;
-  EXPECT_TRUE(ReadFile(html) == "<p>the previous report</p>\n") << "the old HTML was touched";
-  EXPECT_EQ(FilesIn(m.out.path()), 2u) << "only the JSONL and the old HTML: no temporary file";
-  Jsonl j = ParseJsonl(ReadFile(jsonl));
+  EXPECT_TRUE(ReadWholeFile(html) == "<p>the previous report</p>\n") << "the old HTML was touched";
+  EXPECT_EQ(EntriesIn(m.out.path()), 2u) << "only the JSONL and the old HTML: no temporary file";
+  Jsonl j = ParseJsonl(ReadWholeFile(jsonl));
   EXPECT_TRUE(j.all_parsed);
   EXPECT_GE(j.findings.size(), 1u);
 }
@@ -215,8 +202,8 @@ TEST(RulesCacheE2E, ATamperedCacheEntryIsNotTrusted) {
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".yarc") yarcs.push_back(e.path().string());
   ASSERT_EQ(yarcs.size(), 2u);
-  std::string empty_set = ReadFile(yarcs[0]).size() < ReadFile(yarcs[1]).size() ? yarcs[0] : yarcs[1];
-  std::string bytes = ReadFile(empty_set);
+  std::string empty_set = ReadWholeFile(yarcs[0]).size() < ReadWholeFile(yarcs[1]).size() ? yarcs[0] : yarcs[1];
+  std::string bytes = ReadWholeFile(empty_set);
   for (const auto& y : yarcs) {
     std::ofstream(y, std::ios::binary | std::ios::trunc) << bytes;
   }

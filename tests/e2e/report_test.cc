@@ -34,13 +34,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // The fixed tree: a hash IOC, a filename IOC on names that need CSV quoting
 // and formula neutralisation, and a YARA rule whose string holds </script>.
 struct GoldenTree {
@@ -115,7 +108,7 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
     GTEST_SKIP() << "updated " << path;
   }
   ASSERT_TRUE(fs::exists(path)) << "missing golden " << path << " (HARRIER_UPDATE_GOLDEN=1)";
-  EXPECT_EQ(ReadFile(path), actual) << "golden " << name << " differs";
+  EXPECT_EQ(ReadWholeFile(path), actual) << "golden " << name << " differs";
 }
 
 // --- listeners -----------------------------------------------------------
@@ -224,7 +217,7 @@ TEST(ReportE2E, JsonlGolden) {
   TempDir out;
   auto r = RunHarrier(t.Args({"--jsonl", out.path() + "/scan.jsonl"}));
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string text = ReadFile(out.path() + "/scan.jsonl");
+  std::string text = ReadWholeFile(out.path() + "/scan.jsonl");
   auto lines = Lines(text);
   ASSERT_GE(lines.size(), 2u);
   EXPECT_EQ(Json::parse(lines.front())["harrier"]["type"], "scan_start");
@@ -237,7 +230,7 @@ TEST(ReportE2E, CsvGolden) {
   TempDir out;
   auto r = RunHarrier(t.Args({"--csv", out.path() + "/scan.csv"}));
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string text = t.Normalise(ReadFile(out.path() + "/scan.csv"));
+  std::string text = t.Normalise(ReadWholeFile(out.path() + "/scan.csv"));
   // Host column: first cell of every data row.
   std::vector<std::string> rows;
   std::string header;
@@ -300,7 +293,7 @@ TEST(ReportE2E, SyslogTcpUsesOctetCountingFraming) {
   }
   EXPECT_EQ(summaries, 1);
   EXPECT_NE(data.find("Planted test sample"), std::string::npos);
-  Json sum = Json::parse(Lines(ReadFile(out.path() + "/s.jsonl")).back());
+  Json sum = Json::parse(Lines(ReadWholeFile(out.path() + "/s.jsonl")).back());
   EXPECT_EQ(sum["harrier"]["syslog"]["sent"], 4) << "findings sent before the summary was taken";
   EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 0);
 }
@@ -362,7 +355,7 @@ TEST(ReportE2E, SyslogCollectorThatNeverReadsDoesNotStallTheScan) {
   for (int c : conns) close(c);
   close(lfd);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  Json sum = Json::parse(Lines(ReadFile(out.path() + "/s.jsonl")).back());
+  Json sum = Json::parse(Lines(ReadWholeFile(out.path() + "/s.jsonl")).back());
   ASSERT_EQ(sum["harrier"]["type"], "summary");
   EXPECT_LT(sum["harrier"]["duration_s"].get<double>(), kTimeoutS)
       << "the scan waited for the collector";
@@ -390,7 +383,7 @@ TEST(ReportE2E, SyslogUnreachableCollectorCountsDrops) {
                               "tcp", "--syslog-timeout", "1", "--jsonl", out.path() + "/s.jsonl"}),
                       60);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  Json sum = Json::parse(Lines(ReadFile(out.path() + "/s.jsonl")).back());
+  Json sum = Json::parse(Lines(ReadWholeFile(out.path() + "/s.jsonl")).back());
   EXPECT_EQ(sum["harrier"]["syslog"]["sent"], 0);
   EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 4);
 }
@@ -408,7 +401,7 @@ TEST(ReportE2E, SyslogUdpToAClosedPortCountsDrops) {
                               "1", "--jsonl", out.path() + "/s.jsonl"}),
                       60);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  Json sum = Json::parse(Lines(ReadFile(out.path() + "/s.jsonl")).back());
+  Json sum = Json::parse(Lines(ReadWholeFile(out.path() + "/s.jsonl")).back());
   EXPECT_EQ(sum["harrier"]["syslog"]["sent"], 0) << sum.dump();
   EXPECT_EQ(sum["harrier"]["syslog"]["dropped"], 4);
   EXPECT_NE(r.err.find("syslog"), std::string::npos) << r.err;
@@ -433,8 +426,8 @@ TEST(ReportE2E, ReportCommandRendersTheSameCsvAndHtmlFromJsonl) {
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   auto rep = RunHarrier({"report", o + "/s.jsonl", "--csv", o + "/again.csv", "--html", o + "/again.html"});
   ASSERT_EQ(rep.exit_code, 0) << rep.err;
-  EXPECT_EQ(ReadFile(o + "/live.csv"), ReadFile(o + "/again.csv"));
-  std::string live = ReadFile(o + "/live.html"), again = ReadFile(o + "/again.html");
+  EXPECT_EQ(ReadWholeFile(o + "/live.csv"), ReadWholeFile(o + "/again.csv"));
+  std::string live = ReadWholeFile(o + "/live.html"), again = ReadWholeFile(o + "/again.html");
   // Same page apart from times (findings carry their own @timestamp-free view).
   auto strip = [](std::string s) {
     return std::regex_replace(s, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z"), "T");
@@ -449,7 +442,7 @@ TEST(ReportE2E, ReportCommandSkipsMalformedLinesWithLineNumbers) {
   std::string o = out.path();
   auto r = RunHarrier(t.Args({"--jsonl", o + "/s.jsonl"}));
   ASSERT_EQ(r.exit_code, 1);
-  std::string text = ReadFile(o + "/s.jsonl");
+  std::string text = ReadWholeFile(o + "/s.jsonl");
   auto lines = Lines(text);
   std::string broken = lines[0] + "\n{broken\n";
   for (size_t i = 1; i + 1 < lines.size(); ++i) broken += lines[i] + "\n";  // no summary
@@ -457,7 +450,7 @@ TEST(ReportE2E, ReportCommandSkipsMalformedLinesWithLineNumbers) {
   auto rep = RunHarrier({"report", o + "/broken.jsonl", "--html", o + "/b.html"});
   EXPECT_EQ(rep.exit_code, 3) << rep.err;
   EXPECT_NE(rep.err.find("broken.jsonl:2: not a JSON object"), std::string::npos) << rep.err;
-  std::string html = ReadFile(o + "/b.html");
+  std::string html = ReadWholeFile(o + "/b.html");
   EXPECT_NE(html.find("could not be read"), std::string::npos);
   EXPECT_NE(html.find("ALERT: indicators of compromise found (scan did not finish)"), std::string::npos);
 }
@@ -467,7 +460,7 @@ TEST(ReportE2E, HtmlMaxFindingsKeepsTheTopAndSaysHowManyWereLeftOut) {
   TempDir out;
   auto r = RunHarrier(t.Args({"--html", out.path() + "/r.html", "--html-max-findings", "2"}));
   ASSERT_EQ(r.exit_code, 1);
-  std::string html = ReadFile(out.path() + "/r.html");
+  std::string html = ReadWholeFile(out.path() + "/r.html");
   EXPECT_NE(html.find("shows the 2 highest-scoring of 4 findings; 2 lower-scoring"), std::string::npos);
   EXPECT_NE(html.find("Planted test sample"), std::string::npos);  // score 90+ kept
 }

@@ -76,6 +76,11 @@ std::string MakeDeepTree(const std::string& root, const std::string& name, int l
 // path and fails on it). Best effort.
 void RemoveDeepTree(const std::string& root, const std::string& name);
 
+// The bytes of a file ("" when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
+// How many entries a directory holds (0 when it cannot be listed).
+size_t EntriesIn(const std::string& dir);
+
 // Splits text into lines (no trailing empty line).
 std::vector<std::string> Lines(std::string_view text);
 

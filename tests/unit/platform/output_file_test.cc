@@ -20,12 +20,6 @@ namespace {
 
 using testing::TempDir;
 
-size_t FilesIn(const std::string& dir) {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++n;
-  return n;
-}
-
 std::string Slurp(const std::string& path) {
   auto t = platform::ReadTextFile(path, 1 << 20);
   return t.ok() ? *t : "<" + t.status().ToString() + ">";
@@ -39,10 +33,10 @@ TEST(OutputFile, OnCloseKeepsTheOldReportUntilTheNewOneIsWhole) {
   ASSERT_TRUE((*out)->Write("new report").ok());
   ASSERT_TRUE((*out)->Flush().ok());
   EXPECT_EQ(Slurp(path), "old report");  // an interrupted scan would leave it
-  EXPECT_EQ(FilesIn(t.path()), 2u);       // the report and its temporary file
+  EXPECT_EQ(testing::EntriesIn(t.path()), 2u);       // the report and its temporary file
   ASSERT_TRUE((*out)->Close().ok());
   EXPECT_EQ(Slurp(path), "new report");
-  EXPECT_EQ(FilesIn(t.path()), 1u);
+  EXPECT_EQ(testing::EntriesIn(t.path()), 1u);
   struct stat st;
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -59,7 +53,7 @@ TEST(OutputFile, OnCreateIsVisibleAtOnceAndGrowsWithEachFlush) {
   ASSERT_TRUE((*out)->Flush().ok());
   EXPECT_EQ(Slurp(path), "{\"a\":1}\n");
   ASSERT_TRUE((*out)->Close().ok());
-  EXPECT_EQ(FilesIn(t.path()), 1u);
+  EXPECT_EQ(testing::EntriesIn(t.path()), 1u);
 }
 
 TEST(OutputFile, APlantedSymlinkIsReplacedNotFollowed) {
@@ -106,7 +100,7 @@ TEST(OutputFile, SystemNamesAreWrittenInPlace) {
   ASSERT_TRUE((*out)->Close().ok());
   close(fd);
   EXPECT_EQ(Slurp(file), "line\n");
-  EXPECT_EQ(FilesIn(t.path()), 1u);
+  EXPECT_EQ(testing::EntriesIn(t.path()), 1u);
 }
 
 // A FIFO nobody reads is an error at once, not a hang.
@@ -138,7 +132,7 @@ TEST(OutputFile, DirectoriesAreRefusedAndFailedFilesLeaveNoTemporary) {
     ASSERT_TRUE(out.ok());
     ASSERT_TRUE((*out)->Write("half").ok());
   }  // destroyed without Close: the scan failed
-  EXPECT_EQ(FilesIn(t.path()), 1u) << "only d/ remains";
+  EXPECT_EQ(testing::EntriesIn(t.path()), 1u) << "only d/ remains";
 }
 
 TEST(PrivateFile, OnlyTheRunningUsersOwnFilesAreTrusted) {
