@@ -9,8 +9,7 @@ namespace harrier::fuzz {
 inline const CheckData& Data() {
   static const CheckData* d = [] {
     Diagnostics diag;
-    auto r = LoadCheckData(std::string(HARRIER_SOURCE_RULES_DIR) + "/checks", diag);
-    return new CheckData(r.ok() ? std::move(*r) : CheckData{});
+    return new CheckData(LoadCheckData(PackCheckDirs(HARRIER_SOURCE_RULES_DIR), diag));
   }();
   return *d;
 }

@@ -280,17 +280,15 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   // Signature-load problems are reported above; the scan's own error count
   // starts from here.
   Diagnostics scan_diag;
-  // Native-check data ships with the built-in rules (rules/checks/); without
-  // them (--no-builtin) the native checks are off.
+  // Native-check data comes with the incident packs (PACK/checks/, built-in
+  // and --signatures alike); a scan without any has the native checks off.
   std::shared_ptr<const CheckData> check_data;
-  if (!cli.sig.no_builtin) {
-    if (auto b = FindBuiltinRules(); b.ok()) {
-      Diagnostics cd_diag;
-      auto cd = LoadCheckData(platform::JoinPath(*b, "checks"), cd_diag);
-      for (const auto& d : cd_diag.Snapshot())
-        console.Err(fmt::format("check data: {}: {}\n", TerminalSafe(d.where), TerminalSafe(d.message)));
-      if (cd.ok()) check_data = std::make_shared<const CheckData>(std::move(*cd));
-    }
+  if (!(*sigs)->check_dirs.empty()) {
+    Diagnostics cd_diag;
+    CheckData cd = LoadCheckData((*sigs)->check_dirs, cd_diag);
+    for (const auto& d : cd_diag.Snapshot())
+      console.Err(fmt::format("check data: {}: {}\n", TerminalSafe(d.where), TerminalSafe(d.message)));
+    check_data = std::make_shared<const CheckData>(std::move(cd));
   }
   CheckRegistry checks = DefaultChecks(check_data);
   std::unique_ptr<ScanCache> cache;
@@ -369,6 +367,9 @@ int RunRulesCheck(const RulesCheckCli& cli) {
       "Signature digest: {}\n",
       st.sources.size(), st.yara_files, st.yara_files_failed, st.yara_rules, st.hash_iocs,
       st.fp_hashes, st.filename_iocs, st.c2_iocs, st.ioc_lines_failed, st.digest);
+  for (const auto& p : (*sigs)->packs)
+    std::cout << fmt::format("Incident pack {}: {} ({})\n", TerminalSafe(p.id), TerminalSafe(p.title),
+                             TerminalSafe(p.folder));
   if (const auto& part = (*sigs)->yara_partition; part && cli.verbose) {
     for (size_t i = 0; i < part->set_count(); ++i) part->Set(i);  // compile/load every set
     const PartitionStats ps = part->stats();

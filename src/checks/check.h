@@ -55,7 +55,7 @@ class CheckRegistry {
 };
 
 // The checks Harrier runs by default (see docs/checks.md), built on `data`
-// (loaded from rules/checks/, see check_data.h). Null data: no native checks
+// (loaded from the packs' checks/ folders, see check_data.h). Null data: no native checks
 // (e.g. --no-builtin).
 CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data);
 

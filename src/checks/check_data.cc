@@ -216,10 +216,11 @@ Status ParseCheckData(std::string_view text, const std::string& where, CheckData
   return Status::Ok();
 }
 
-Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag) {
+namespace {
+
+Status LoadCheckDir(const std::string& dir, CheckData& data, Diagnostics& diag) {
   auto files = platform::ListFilesRecursive(dir);
   if (!files.ok()) return files.status();
-  CheckData data;
   for (const auto& f : *files) {
     if (f.size() < 5 || f.compare(f.size() - 5, 5, ".json") != 0) continue;
     auto text = platform::ReadTextFile(f, kMaxCheckDataBytes);
@@ -229,6 +230,34 @@ Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag) {
     }
     if (Status s = ParseCheckData(*text, f, &data, diag); !s.ok()) diag.Error(f, s.message());
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag) {
+  CheckData data;
+  if (Status s = LoadCheckDir(dir, data, diag); !s.ok()) return s;
+  return data;
+}
+
+std::vector<std::string> PackCheckDirs(const std::string& rules_dir) {
+  std::vector<std::string> out;
+  std::string packs = platform::JoinPath(rules_dir, "packs");
+  auto subs = platform::ListSubdirectories(packs);
+  if (!subs.ok()) return out;
+  for (const auto& name : *subs) {
+    std::string d = platform::JoinPath(platform::JoinPath(packs, name), "checks");
+    if (auto st = platform::Stat(d); st.ok() && st->type == platform::FileType::kDirectory)
+      out.push_back(d);
+  }
+  return out;
+}
+
+CheckData LoadCheckData(const std::vector<std::string>& dirs, Diagnostics& diag) {
+  CheckData data;
+  for (const auto& d : dirs)
+    if (Status s = LoadCheckDir(d, data, diag); !s.ok()) diag.Error(d, s.ToString());
   return data;
 }
 

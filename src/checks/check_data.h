@@ -1,9 +1,10 @@
 // CheckData: the indicators and thresholds the native checks use, loaded
-// once at startup from the built-in rules folder (rules/checks/*.json) and
+// once at startup from the incident packs' checks/ folders
+// (rules/packs/*/checks/*.json and --signatures packs) and
 // shared read-only by all workers. Code holds no indicator (STYLE rule 10):
 // serials, versions, names, dates, tags and scores come from here.
 //
-// Format: JSON with // comments, documented in rules/checks/README.md and
+// Format: JSON with // comments, documented in rules/README.md and
 // docs/checks.md. Several files merge (lists append, scalar sections: the
 // last file wins). Errors carry the file name and are diagnostics; a bad
 // entry is skipped and the rest still loads.
@@ -106,6 +107,14 @@ Status ParseCheckData(std::string_view json, const std::string& where, CheckData
 
 // Loads every *.json under `dir` (sorted). A missing dir is NotFound.
 Result<CheckData> LoadCheckData(const std::string& dir, Diagnostics& diag);
+// Loads every *.json under each of `dirs` in order (the checks/ folders of
+// the loaded incident packs, SignatureSet::check_dirs) into one CheckData;
+// a folder that cannot be listed is an error diagnostic, the rest loads.
+CheckData LoadCheckData(const std::vector<std::string>& dirs, Diagnostics& diag);
+// The checks/ folders of the incident packs in RULES/packs/ (sorted): the
+// built-in check data without loading the rest of the signatures (tests,
+// fuzz targets). A scan takes SignatureSet::check_dirs instead.
+std::vector<std::string> PackCheckDirs(const std::string& rules_dir);
 
 // "18.12.416.0" -> "18.12.416": the first three dot-separated numeric parts
 // (fewer if absent), leading zeros and spaces dropped; "" if not numeric.

@@ -115,6 +115,7 @@ struct RuleStats {
   uint64_t fp_filters = 0;           // false-positive regex filters loaded
   uint64_t ioc_lines_failed = 0;
   std::vector<std::string> sources;  // signature folders, in load order
+  std::vector<std::string> packs;    // incident pack ids, in load order
   std::string digest;                // content digest of all signatures
   bool rules_from_cache = false;     // YARA rules loaded from the compiled-rules cache
 };

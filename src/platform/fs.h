@@ -266,6 +266,10 @@ Result<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes);
 // Lists regular files below `dir` recursively (sorted, symlinks not followed).
 Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir);
 
+// The names of the directories directly in `dir` (sorted; symlinks not
+// followed, so a link to a folder is not listed).
+Result<std::vector<std::string>> ListSubdirectories(const std::string& dir);
+
 // Lowers CPU and I/O priority of the calling process (best effort).
 Status LowerPriority();
 

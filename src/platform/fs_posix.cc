@@ -811,6 +811,18 @@ Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir) {
   return out;
 }
 
+Result<std::vector<std::string>> ListSubdirectories(const std::string& dir) {
+  auto opened = Directory::Open(dir, /*follow=*/true);
+  if (!opened.ok()) return opened.status();
+  std::vector<std::string> out;
+  DirEntry e;
+  while ((*opened)->Next(&e))
+    if (e.stat.ok() && e.stat->type == FileType::kDirectory) out.push_back(e.name);
+  if (!(*opened)->status().ok()) return (*opened)->status();
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Status LowerPriority() {
   if (setpriority(PRIO_PROCESS, 0, 19) != 0) return ErrnoStatus(errno, "self", "setpriority");
   // ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0))

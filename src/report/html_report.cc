@@ -293,6 +293,11 @@ std::string RenderHtml(const ReportDoc& doc) {
   std::string srcs;
   for (const auto& x : rules.sources) srcs += (srcs.empty() ? "" : "<br>") + H(x);
   row("Sources", srcs);
+  if (!rules.packs.empty()) {
+    std::string packs;
+    for (const auto& x : rules.packs) packs += (packs.empty() ? "" : ", ") + H(x);
+    row("Incident packs", packs);
+  }
   out += "</table></section>\n";
 
   // Coverage card.

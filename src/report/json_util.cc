@@ -185,6 +185,9 @@ RuleStats RuleStatsFromJson(const OJson& j) {
   if (const OJson* src = JsonAt(*rules, {"sources"}); src && src->is_array())
     for (const auto& x : *src)
       if (x.is_string()) r.sources.push_back(x.get<std::string>());
+  if (const OJson* packs = JsonAt(*rules, {"packs"}); packs && packs->is_array())
+    for (const auto& x : *packs)
+      if (x.is_string()) r.packs.push_back(x.get<std::string>());
   return r;
 }
 
@@ -486,6 +489,11 @@ nlohmann::ordered_json RuleStatsToJson(const RuleStats& r) {
   J sources = J::array();
   for (const auto& src : r.sources) sources.push_back(SafeUtf8(src));
   rules["sources"] = std::move(sources);
+  if (!r.packs.empty()) {
+    J packs = J::array();
+    for (const auto& id : r.packs) packs.push_back(SafeUtf8(id));
+    rules["packs"] = std::move(packs);
+  }
   return rules;
 }
 

@@ -69,12 +69,15 @@ void TextReporter::Begin(const ScanInfo& info) {
   if (opts_.quiet) return;
   std::string roots;
   for (const auto& p : info.paths) roots += (roots.empty() ? "" : " ") + TerminalSafe(p);
+  std::string packs;
+  for (const auto& p : info.rules.packs) packs += (packs.empty() ? "" : ", ") + TerminalSafe(p);
   Write(fmt::format(
       "Harrier {} on {}: scanning {}\nSignatures: {} YARA rules ({} files, {} failed), "
-      "{} hash IOCs, {} filename IOCs, {} C2 IOCs\n\n",
+      "{} hash IOCs, {} filename IOCs, {} C2 IOCs\n{}\n",
       info.version, TerminalSafe(info.hostname), roots, info.rules.yara_rules,
       info.rules.yara_files, info.rules.yara_files_failed, info.rules.hash_iocs,
-      info.rules.filename_iocs, info.rules.c2_iocs));
+      info.rules.filename_iocs, info.rules.c2_iocs,
+      packs.empty() ? "" : "Incident packs: " + packs + "\n"));
 }
 
 void TextReporter::OnFinding(const Finding& f) {

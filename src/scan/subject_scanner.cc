@@ -238,6 +238,16 @@ bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> h
 
 std::optional<Finding> SubjectScanner::Finish(Finding f) const {
   if (f.reasons.empty()) return std::nullopt;
+  // A signature from an incident pack names its pack, and the pack's
+  // remediation stands in for one the signature lacks (incident_pack.h).
+  if (sigs_ && !sigs_->packs.empty()) {
+    for (auto& r : f.reasons) {
+      const IncidentPack* pack = PackOfSource(sigs_->packs, r.source);
+      if (!pack) continue;
+      if (r.remediation.empty()) r.remediation = pack->remediation;
+      r.details.emplace_back("pack", pack->id);
+    }
+  }
   ScoreFinding(f, config_.score);
   if (f.level < config_.report_level || f.level == Level::kNone) return std::nullopt;
   // False-positive filters (fp_filter.h): per-rule filters remove reasons,

@@ -10,6 +10,7 @@
 #include <yara.h>
 
 #include "platform/fs.h"
+#include "signatures/incident_pack.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_partition.h"
 
@@ -57,6 +58,70 @@ void BuildPartition(SignatureSet& set, std::vector<YaraSource> sources,
       if (!out) diag.Warning(opts.partition_dump_dir, "cannot write the partition dump");
     }
   }
+}
+
+bool IsDir(const std::string& p) {
+  auto st = platform::Stat(p);
+  return st.ok() && st->type == platform::FileType::kDirectory;
+}
+
+// The folders of the signature folder `top` that load as units: each pack
+// below TOP/packs/ (sorted by name), then TOP itself unless it only holds
+// packs. Manifests are read here (incident_pack.h) and keyed into the digest;
+// a missing or bad manifest is an error diagnostic and its folder still loads
+// (its findings then carry no pack). A second pack with an id already loaded
+// is an error and does not load again (its indicators would count twice).
+std::vector<std::string> LoadUnits(const std::string& top, SignatureSet& set, CacheDigest& digest,
+                                   Diagnostics& diag, LoadReport& rep) {
+  std::vector<std::string> units;
+  auto add_pack = [&](const std::string& dir) {
+    std::string manifest = platform::JoinPath(dir, std::string(kPackManifest));
+    LoadReport::FileResult fr;
+    fr.path = manifest;
+    fr.kind = "pack";
+    auto text = platform::ReadTextFile(manifest, kMaxPackManifestBytes);
+    if (!text.ok()) {
+      diag.Error(manifest, text.status().ToString());
+      fr.errors = 1;
+    } else {
+      digest.Add(manifest.substr(top.size()));
+      digest.Add(*text);
+      auto pack = ParsePackManifest(*text, manifest);
+      if (!pack.ok()) {
+        diag.Error(manifest, pack.status().message());
+        fr.errors = 1;
+      } else if (auto same = std::find_if(set.packs.begin(), set.packs.end(),
+                                          [&](const IncidentPack& p) { return p.id == pack->id; });
+                 same != set.packs.end()) {
+        diag.Error(manifest, fmt::format("incident pack '{}' is already loaded from {}: not loaded again",
+                                         pack->id, same->folder));
+        fr.errors = 1;
+        rep.files.push_back(std::move(fr));
+        return;
+      } else {
+        pack->folder = dir;
+        set.stats.packs.push_back(pack->id);
+        set.packs.push_back(std::move(*pack));
+        fr.entries = 1;
+      }
+    }
+    rep.files.push_back(std::move(fr));
+    units.push_back(dir);
+  };
+  std::string packs_dir = platform::JoinPath(top, "packs");
+  bool own_manifest = platform::Stat(platform::JoinPath(top, std::string(kPackManifest))).ok();
+  if (IsDir(packs_dir)) {
+    auto subs = platform::ListSubdirectories(packs_dir);
+    if (!subs.ok()) diag.Error(packs_dir, subs.status().ToString());
+    else
+      for (const auto& name : *subs) add_pack(platform::JoinPath(packs_dir, name));
+    bool own = own_manifest || IsDir(platform::JoinPath(top, "yara")) ||
+               IsDir(platform::JoinPath(top, "iocs")) || IsDir(platform::JoinPath(top, "checks"));
+    if (!own) return units;
+  }
+  if (own_manifest) add_pack(top);
+  else units.push_back(top);
+  return units;
 }
 
 // Adds a false-positive filter / allow-list file (fp_filter.h); returns the
@@ -121,13 +186,15 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
   digest.Add(fmt::format("partition {}", kPartitionFormat));
 
   for (const auto& folder : opts.folders) {
-    auto real = platform::RealPath(folder);
-    if (!real.ok()) return Status::NotFound(fmt::format("signature folder: {}", real.status().message()));
-    auto st = platform::Stat(*real);
+    auto top = platform::RealPath(folder);
+    if (!top.ok()) return Status::NotFound(fmt::format("signature folder: {}", top.status().message()));
+    auto st = platform::Stat(*top);
     if (!st.ok() || st->type != platform::FileType::kDirectory)
       return Status::InvalidArgument(fmt::format("signature folder is not a directory: {}", folder));
-    set->folders.push_back(*real);
-    set->stats.sources.push_back(*real);
+    set->folders.push_back(*top);
+    set->stats.sources.push_back(*top);
+    for (const std::string& unit : LoadUnits(*top, *set, digest, diag, rep)) {
+    const std::string* real = &unit;
     // The folder's location is part of the key: compiled rules carry each
     // file's absolute path as its namespace (the reason's source), so the same
     // content elsewhere must not reuse a cached rule set.
@@ -135,11 +202,13 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
 
     std::vector<std::pair<std::string, bool>> files;  // path, under yara/ (true) or iocs/
     bool layered = false;
-    for (const char* sub : {"yara", "iocs"}) {
+    // A pack folder is layered even when it has only checks/.
+    for (const char* sub : {"yara", "iocs", "checks"}) {
       std::string p = platform::JoinPath(*real, sub);
       auto sst = platform::Stat(p);
       if (!sst.ok() || sst->type != platform::FileType::kDirectory) continue;
       layered = true;
+      if (std::string_view(sub) == "checks") continue;  // read below
       auto list = platform::ListFilesRecursive(p);
       if (!list.ok()) {
         diag.Error(p, list.status().ToString());
@@ -152,6 +221,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     // compiled-rules and scan caches.
     if (auto checks = platform::ListFilesRecursive(platform::JoinPath(*real, "checks"));
         layered && checks.ok()) {
+      set->check_dirs.push_back(platform::JoinPath(*real, "checks"));
       for (const auto& f : *checks) {
         auto text = platform::ReadTextFile(f, opts.max_rule_file_bytes);
         digest.Add(f.substr(real->size()));
@@ -237,6 +307,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       if (!yara) set->stats.ioc_lines_failed += fr.errors;
       rep.files.push_back(std::move(fr));
     }
+    }  // units
   }
 
   for (const auto& path : opts.fp_filter_files) {

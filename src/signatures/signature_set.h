@@ -13,6 +13,7 @@
 
 #include "core/finding.h"
 #include "signatures/fp_filter.h"
+#include "signatures/incident_pack.h"
 #include "signatures/ioc.h"
 #include "signatures/path_matcher.h"
 #include "signatures/rule_selection.h"
@@ -52,6 +53,11 @@ struct SignatureSet {
   std::shared_ptr<const MemoryRules> yara_memory;
   // Folders the signatures came from (canonical); the walker never scans them.
   std::vector<std::string> folders;
+  // Incident packs loaded (incident_pack.h), in load order.
+  std::vector<IncidentPack> packs;
+  // Every checks/ folder of a loaded pack or layered folder, in load order:
+  // the native-check data (check_data.h) is read from these.
+  std::vector<std::string> check_dirs;
   RuleStats stats;
 
   const std::vector<HashIoc>* FindHash(std::string_view hex) const;

@@ -22,7 +22,7 @@ TEST(DpkgE2E, CompromisedXzInALinuxRootAlertsAndTheFixedOneIsQuiet) {
   const std::string old = t.Write("images/sid/var/lib/dpkg/status-old", Status("5.6.0-0.2"));
   auto r = RunHarrier({"scan", "--no-progress", "--jsonl", "-", t.path()}, 300);
   Jsonl j = ParseJsonl(r.out);
-  ASSERT_EQ(j.findings.count(bad), 1u) << r.out;
+  ASSERT_EQ(j.findings.count(bad), 1u) << r.out << r.err;
   EXPECT_EQ(j.findings.at(bad)["harrier"]["level"], "alert");
   bool cve = false;
   for (const auto& reason : j.findings.at(bad)["harrier"]["reasons"])

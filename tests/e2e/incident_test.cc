@@ -2,7 +2,7 @@
 // volume, built the way real installs look, raises an Alert for each trace of
 // the 3CX / X_TRADER incident and nothing for the clean decoys. Every file is
 // synthetic and benign, generated here; indicator values come from the
-// shipped check data (rules/checks/) so the test follows the data file.
+// shipped check data (rules/packs/*/checks/) so the test follows the data file.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -22,7 +22,7 @@ namespace {
 // Indicators come from the shipped rules at test time (STYLE rule 10), so
 // the test binary itself carries none and a scan of a build tree stays clean.
 std::string RulesText(const std::string& rel) {
-  std::ifstream f(SourceDir() + "/rules/" + rel);
+  std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
@@ -52,9 +52,9 @@ std::string FirstC2Domain() {
 const CheckData& Data() {
   static const CheckData* d = [] {
     Diagnostics diag;
-    auto r = LoadCheckData(SourceDir() + "/rules/checks", diag);
-    EXPECT_TRUE(r.ok());
-    return new CheckData(r.ok() ? std::move(*r) : CheckData{});
+    CheckData r = LoadCheckData(PackCheckDirs(SourceDir() + "/rules"), diag);
+    EXPECT_EQ(diag.error_count(), 0u);
+    return new CheckData(std::move(r));
   }();
   return *d;
 }

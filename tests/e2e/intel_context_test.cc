@@ -16,7 +16,7 @@ namespace harrier::testing {
 namespace {
 
 std::string RulesText(const std::string& rel) {
-  std::ifstream f(SourceDir() + "/rules/" + rel);
+  std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
@@ -173,7 +173,7 @@ namespace {
 TEST(InstallerKeywordsE2E, AffectedInstallerNamesInLogsAreWarnings) {
   std::vector<std::string> names;
   {
-    std::ifstream f(SourceDir() + "/rules/iocs/c2-keywords-3cx-unc4736.txt");
+    std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/iocs/c2-keywords-3cx-unc4736.txt");
     for (std::string line; std::getline(f, line);)
       if (!line.empty() && line[0] != '#') names.push_back(line.substr(0, line.find(';')));
   }

@@ -16,14 +16,15 @@
 
 namespace harrier::testing {
 
-// The built-in check data (rules/checks/), loaded once.
+// The built-in check data (rules/packs/*/checks/), loaded once.
 inline const CheckData& ShippedCheckData() {
   static const CheckData* data = [] {
     Diagnostics diag;
-    auto d = LoadCheckData(SourceDir() + "/rules/checks", diag);
-    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    auto dirs = PackCheckDirs(SourceDir() + "/rules");
+    EXPECT_GE(dirs.size(), 2u);
+    CheckData d = LoadCheckData(dirs, diag);
     EXPECT_EQ(diag.error_count(), 0u);
-    return new CheckData(d.ok() ? std::move(*d) : CheckData{});
+    return new CheckData(std::move(d));
   }();
   return *data;
 }

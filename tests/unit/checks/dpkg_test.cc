@@ -1,5 +1,5 @@
 // The dpkg status parser, Debian version order and the dpkg inventory check
-// with the shipped xz-utils advisory (rules/checks/xz-cve-2024-3094.json).
+// with the shipped xz-utils advisory (rules/packs/xz-cve-2024-3094/checks/).
 #include "checks/dpkg.h"
 
 #include <gtest/gtest.h>
@@ -54,9 +54,9 @@ class DpkgCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Diagnostics d;
-    auto r = LoadCheckData(testing::SourceDir() + "/rules/checks", d);
-    ASSERT_TRUE(r.ok());
-    data_ = std::make_unique<CheckData>(std::move(*r));
+    data_ = std::make_unique<CheckData>(
+        LoadCheckData(PackCheckDirs(testing::SourceDir() + "/rules"), d));
+    ASSERT_EQ(d.error_count(), 0u);
     ASSERT_FALSE(data_->package_advisories.empty());
     check_ = MakeDpkgCheck(data_.get());
   }

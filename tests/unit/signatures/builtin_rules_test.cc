@@ -1,4 +1,4 @@
-// The 33 built-in YARA rules (rules/yara/*.yar, described in
+// The 33 built-in YARA rules (rules/packs/3cx-unc4736/yara/*.yar, described in
 // docs/detections.md), one test per rule, named after it: a synthetic
 // positive built at run time with exactly the traits the rule needs, and a
 // near-miss made from it by breaking one trait, which must stay quiet.
@@ -121,7 +121,7 @@ class BuiltinRules : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     std::vector<YaraSource> sources;
-    for (const auto& e : fs::directory_iterator(fs::path(HARRIER_SOURCE_DIR) / "rules" / "yara")) {
+    for (const auto& e : fs::directory_iterator(fs::path(HARRIER_SOURCE_DIR) / "rules" / "packs" / "3cx-unc4736" / "yara")) {
       if (e.path().extension() != ".yar") continue;
       std::ifstream in(e.path(), std::ios::binary);
       std::stringstream ss;
