@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 
+#include "signatures/incident_pack.h"
 #include "testutil/testutil.h"
 
 namespace harrier {
@@ -99,6 +100,98 @@ TEST(LoadSignatures, DigestCoversNativeCheckData) {
   Diagnostics d;
   auto a = LoadSignatures({.folders = {t.path()}}, d);
   t.Write("checks/data.json", "{\"a\": 2}\n");
+  auto b = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
+}
+
+// Incident packs (incident_pack.h): DIR/packs/NAME/ folders load in name
+// order, each with its manifest; their checks/ folders are listed for the
+// native checks; a folder that only holds packs is not also read flat.
+TEST(LoadSignatures, PacksLoadFromAPacksFolderWithTheirChecks) {
+  TempDir t;
+  t.Write("packs/b-two/pack.json",
+          R"({"format":1,"id":"two","title":"Two","remediation":"fix two"})");
+  t.Write("packs/b-two/iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;90;two\n");
+  t.Write("packs/b-two/checks/two.json", "{\"format\": 1}\n");
+  t.Write("packs/a-one/pack.json",
+          R"({"format":1,"id":"one","title":"One","remediation":"fix one"})");
+  t.Write("packs/a-one/yara/one.yar", "rule one { condition: false }\n");
+  t.Write("packs/a-one/iocs/c2-iocs.txt", "one.example.org;90\n");
+  Diagnostics d;
+  LoadReport rep;
+  auto s = LoadSignatures({.folders = {t.path()}}, d, &rep);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(d.error_count(), 0u);
+  const SignatureSet& set = **s;
+  ASSERT_EQ(set.packs.size(), 2u);
+  EXPECT_EQ(set.packs[0].id, "one");
+  EXPECT_EQ(set.packs[0].folder, t.path() + "/packs/a-one");
+  EXPECT_EQ(set.packs[1].id, "two");
+  EXPECT_EQ(set.stats.packs, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(set.check_dirs, std::vector<std::string>{t.path() + "/packs/b-two/checks"});
+  EXPECT_EQ(set.stats.yara_rules, 1u);
+  EXPECT_EQ(set.stats.hash_iocs, 1u);  // once: the container is not read flat as well
+  EXPECT_EQ(set.stats.c2_iocs, 1u);
+  const auto* h = set.FindHash("d41d8cd98f00b204e9800998ecf8427e");
+  ASSERT_NE(h, nullptr);
+  ASSERT_NE(PackOfSource(set.packs, h->front().source), nullptr);
+  EXPECT_EQ(PackOfSource(set.packs, h->front().source)->id, "two");
+  EXPECT_EQ(set.folders, std::vector<std::string>{t.path()});
+}
+
+TEST(LoadSignatures, AFolderWithItsOwnManifestIsOnePack) {
+  TempDir t;
+  t.Write("pack.json", R"({"format":1,"id":"mine","title":"Mine","remediation":"r"})");
+  t.Write("iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;90;x\n");
+  Diagnostics d;
+  auto s = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ((*s)->packs.size(), 1u);
+  EXPECT_EQ((*s)->packs[0].folder, t.path());
+  EXPECT_EQ((*s)->stats.hash_iocs, 1u);
+}
+
+TEST(LoadSignatures, ABadManifestIsAnErrorAndTheSignaturesStillLoad) {
+  TempDir t;
+  t.Write("packs/x/pack.json", R"({"format":1,"id":"x"})");
+  t.Write("packs/x/iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;90;x\n");
+  t.Write("packs/y/iocs/hash-iocs.txt", "da39a3ee5e6b4b0d3255bfef95601890afd80709;90;y\n");
+  Diagnostics d;
+  auto s = LoadSignatures({.folders = {t.path()}}, d);
+  ASSERT_TRUE(s.ok());
+  std::vector<std::string> wheres;
+  for (const auto& x : d.Snapshot())
+    if (x.severity == Diagnostic::Severity::kError) wheres.push_back(x.where);
+  EXPECT_EQ(wheres, (std::vector<std::string>{t.path() + "/packs/x/pack.json",
+                                               t.path() + "/packs/y/pack.json"}));
+  EXPECT_TRUE((*s)->packs.empty());
+  EXPECT_EQ((*s)->stats.hash_iocs, 2u);
+}
+
+TEST(LoadSignatures, ASecondPackWithTheSameIdDoesNotLoadAgain) {
+  TempDir a, b;
+  for (TempDir* t : {&a, &b}) {
+    t->Write("pack.json", R"({"format":1,"id":"same","title":"S","remediation":"r"})");
+    t->Write("iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;90;x\n");
+  }
+  Diagnostics d;
+  auto s = LoadSignatures({.folders = {a.path(), b.path()}}, d);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_NE(d.Snapshot().front().message.find("already loaded from " + a.path()), std::string::npos);
+  EXPECT_EQ((*s)->packs.size(), 1u);
+  EXPECT_EQ((*s)->FindHash("d41d8cd98f00b204e9800998ecf8427e")->size(), 1u);
+}
+
+// A manifest is part of the digest: a changed remediation changes reports.
+TEST(LoadSignatures, DigestCoversPackManifests) {
+  TempDir t;
+  t.Write("packs/p/iocs/hash-iocs.txt", "d41d8cd98f00b204e9800998ecf8427e;a\n");
+  t.Write("packs/p/pack.json", R"({"format":1,"id":"p","title":"P","remediation":"r1"})");
+  Diagnostics d;
+  auto a = LoadSignatures({.folders = {t.path()}}, d);
+  t.Write("packs/p/pack.json", R"({"format":1,"id":"p","title":"P","remediation":"r2"})");
   auto b = LoadSignatures({.folders = {t.path()}}, d);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE((*a)->stats.digest, (*b)->stats.digest);
