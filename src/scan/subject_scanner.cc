@@ -238,13 +238,15 @@ bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> h
 
 std::optional<Finding> SubjectScanner::Finish(Finding f) const {
   if (f.reasons.empty()) return std::nullopt;
-  // A signature from an incident pack names its pack, and the pack's
-  // remediation stands in for one the signature lacks (incident_pack.h).
+  // A signature from an incident pack names its pack. The pack's remediation
+  // (what to do about a compromise) stands in for one the signature lacks
+  // only on a reason strong enough to make an Alert (incident_pack.h): a
+  // Notice-level name or a neutralised indicator must not say "compromised".
   if (sigs_ && !sigs_->packs.empty()) {
     for (auto& r : f.reasons) {
       const IncidentPack* pack = PackOfSource(sigs_->packs, r.source);
       if (!pack) continue;
-      if (r.remediation.empty()) r.remediation = pack->remediation;
+      if (r.remediation.empty() && r.score > config_.score.alert_sub) r.remediation = pack->remediation;
       r.details.emplace_back("pack", pack->id);
     }
   }

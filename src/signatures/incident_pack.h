@@ -17,8 +17,9 @@
 //    "published": "YYYY-MM-DD", "remediation": "...",
 //    "sources": ["KEY: title, URL", ...]}
 // id: [a-z0-9._-]{1,64}; title and remediation required; the rest optional.
-// The remediation is the default for the pack's IOC and YARA findings (a
-// rule's own `remediation` meta or a check's text wins).
+// The remediation is the default for the pack's IOC and YARA reasons strong
+// enough to make an Alert (sub-score above ScoreOptions::alert_sub); a rule's
+// own `remediation` meta or a check's text wins.
 #pragma once
 
 #include <string>
