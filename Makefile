@@ -5,6 +5,7 @@
 #   make bench   build and run the benchmarks in bench/
 #   make mutants apply each curated mutation, rebuild, check the tests catch it
 #   make test-asan  every test under ASan + UBSan (own build tree, slow)
+#   make fuzz-campaign  every libFuzzer target for 30 CPU-minutes (clang build-fuzz; hours)
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -13,7 +14,7 @@ JOBS ?= $(shell nproc)
 SCAN_ARGS ?= / --exclude '$(CURDIR)/build*'
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build scan test test-asan bench install clean fuzz mutants
+.PHONY: deps build scan test test-asan bench install clean fuzz-campaign mutants
 
 deps:
 	./scripts/install-deps.sh
@@ -44,6 +45,14 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+# libFuzzer + ASan + UBSan targets (clang, build-fuzz), each run for
+# FUZZ_CPU_S CPU seconds (default 1800) with FUZZ_PARALLEL at once at nice 19;
+# results in build-fuzz/campaign/results.tsv (docs/fuzzing.md). Not run by CI.
+FUZZ_CPU_S ?= 1800
+FUZZ_PARALLEL ?= 2
+fuzz-campaign: build
+	./scripts/fuzz-campaign.sh -t $(FUZZ_CPU_S) -j $(FUZZ_PARALLEL) $(FUZZ_TARGETS)
 
 bench: build
 	./bench/run.sh
