@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -47,6 +48,8 @@ struct ScanCli {
   CommonSigOptions sig;
   std::string jsonl;
   bool jsonl_diagnostics = false;
+  std::string log_dir;  // --log-dir: where the default log goes
+  bool no_log = false;  // --no-log
   std::string max_file_size = "32MiB";
   std::string block_threshold = "64MiB";
   size_t max_open_dirs = 256;
@@ -190,6 +193,13 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
     po.live.resolve = cli.resolve;
     po.live.resolve_timeout_s = cli.resolve_timeout;
   }
+  // A path given on the command line that does not exist is a typo, not an
+  // incomplete scan.
+  for (const auto& p : cli.paths) {
+    auto st = platform::Lstat(p);
+    if (!st.ok() && st.status().code() == Status::Code::kNotFound)
+      return die(fmt::format("path not found: {}", TerminalSafe(p)));
+  }
   // With --image and no path, only the images are scanned.
   if (!cli.paths.empty()) po.walk.roots = cli.paths;
   else if (cli.images.empty()) po.walk.roots = {"/"};
@@ -217,13 +227,28 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.walk.max_open_dirs = std::max<size_t>(1, cli.max_open_dirs);
   po.walk.excludes = &excludes;
 
+  // The JSONL log: --jsonl, else the default log (THOR/LOKI style), so a
+  // forgotten --jsonl never means a rerun. HARRIER_LOG_DIR / HARRIER_NO_LOG
+  // are the environment forms of --log-dir / --no-log.
+  std::string jsonl = cli.jsonl;
+  const char* env_no_log = std::getenv("HARRIER_NO_LOG");
+  if (jsonl.empty() && !cli.no_log && !(env_no_log && *env_no_log && std::string_view(env_no_log) != "0")) {
+    const char* env_dir = std::getenv("HARRIER_LOG_DIR");
+    std::string dir = !cli.log_dir.empty() ? cli.log_dir : (env_dir ? env_dir : "");
+    jsonl = DefaultLogPath(dir, platform::HostName(), platform::LocalFileTimeStamp(std::time(nullptr)));
+  }
+
   // Reporters first: their files must exist so the walker can skip them.
   MultiReporter reporter;
   reporter.Add(std::make_unique<TextReporter>(
-      console, TextOptions{cli.verbose, cli.quiet || cli.jsonl == "-", cli.jsonl == "-"}));
-  if (!cli.jsonl.empty()) {
-    auto j = JsonlReporter::Open(cli.jsonl, console, cli.jsonl_diagnostics);
-    if (!j.ok()) return die(j.status().message());
+      console, TextOptions{cli.verbose, cli.quiet || jsonl == "-", jsonl == "-"}));
+  if (!jsonl.empty()) {
+    auto j = JsonlReporter::Open(jsonl, console, cli.jsonl_diagnostics);
+    if (!j.ok())
+      return die(cli.jsonl.empty() ? fmt::format("{} (the default log; choose a folder with "
+                                                 "--log-dir or turn it off with --no-log)",
+                                                 j.status().message())
+                                   : j.status().message());
     reporter.Add(std::move(*j));
   }
 
@@ -320,6 +345,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   for (const Status& st : lost)
     console.Err(fmt::format("harrier: error: report not written completely: {}\n",
                             TerminalSafe(st.message())));
+  // Where the reports are (files only; not stdout or a device).
+  for (const std::string& out : {jsonl, cli.outputs.html, cli.outputs.csv}) {
+    if (out.empty() || out == "-" || out.rfind("/dev/", 0) == 0 || out.rfind("/proc/", 0) == 0) continue;
+    auto real = platform::RealPath(out);
+    console.Err(fmt::format("Report: {}\n", TerminalSafe(real.ok() ? *real : out)));
+  }
   return lost.empty() ? ExitCodeFor(s) : kExitOutputError;
 }
 
@@ -411,7 +442,17 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
                  "Extra signature folder (signature-base/THOR layout: yara/, iocs/); repeatable")
       ->allow_extra_args(false);
   sc->add_flag("--no-builtin", scan.sig.no_builtin, "Do not load the built-in signatures");
-  sc->add_option("--jsonl", scan.jsonl, "Write JSON Lines findings + summary to FILE ('-' = stdout)");
+  auto* jsonl_opt = sc->add_option(
+      "--jsonl", scan.jsonl,
+      "Write JSON Lines findings + summary to FILE ('-' = stdout) instead of the default log");
+  auto* log_dir_opt = sc->add_option(
+      "--log-dir", scan.log_dir,
+      "Write the default log HOST_harrier_YYYYMMDD-HHMMSS.jsonl into DIR (default: the current "
+      "directory; env HARRIER_LOG_DIR)");
+  auto* no_log_opt = sc->add_flag("--no-log", scan.no_log,
+                                   "Write no default log (env HARRIER_NO_LOG=1); --jsonl still works");
+  log_dir_opt->excludes(jsonl_opt);
+  log_dir_opt->excludes(no_log_opt);
   sc->add_flag("--jsonl-diagnostics", scan.jsonl_diagnostics,
                "Also write error/warning diagnostics to the JSONL output");
   sc->add_option("--max-file-size", scan.max_file_size,

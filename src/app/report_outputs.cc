@@ -18,6 +18,17 @@
 
 namespace harrier {
 
+std::string DefaultLogPath(const std::string& dir, std::string_view host, const std::string& stamp) {
+  std::string h;
+  for (char c : host.substr(0, 64)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    h.push_back(ok ? c : '_');
+  }
+  if (h.empty() || h == "." || h == "..") h = "host";
+  return platform::JoinPath(dir.empty() ? "." : dir, h + "_harrier_" + stamp + ".jsonl");
+}
+
 void AddReportOutputFlags(CLI::App* sc, ReportOutputOptions* o) {
   sc->add_option("--html", o->html,
                  "Write a self-contained HTML report to FILE (written when the scan ends)");

@@ -28,6 +28,12 @@ struct ReportOutputOptions {
 
 void AddReportOutputFlags(CLI::App* scan, ReportOutputOptions* o);
 
+// The default scan log (written when no --jsonl is given, unless --no-log):
+// DIR/HOST_harrier_STAMP.jsonl, where HOST is the host name with every byte
+// outside [A-Za-z0-9._-] replaced by '_' (at most 64 bytes; "host" when
+// empty) and STAMP is the local start time YYYYMMDD-HHMMSS. DIR "" = ".".
+std::string DefaultLogPath(const std::string& dir, std::string_view host, const std::string& stamp);
+
 // Opens the requested outputs and adds their reporters (whose output_ids()
 // name the files the walker must not scan).
 Status AddReportOutputs(const ReportOutputOptions& o, Console& console, MultiReporter& reporter);

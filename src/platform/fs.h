@@ -263,6 +263,9 @@ std::string JoinPath(const std::string& dir, const std::string& name);
 // Reads a whole (small, trusted-size) text file such as a rule file.
 Result<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes);
 
+// "YYYYMMDD-HHMMSS" of `epoch_seconds` in the local time zone (file names).
+std::string LocalFileTimeStamp(int64_t epoch_seconds);
+
 // Lists regular files below `dir` recursively (sorted, symlinks not followed).
 Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir);
 

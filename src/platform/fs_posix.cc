@@ -833,6 +833,15 @@ Status LowerPriority() {
   return Status::Ok();
 }
 
+std::string LocalFileTimeStamp(int64_t epoch_seconds) {
+  std::time_t tt = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return buf;
+}
+
 std::string UtcIsoTime(int64_t epoch_seconds) {
   std::time_t tt = static_cast<std::time_t>(epoch_seconds);
   std::tm tm{};

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 
 #include "e2e/jsonl.h"
 #include "scan/hasher.h"
@@ -473,6 +474,76 @@ TEST(CtrlC, InterruptsWhileQueueIsFull) {
   EXPECT_LT(j.summary["files_scanned"].get<int>(), 5000);
   ExpectAccounted(j.summary);
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace harrier::testing
+
+namespace harrier::testing {
+namespace {
+
+// A scan without --jsonl leaves HOST_harrier_YYYYMMDD-HHMMSS.jsonl in the
+// working directory (flushed as findings arrive, like --jsonl) and names it
+// at the end; --log-dir moves it, --no-log and --jsonl replace it.
+TEST(DefaultLog, AScanWithoutJsonlLeavesAHostAndTimeNamedLog) {
+  TempDir t;
+  t.Write("sigs/iocs/filename-iocs.txt", "/evil\\.bin$;90\n");
+  t.Write("tree/evil.bin", "x");
+  t.Write("cwd/.keep", "");
+  RunOptions o;
+  o.cwd = t.path() + "/cwd";
+  o.default_log = true;
+  auto base = std::vector<std::string>{HarrierBinary(), "scan", "--no-progress", "--no-builtin",
+                                       "--signatures", t.path() + "/sigs", t.path() + "/tree"};
+  auto r = RunProgram(base, o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::vector<std::string> logs;
+  for (const auto& e : std::filesystem::directory_iterator(o.cwd))
+    if (e.path().filename() != ".keep") logs.push_back(e.path().filename().string());
+  ASSERT_EQ(logs.size(), 1u);
+  const std::string& name = logs[0];
+  EXPECT_TRUE(std::regex_match(name, std::regex(R"([A-Za-z0-9._-]+_harrier_\d{8}-\d{6}\.jsonl)")))
+      << name;
+  Jsonl j = ParseJsonl(ReadWholeFile(o.cwd + "/" + name));
+  EXPECT_EQ(j.findings.count(t.path() + "/tree/evil.bin"), 1u);
+  EXPECT_FALSE(j.summary.is_null());
+  EXPECT_NE(r.err.find("Report: " + o.cwd + "/" + name), std::string::npos) << r.err;
+
+  // --log-dir: elsewhere; the working directory stays as it was.
+  t.Write("logs/.keep", "");
+  auto with_dir = base;
+  with_dir.insert(with_dir.begin() + 2, {"--log-dir", t.path() + "/logs"});
+  r = RunProgram(with_dir, o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(EntriesIn(t.path() + "/logs"), 2u);
+  EXPECT_EQ(EntriesIn(o.cwd), 2u);
+
+  // --no-log and --jsonl: no default log.
+  auto no_log = base;
+  no_log.insert(no_log.begin() + 2, "--no-log");
+  r = RunProgram(no_log, o);
+  EXPECT_EQ(r.exit_code, 1);
+  auto with_jsonl = base;
+  with_jsonl.insert(with_jsonl.begin() + 2, {"--jsonl", t.path() + "/explicit.jsonl"});
+  r = RunProgram(with_jsonl, o);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(EntriesIn(o.cwd), 2u);
+  EXPECT_NE(r.err.find("Report: " + t.path() + "/explicit.jsonl"), std::string::npos) << r.err;
+
+  // A log folder that cannot be written is a usage error that says what to do.
+  auto bad_dir = base;
+  bad_dir.insert(bad_dir.begin() + 2, {"--log-dir", t.path() + "/missing"});
+  r = RunProgram(bad_dir, o);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--no-log"), std::string::npos) << r.err;
+}
+
+TEST(ScanPaths, APathThatDoesNotExistIsAUsageError) {
+  TempDir t;
+  t.Write("tree/a.txt", "a");
+  auto r = RunHarrier({"scan", "--no-progress", t.path() + "/tree", t.path() + "/no-such-dir"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("path not found: " + t.path() + "/no-such-dir"), std::string::npos) << r.err;
 }
 
 }  // namespace

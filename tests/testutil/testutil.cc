@@ -151,9 +151,12 @@ RunResult Run(const std::vector<std::string>& argv_in, const RunOptions& opts,
   argv.push_back(nullptr);
   std::vector<std::string> env_s;
   for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "NO_COLOR=", 9) != 0) env_s.emplace_back(*e);
+    if (std::strncmp(*e, "NO_COLOR=", 9) != 0 && std::strncmp(*e, "HARRIER_NO_LOG=", 15) != 0 &&
+        std::strncmp(*e, "HARRIER_LOG_DIR=", 16) != 0)
+      env_s.emplace_back(*e);
   }
   env_s.emplace_back("NO_COLOR=1");
+  if (!opts.default_log) env_s.emplace_back("HARRIER_NO_LOG=1");
   std::vector<char*> envp;
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);

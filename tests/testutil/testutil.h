@@ -35,10 +35,14 @@ struct RunOptions {
   std::string cwd;         // "" = the test's working directory
   std::string stdin_path;  // "" = inherited; else this file is standard input
   int timeout_s = 120;
+  // false: HARRIER_NO_LOG=1 in the environment, so `harrier scan` writes no
+  // default log into the test's working directory; true: as a user runs it.
+  bool default_log = false;
 };
 
 // Runs the built harrier binary with `args` (no shell), with a timeout in
-// seconds (killed after it: exit_code -1). Environment: NO_COLOR=1.
+// seconds (killed after it: exit_code -1). Environment: NO_COLOR=1 and
+// HARRIER_NO_LOG=1 (RunOptions::default_log).
 RunResult RunHarrier(const std::vector<std::string>& args, int timeout_s = 120);
 
 // Runs any program the same way: argv[0] is its path (no PATH search, no
