@@ -69,7 +69,7 @@ flags_for() {
       echo "-max_len=131072 -rss_limit_mb=2048 -malloc_limit_mb=5120 -timeout=10" ;;
     image_source)
       echo "-fork=1 -ignore_timeouts=1 -ignore_ooms=1 -ignore_crashes=1 -max_len=2097152 -rss_limit_mb=2048 -timeout=10" ;;
-    pe|ico|plist|dpkg) echo "-max_len=65536 -timeout=10" ;;
+    pe|ico|plist|dpkg|rpm) echo "-max_len=65536 -timeout=10" ;;
     *) echo "-timeout=10" ;;  # text inputs: libFuzzer sizes them from the corpus
   esac
 }
