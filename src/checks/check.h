@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/diagnostics.h"
 #include "core/finding.h"
 
 namespace harrier {
@@ -20,6 +21,9 @@ struct FileContext {
   std::span<const uint8_t> data;  // whole file content (<= max-file-size)
   std::string_view filetype;      // scan/filetype.h names, "" if unknown
   const Hashes& hashes;
+  // Where a check reports what it could not read (e.g. a corrupt package
+  // database); null in callers without diagnostics (then it stays silent).
+  Diagnostics* diag = nullptr;
 };
 
 class Check {

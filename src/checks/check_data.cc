@@ -65,6 +65,15 @@ std::optional<int64_t> Date(const json& j, const char* key, const std::string& w
 
 }  // namespace
 
+bool CheckData::HasDpkgAdvisories() const {
+  return std::any_of(package_advisories.begin(), package_advisories.end(),
+                     [](const PackageAdvisoryData& a) { return a.has_dpkg(); });
+}
+bool CheckData::HasRpmAdvisories() const {
+  return std::any_of(package_advisories.begin(), package_advisories.end(),
+                     [](const PackageAdvisoryData& a) { return a.rpm.has_value(); });
+}
+
 const ProductData* CheckData::FindProduct(std::string_view id) const {
   for (const auto& p : products)
     if (p.id == id) return &p;
@@ -203,10 +212,33 @@ Status ParseCheckData(std::string_view text, const std::string& where, CheckData
       a.affected_max = Str(aj, "affected_max");
       a.fixed = Str(aj, "fixed");
       a.score = Num<int>(aj, "score", a.score);
-      if (a.id.empty() || a.affected_min.empty() || a.affected_max.empty() ||
-          (a.packages.empty() && a.source_packages.empty())) {
+      if (auto r = aj.find("rpm"); r != aj.end()) {
+        RpmAdvisoryData rpm;
+        if (r->is_object()) {
+          rpm.packages = Strs(*r, "packages");
+          rpm.source_packages = Strs(*r, "source_packages");
+          rpm.affected_min = Str(*r, "affected_min");
+          rpm.affected_max = Str(*r, "affected_max");
+          rpm.fixed = Str(*r, "fixed");
+          rpm.source = Str(*r, "source");
+          rpm.remediation = Str(*r, "remediation");
+          if (auto sc = r->find("score"); sc != r->end() && sc->is_number())
+            rpm.score = sc->get<int>();
+        }
+        if (rpm.affected_min.empty() || rpm.affected_max.empty() ||
+            (rpm.packages.empty() && rpm.source_packages.empty())) {
+          diag.Error(where, fmt::format("package_advisories {}: \"rpm\" needs affected_min, "
+                                        "affected_max and packages or source_packages",
+                                        a.id));
+          continue;
+        }
+        a.rpm = std::move(rpm);
+      }
+      const bool dpkg_ok = !a.affected_min.empty() && !a.affected_max.empty() && a.has_dpkg();
+      const bool dpkg_none = a.affected_min.empty() && a.affected_max.empty() && !a.has_dpkg();
+      if (a.id.empty() || !(dpkg_ok || (dpkg_none && a.rpm))) {
         diag.Error(where, "package_advisories: an entry needs id, affected_min, affected_max and "
-                          "packages or source_packages");
+                          "packages or source_packages (or only an \"rpm\" object)");
         continue;
       }
       data->package_advisories.push_back(std::move(a));

@@ -77,20 +77,39 @@ struct RetiredProductData {
   int score = 85;
 };
 
+// The RPM side of a package advisory ("rpm": {...}), for the rpm inventory
+// (checks/rpm.h): packages named in `packages` (or built from a source
+// package in `source_packages`, the name part of SOURCERPM) whose installed
+// EVR lies in [affected_min, affected_max] (RPM order, both inclusive; a
+// bound without "E:" or "-R" does not compare the epoch or the release).
+// Empty source / remediation and no score: the advisory's own.
+struct RpmAdvisoryData {
+  std::vector<std::string> packages, source_packages;
+  std::string affected_min, affected_max, fixed;
+  std::string source, remediation;
+  std::optional<int> score;
+};
+
 // An installed-package advisory for the dpkg inventory (checks/dpkg.h):
 // binary packages (or any package built from one of `source_packages`)
 // whose installed version lies in [affected_min, affected_max] (Debian
-// version order, both inclusive).
+// version order, both inclusive); and, when `rpm` is set, for the rpm
+// inventory. An advisory may have only the rpm side (packages,
+// source_packages and the bounds then empty).
 struct PackageAdvisoryData {
   std::string id, name, cve, source, remediation, description;
   std::vector<std::string> packages, source_packages;
   std::string affected_min, affected_max, fixed;
   int score = 95;
+  std::optional<RpmAdvisoryData> rpm;
+  bool has_dpkg() const { return !packages.empty() || !source_packages.empty(); }
 };
 
 struct CheckData {
   PaddingData padding;
   std::vector<PackageAdvisoryData> package_advisories;
+  bool HasDpkgAdvisories() const;
+  bool HasRpmAdvisories() const;
   std::vector<SignerData> signers;
   IconData icon;
   std::vector<ProductData> products;

@@ -20,15 +20,16 @@ class DpkgCheck : public Check {
   explicit DpkgCheck(const CheckData* d) : data_(d) {}
   std::string_view id() const override { return "inventory.dpkg"; }
   bool Wants(std::string_view unix_path) const override {
-    return !data_->package_advisories.empty() && IsStatusPath(unix_path);
+    return data_->HasDpkgAdvisories() && IsStatusPath(unix_path);
   }
 
   void Run(const FileContext& ctx, std::vector<Reason>* out) const override {
-    if (data_->package_advisories.empty() || !IsStatusPath(ctx.unix_form)) return;
+    if (!data_->HasDpkgAdvisories() || !IsStatusPath(ctx.unix_form)) return;
     dpkg::ParseResult parsed = dpkg::ParseStatus(ctx.data);
     for (const auto& p : parsed.packages) {
       if (!p.installed() || p.version.empty()) continue;
       for (const auto& a : data_->package_advisories) {
+        if (!a.has_dpkg()) continue;
         bool named = false;
         for (const auto& n : a.packages) named |= n == p.name;
         for (const auto& n : a.source_packages) named |= n == p.source || n == p.name;

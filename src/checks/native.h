@@ -27,4 +27,10 @@ std::unique_ptr<Check> MakeInventoryCheck(const CheckData* data);
 // scanned folder). docs/checks.md.
 std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data);
 
+// inventory.rpm.<id>: installed RPM packages in the "rpm" range of an
+// advisory, read from rpmdb.sqlite (var/lib/rpm or usr/lib/sysimage/rpm).
+// A database it cannot read is an error diagnostic (ctx.diag); the older
+// Berkeley-DB / NDB formats a warning (not read). docs/checks.md.
+std::unique_ptr<Check> MakeRpmCheck(const CheckData* data);
+
 }  // namespace harrier

@@ -11,6 +11,7 @@ CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data) {
   r.Add(MakeDeadDropIconCheck(data.get()));
   r.Add(MakeInventoryCheck(data.get()));
   r.Add(MakeDpkgCheck(data.get()));
+  r.Add(MakeRpmCheck(data.get()));
   r.Hold(std::move(data));
   return r;
 }

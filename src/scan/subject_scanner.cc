@@ -444,7 +444,8 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
   // Native checks need the whole content in one buffer.
   if (checks_ && !blocks) {
     PathForms forms = FormsOf(subj);
-    FileContext ctx{f.subject, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes};
+    FileContext ctx{f.subject, forms.unix_form, forms.windows_form, data, f.filetype, f.hashes,
+                    &diag};
     for (const auto& c : checks_->checks()) c->Run(ctx, &f.reasons);
   }
 

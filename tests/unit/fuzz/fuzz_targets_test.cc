@@ -10,6 +10,7 @@
 
 #include "fuzz/fuzz_target.h"
 #include "testutil/ole_synth.h"
+#include "testutil/rpm_synth.h"
 #include "testutil/synth.h"
 #include "testutil/testutil.h"
 
@@ -90,6 +91,24 @@ TEST(FuzzTargets, DpkgSeeds) {
         "Package: a\r\nVersion: 5.6.1+really5.4.5-1\r\n\r\nPackage:\nVersion: :::-~-\n"}) {
     MaybeWriteSeed("dpkg", s);
     RunWithMutations(HarrierFuzz_dpkg, s);
+  }
+}
+
+// Header blobs, version pairs and a small rpmdb.sqlite (mutated: SQLite's
+// own corruption handling behind the reader's checks).
+TEST(FuzzTargets, RpmSeeds) {
+  namespace rs = rpm_synth;
+  TempDir t;
+  ASSERT_TRUE(rs::WriteDb(t.path() + "/rpmdb.sqlite",
+                          {rs::Package("xz-libs", "5.6.1", "1.fc40"), "bad"}, /*wal=*/true));
+  for (const std::string& s :
+       {rs::Package("xz-libs", "5.6.1", "1.fc40", "x86_64", 1),
+        rs::Blob({rs::Str(1000, "gpg-pubkey"), rs::Str(1001, "a15b79cc"),
+                  rs::Str(1002, "63d04c2c")},
+                 /*region=*/false),
+        std::string("1.0~rc1^git2.a_b\n1.0^20160101~x"), ReadWholeFile(t.path() + "/rpmdb.sqlite")}) {
+    MaybeWriteSeed("rpm", s);
+    RunWithMutations(HarrierFuzz_rpm, s);
   }
 }
 
