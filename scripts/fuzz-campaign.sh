@@ -73,8 +73,8 @@ flags_for() {
       echo "-max_len=131072 -rss_limit_mb=2048 -malloc_limit_mb=5120" ;;
     image_source)
       echo "-fork=1 -ignore_timeouts=1 -ignore_ooms=1 -ignore_crashes=1 -max_len=2097152 -rss_limit_mb=2048" ;;
-    pe|ico|plist|dpkg) echo "-max_len=65536" ;;
-    *) echo "-timeout=10" ;;  # text inputs: libFuzzer sizes them from the corpus
+    pe|ico|plist|dpkg|rpm) echo "-max_len=65536" ;;
+    *) echo "" ;;  # text inputs: libFuzzer sizes them from the corpus
   esac
 }
 asan_for() {
@@ -111,7 +111,7 @@ run_target() {
   local start=$SECONDS cpu=0
   # shellcheck disable=SC2046
   ASAN_OPTIONS="$(asan_for "$t")" setsid nice -n "$nice_level" "$bin" $(flags_for "$t") \
-    -timeout="$unit_timeout" \
+    -timeout="$unit_timeout" -report_slow_units="$unit_timeout" \
     -print_final_stats=1 -max_total_time=$((budget * 20)) -artifact_prefix="$art" \
     "$corpus" $seeds >"$log" 2>&1 &
   local pid=$!
@@ -134,10 +134,10 @@ run_target() {
   units=$(find "$corpus" -type f | wc -l)
   kib=$(du -sk "$corpus" | cut -f1)
   artifacts=$(find "$art" -type f | wc -l)
-  # A timeout artifact that replays alone in under a second was a starved
-  # unit, not a slow input: noted, not counted as a finding.
+  # A timeout or slow-unit artifact that replays alone in under a second was
+  # a starved unit, not a slow input: noted, not counted as a finding.
   local f ms starved=0
-  for f in "$art"timeout-*; do
+  for f in "$art"timeout-* "$art"slow-unit-*; do
     [ -f "$f" ] || continue
     ms=$( { /usr/bin/time -f '%e' "$bin" -runs=1 "$f" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
     if awk -v s="$ms" 'BEGIN { exit !(s < 1.0) }'; then
@@ -149,7 +149,7 @@ run_target() {
   if [ "$artifacts" -eq 0 ] && ! grep -aqE '^(==[0-9]+==ERROR|SUMMARY: |.*runtime error:)' "$log" &&
      [ "$cpu" -ge "$budget" ]; then
     verdict=clean
-    [ "$starved" -gt 0 ] && verdict="clean ($starved starved-unit timeout(s) replayed in < 1 s)"
+    [ "$starved" -gt 0 ] && verdict="clean ($starved starved unit(s): timeout or slow-unit inputs that replay in < 1 s)"
   elif [ "$artifacts" -eq 0 ] && ! grep -aqE '^(==[0-9]+==ERROR|SUMMARY: |.*runtime error:)' "$log"; then
     verdict="stopped early (exit $rc)"
   else
