@@ -50,7 +50,7 @@ find "$CORPUS" -type f -print0 | xargs -0 cat > /dev/null
 
 # --no-archives: the yara CLI does not look inside archives, so neither does
 # the compared run.
-HCOMMON=(scan --all-files --no-archives --no-builtin --signatures "$SIGS" --no-progress -q --threads 2
+HCOMMON=(scan --all-files --no-archives --no-builtin --no-log --signatures "$SIGS" --no-progress -q --threads 2
          --max-file-size 32MiB --yara-timeout 0)
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s+=$1} END{print s}')
 FILES=$(find "$CORPUS" -type f | wc -l)
