@@ -833,22 +833,27 @@ Status LowerPriority() {
   return Status::Ok();
 }
 
-std::string LocalFileTimeStamp(int64_t epoch_seconds) {
+namespace {
+
+// `epoch_seconds` formatted by strftime `format`, in local time or UTC.
+std::string FormatTime(int64_t epoch_seconds, const char* format, bool local) {
   std::time_t tt = static_cast<std::time_t>(epoch_seconds);
   std::tm tm{};
-  localtime_r(&tt, &tm);
+  if (local) localtime_r(&tt, &tm);
+  else gmtime_r(&tt, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
+}  // namespace
+
+std::string LocalFileTimeStamp(int64_t epoch_seconds) {
+  return FormatTime(epoch_seconds, "%Y%m%d-%H%M%S", /*local=*/true);
+}
+
 std::string UtcIsoTime(int64_t epoch_seconds) {
-  std::time_t tt = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatTime(epoch_seconds, "%Y-%m-%dT%H:%M:%SZ", /*local=*/false);
 }
 
 int ProcessId() { return static_cast<int>(getpid()); }

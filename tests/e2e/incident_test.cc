@@ -22,10 +22,7 @@ namespace {
 // Indicators come from the shipped rules at test time (STYLE rule 10), so
 // the test binary itself carries none and a scan of a build tree stays clean.
 std::string RulesText(const std::string& rel) {
-  std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return ReadWholeFile(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
 }
 
 // The RC4 key string of the SUDDENICON loader rule ($key = "...").

@@ -16,10 +16,7 @@ namespace harrier::testing {
 namespace {
 
 std::string RulesText(const std::string& rel) {
-  std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return ReadWholeFile(SourceDir() + "/rules/packs/3cx-unc4736/" + rel);
 }
 
 // The actor domains of the built-in C2 list (no URLs, no IPs).
@@ -151,10 +148,7 @@ TEST(IntelContextE2E, OldReportsAreNoticesAndTheRunningScansOutputIsNotScanned) 
   auto r2 = RunProgram({sh, "-c", "'" + HarrierBinary() + "' scan --no-progress --no-rules-cache --jsonl - '" +
                                       t.path() + "/victim' >> '" + log + "'"});
   ASSERT_EQ(r2.exit_code, 1) << r2.err;  // harrier's: the history alerts
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  std::string text = ReadWholeFile(log);
   Jsonl out = ParseJsonl(text.substr(text.find('\n') + 1));
   EXPECT_EQ(out.findings.count(log), 0u) << "the scan read its own output";
   EXPECT_GE(out.summary["skipped"]["excluded"].get<uint64_t>(), 1u);
@@ -173,7 +167,7 @@ namespace {
 TEST(InstallerKeywordsE2E, AffectedInstallerNamesInLogsAreWarnings) {
   std::vector<std::string> names;
   {
-    std::ifstream f(SourceDir() + "/rules/packs/3cx-unc4736/iocs/c2-keywords-3cx-unc4736.txt");
+    std::istringstream f(RulesText("iocs/c2-keywords-3cx-unc4736.txt"));
     for (std::string line; std::getline(f, line);)
       if (!line.empty() && line[0] != '#') names.push_back(line.substr(0, line.find(';')));
   }

@@ -6,6 +6,7 @@
 
 #include "checks/check_data.h"
 #include "checks/native.h"
+#include "check_test_util.h"
 #include "testutil/testutil.h"
 
 namespace harrier {
@@ -53,12 +54,10 @@ TEST(Dpkg, FieldsAreBounded) {
 class DpkgCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Diagnostics d;
-    data_ = std::make_unique<CheckData>(
-        LoadCheckData(PackCheckDirs(testing::SourceDir() + "/rules"), d));
-    ASSERT_EQ(d.error_count(), 0u);
+    // The shipped check data, loaded once and checked for errors (check_test_util.h).
+    data_ = &testing::ShippedCheckData();
     ASSERT_FALSE(data_->package_advisories.empty());
-    check_ = MakeDpkgCheck(data_.get());
+    check_ = MakeDpkgCheck(data_);
   }
   std::vector<Reason> Run(const std::string& text, const std::string& path) {
     Subject meta;
@@ -73,7 +72,7 @@ class DpkgCheckTest : public ::testing::Test {
     return "Package: " + pkg + "\nStatus: " + status + "\nSource: xz-utils\nVersion: " + ver +
            "\nArchitecture: amd64\n\n";
   }
-  std::unique_ptr<CheckData> data_;
+  const CheckData* data_ = nullptr;
   std::unique_ptr<Check> check_;
 };
 

@@ -5,6 +5,7 @@
 #include "checks/check_data.h"
 #include "checks/native.h"
 #include "testutil/rpm_synth.h"
+#include "check_test_util.h"
 #include "testutil/testutil.h"
 
 namespace harrier {
@@ -15,12 +16,10 @@ namespace synth = testing::rpm_synth;
 class RpmCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Diagnostics d;
-    data_ = std::make_unique<CheckData>(
-        LoadCheckData(PackCheckDirs(testing::SourceDir() + "/rules"), d));
-    ASSERT_EQ(d.error_count(), 0u);
+    // The shipped check data, loaded once and checked for errors (check_test_util.h).
+    data_ = &testing::ShippedCheckData();
     ASSERT_TRUE(data_->HasRpmAdvisories());
-    check_ = MakeRpmCheck(data_.get());
+    check_ = MakeRpmCheck(data_);
   }
   std::vector<Reason> Run(const std::vector<std::string>& blobs,
                           const std::string& path = "/mnt/img/var/lib/rpm/rpmdb.sqlite") {
@@ -38,7 +37,7 @@ class RpmCheckTest : public ::testing::Test {
     return out;
   }
   Diagnostics diag_;
-  std::unique_ptr<CheckData> data_;
+  const CheckData* data_ = nullptr;
   std::unique_ptr<Check> check_;
 };
 
