@@ -45,6 +45,7 @@ Result<std::vector<std::string>> SignatureFolders(const CommonSigOptions& o) {
 
 struct ScanCli {
   std::vector<std::string> paths;
+  std::vector<std::string> args;  // the whole command line, for the reports
   CommonSigOptions sig;
   std::string jsonl;
   bool jsonl_diagnostics = false;
@@ -296,7 +297,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
 
   ScanInfo info;
   info.version = HARRIER_VERSION;
-  info.hostname = platform::HostName();
+  info.host = platform::LocalHostFacts();
+  info.hostname = info.host.hostname;
+  info.scan_id = platform::NewScanId();
+  info.args = cli.args;
   info.paths = po.walk.roots;
   info.paths.insert(info.paths.end(), po.images.begin(), po.images.end());
   info.start_time = std::time(nullptr);
@@ -617,7 +621,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       scan.cache = "default";
     }
   }
-  if (*sc) return RunScan(scan, cancel);
+  if (*sc) {
+    scan.args.assign(argv, argv + argc);
+    return RunScan(scan, cancel);
+  }
   if (*check) return RunRulesCheck(rc);
   if (*report) return RunReportCommand(report_cmd);
   return kExitUsage;

@@ -65,6 +65,8 @@ void ReportCollector::SetSummary(const ScanSummary& s, const ScanInfo& info) {
   if (!info.version.empty()) doc_.info.version = info.version;
   if (!info.paths.empty()) doc_.info.paths = info.paths;
   if (info.start_time) doc_.info.start_time = info.start_time;
+  if (doc_.info.scan_id.empty()) doc_.info.scan_id = info.scan_id;
+  if (!doc_.has_start) doc_.info.host = info.host;  // the start line was lost
   doc_.info.rules = s.rules;
 }
 
