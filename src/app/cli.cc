@@ -54,6 +54,7 @@ struct ScanCli {
   std::string max_file_size = "32MiB";
   std::string block_threshold = "64MiB";
   size_t max_open_dirs = 256;
+  size_t queue_size = 4096;  // --queue-size: files between the walk and the workers
   bool all_files = false;
   bool builtin_selection_only = false;  // --no-rule-selection
   std::vector<std::string> fp_filters;  // --fp-filter FILE
@@ -226,6 +227,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   po.walk.one_file_system = cli.one_file_system;
   po.walk.threads = cli.walk_threads;
   po.walk.max_open_dirs = std::max<size_t>(1, cli.max_open_dirs);
+  po.queue_capacity = std::max<size_t>(1, cli.queue_size);
   po.walk.excludes = &excludes;
 
   // The JSONL log: --jsonl, else the default log (THOR/LOKI style), so a
@@ -468,6 +470,9 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--max-open-dirs", scan.max_open_dirs,
                  "Directory handles the walk keeps open at most (deeper ones are reopened)")
       ->default_val(256);
+  sc->add_option("--queue-size", scan.queue_size,
+                 "Files the walk may list ahead of the scan workers (memory: about 1 KiB each)")
+      ->default_val(4096);
   sc->add_flag("--all-files", scan.all_files,
                "Scan every regular file, not only the default selection (see docs/scanning.md)");
   sc->add_flag("--no-rule-selection", scan.builtin_selection_only,

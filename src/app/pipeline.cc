@@ -119,6 +119,7 @@ struct Counters {
   // Held back by false-positive filters / allow-lists (never reported).
   std::atomic<uint64_t> suppressed_filter{0}, suppressed_allowlist{0}, filtered_reasons{0};
   std::atomic<uint64_t> bytes_queued{0};
+  std::atomic<uint64_t> files_walked{0};  // files the walk met (queued or skipped)
   std::atomic<bool> walk_done{false};
 };
 
@@ -129,12 +130,14 @@ class Sink final : public WalkSink {
   void OnFile(std::string path, const platform::StatInfo& st,
               platform::FileOpener open) override {
     if (st.size <= cfg_.max_file_size) c_.bytes_queued += st.size;
+    ++c_.files_walked;
     q_.Push({std::move(path), st, std::move(open), nullptr}, cancel_);
   }
   void OnSkip(const std::string&, SkipReason reason, bool is_file) override {
     size_t i = static_cast<size_t>(reason);
     if (is_file) {
       ++c_.seen;
+      ++c_.files_walked;
       ++c_.skipped[i];
     } else {
       ++c_.skipped_dirs[i];
@@ -147,6 +150,55 @@ class Sink final : public WalkSink {
   Counters& c_;
   const ScanConfig& cfg_;
   const std::atomic<bool>& cancel_;
+};
+
+// The progress line's pre-count: walks the same roots with the same
+// options as the scan, from metadata alone, and adds up what the scan's
+// Sink and workers will count (files met; bytes of the files within the
+// size limit), so the display has a total long before the scan's own walk,
+// which the bounded queue holds back, is done. Opens nothing but
+// directories; its diagnostics are dropped (the scan's walk reports them).
+class PreCountSink final : public WalkSink {
+ public:
+  explicit PreCountSink(uint64_t max_file_size) : max_file_size_(max_file_size) {}
+  void OnFile(std::string, const platform::StatInfo& st, platform::FileOpener) override {
+    ++files;
+    if (st.size <= max_file_size_) bytes += st.size;
+  }
+  void OnSkip(const std::string&, SkipReason, bool is_file) override {
+    if (is_file) ++files;
+  }
+  void OnDirectory(const std::string&) override {}
+  std::atomic<uint64_t> files{0}, bytes{0};
+
+ private:
+  uint64_t max_file_size_;
+};
+
+class PreCount {
+ public:
+  PreCount(const WalkOptions& walk, uint64_t max_file_size) : sink_(max_file_size) {
+    WalkOptions w = walk;
+    w.threads = 1;  // metadata only: one thread keeps well ahead of the scan
+    thread_ = std::thread([this, w] {
+      Diagnostics dropped;
+      Walk(w, sink_, dropped, stop_);
+      if (!stop_.load()) done_ = true;
+    });
+  }
+  ~PreCount() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool done() const { return done_.load(); }
+  uint64_t files() const { return sink_.files.load(); }
+  uint64_t bytes() const { return sink_.bytes.load(); }
+
+ private:
+  PreCountSink sink_;
+  std::atomic<bool> stop_{false}, done_{false};
+  std::thread thread_;
 };
 
 // What a worker needs to report a subject (file or member).
@@ -551,7 +603,7 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
         if (opts.cache && opts.cache->IsClean(item.path, item.st)) {
           ++c.scanned;
           ++c.from_cache;
-          progress_state.AddDone(0);
+          progress_state.AddDone(item.st.size <= opts.scan.max_file_size ? item.st.size : 0);
           limiter.Pace();
           continue;
         }
@@ -583,18 +635,33 @@ ScanSummary RunPipeline(const PipelineOptions& opts, std::shared_ptr<const Signa
   }
 
   std::unique_ptr<ProgressDisplay> display;
+  std::unique_ptr<PreCount> precount;
   if (opts.progress && console.stderr_tty()) {
+    // Disk images have no cheap pre-count: their total is known when read.
+    if (!opts.walk.roots.empty() && opts.images.empty())
+      precount = std::make_unique<PreCount>(opts.walk, opts.scan.max_file_size);
     display = std::make_unique<ProgressDisplay>(console, progress_state, [&] {
       ProgressSnapshot s;
       s.files = c.seen.load() + c.entries_seen.load();
       s.bytes = c.bytes.load() + c.entry_bytes.load();
-      s.bytes_total = c.walk_done.load() ? c.bytes_queued.load() : 0;
+      if (c.walk_done.load()) {
+        s.bytes_total = c.bytes_queued.load();
+        s.files_total = c.files_walked.load() + c.entries_seen.load();
+      } else if (precount && precount->done()) {
+        // Files may appear or vanish between the two walks: never below
+        // what the scan has already met.
+        s.bytes_total = std::max(precount->bytes(), c.bytes_queued.load());
+        s.files_total = std::max(precount->files(), s.files);
+      } else if (precount) {
+        s.files_counted = precount->files();
+      }
       s.findings = c.findings[2].load() + c.findings[3].load();
       return s;
     });
   }
 
   if (!opts.walk.roots.empty()) Walk(opts.walk, sink, diag, cancel);
+  if (precount) precount->Stop();  // the scan's walk now knows the exact total
   if (!opts.images.empty()) ReadImages(opts, sigs, checks, queue, c, diag, cancel);
   c.walk_done = true;
   queue.Close();

@@ -1,6 +1,10 @@
-// Progress line on stderr (only when stderr is a TTY): files, bytes, rate,
-// ETA (once the walk has finished and the total is known) and the path being
-// scanned. Redrawn by its own thread every 200 ms.
+// Progress line on stderr (only when stderr is a TTY): percentage, bar,
+// files and bytes done of the total, rate, ETA and the path being scanned.
+// Redrawn by its own thread every 200 ms. The total comes from a metadata
+// pre-count that walks ahead of the scan (PreCount), then, once the scan's
+// own walk has finished, from what it queued (exact); before either is
+// known the line says "counting". Cleared (the line erased) when the
+// display is destroyed, on Ctrl-C too.
 #pragma once
 
 #include <atomic>
@@ -15,10 +19,20 @@
 namespace harrier {
 
 struct ProgressSnapshot {
-  uint64_t files = 0, bytes = 0;
-  uint64_t bytes_total = 0;  // 0 while unknown
+  uint64_t files = 0, bytes = 0;  // files met and bytes read so far
+  // The work ahead in the units ProgressState::AddDone counts (bytes of the
+  // files within the size limit): 0 while unknown.
+  uint64_t bytes_total = 0;
+  uint64_t files_total = 0;       // files the total covers; 0 while unknown
+  uint64_t files_counted = 0;     // while counting: files the pre-count has met
   uint64_t findings = 0;
 };
+
+// The text of one progress line for `s`, `done` units done after `secs`
+// seconds, at most `width` columns, ending with `path` when room is left.
+// Pure (for tests).
+std::string ProgressLine(const ProgressSnapshot& s, uint64_t done, double secs, int width,
+                         const std::string& path);
 
 // Shared between workers (writers) and the display (reader).
 class ProgressState {

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -142,8 +144,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep, Transpo
   return last;
 }
 
-std::vector<std::vector<std::string>> ResolveNames(const std::vector<std::string>& names,
-                                                   Deadline deadline) {
+namespace {
+
+std::vector<std::vector<std::string>> ResolveHere(const std::vector<std::string>& names,
+                                                  Deadline deadline) {
   const size_t n = names.size();
   std::vector<std::vector<std::string>> out(n);
   if (n == 0) return out;
@@ -192,6 +196,78 @@ std::vector<std::vector<std::string>> ResolveNames(const std::vector<std::string
     } else if (e == EAI_INPROGRESS) {
       gai_cancel(list[i]);
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The lookup runs in a forked child that reports "INDEX ADDRESS" lines on a
+// pipe and leaves with _exit: glibc's getaddrinfo_a helper threads, which
+// may still run after their requests completed or timed out, then never
+// meet the scanner's exit handlers (in-process, the process crashed at exit
+// now and then). A child that overruns the deadline is killed; whatever it
+// reported by then counts.
+std::vector<std::vector<std::string>> ResolveNames(const std::vector<std::string>& names,
+                                                   Deadline deadline) {
+  const size_t n = names.size();
+  std::vector<std::vector<std::string>> out(n);
+  if (n == 0) return out;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return out;
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return out;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    auto found = ResolveHere(names, deadline);
+    std::string text;
+    for (size_t i = 0; i < n; ++i)
+      for (const auto& a : found[i]) text += std::to_string(i) + " " + a + "\n";
+    for (size_t off = 0; off < text.size();) {
+      ssize_t w = write(fds[1], text.data() + off, text.size() - off);
+      if (w <= 0) break;
+      off += static_cast<size_t>(w);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  // A second past the deadline for the child to write what it has.
+  const Deadline hard = deadline + std::chrono::seconds(1);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(hard - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fds[0], POLLIN, 0};
+    int r = poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;
+    char buf[4096];
+    ssize_t got = read(fds[0], buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // EOF: the child is done
+    text.append(buf, static_cast<size_t>(got));
+    if (text.size() > (64u << 20)) break;  // never from a sane resolver
+  }
+  close(fds[0]);
+  kill(pid, SIGKILL);  // harmless when it has exited (not yet reaped)
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;  // a cut last line is dropped
+    std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos) continue;
+    size_t idx = 0;
+    auto [end, ec] = std::from_chars(line.data(), line.data() + sp, idx);
+    if (ec != std::errc() || end != line.data() + sp || idx >= n) continue;
+    out[idx].emplace_back(line.substr(sp + 1));
   }
   return out;
 }
