@@ -73,6 +73,7 @@ struct ScanCli {
   bool no_color = false;
   bool verbose = false;
   bool quiet = false;
+  std::string format = "text";  // --format text|line (report/text_reporter.h)
   bool nice = false;
   double cpu_limit = 0;
   std::string cache;           // --cache [FILE]; "" = off
@@ -243,8 +244,10 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
 
   // Reporters first: their files must exist so the walker can skip them.
   MultiReporter reporter;
-  reporter.Add(std::make_unique<TextReporter>(
-      console, TextOptions{cli.verbose, cli.quiet || jsonl == "-", jsonl == "-"}));
+  TextOptions text_opts{cli.verbose, cli.quiet || jsonl == "-", jsonl == "-"};
+  text_opts.verbose = cli.verbose;
+  text_opts.format = cli.format == "line" ? TextFormat::kLine : TextFormat::kBlock;
+  reporter.Add(std::make_unique<TextReporter>(console, text_opts));
   if (!jsonl.empty()) {
     auto j = JsonlReporter::Open(jsonl, console, cli.jsonl_diagnostics);
     if (!j.ok())
@@ -525,8 +528,15 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--alert", scan.alert, "Score threshold for Alert")->default_val(80);
   sc->add_flag("--no-progress", scan.no_progress, "No progress line on stderr");
   sc->add_flag("--no-color", scan.no_color, "No colours (also: NO_COLOR=1)");
-  sc->add_flag("-v,--verbose", scan.verbose, "Also print warnings (unreadable files, ...)");
+  sc->add_flag("-v,--verbose", scan.verbose,
+               "Full detail per finding (every reason, raw patterns, sources, references, "
+               "matched strings) and warnings (unreadable files, ...)");
   sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
+  sc->add_option("--format", scan.format,
+                 "Text report layout: text (a compact block per finding) or line (one "
+                 "TAB-separated line per finding, summary as a final '#' line)")
+      ->check(CLI::IsMember({"text", "line"}))
+      ->default_val("text");
   sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
   sc->add_option("--cpu-limit", scan.cpu_limit,
                  "Use at most PCT percent of one core for all scan workers together "

@@ -1,6 +1,7 @@
 #include "core/finding.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace harrier {
 
@@ -87,6 +88,51 @@ std::string SkipCountsText(const std::array<uint64_t, kSkipReasonCount>& counts)
     out += std::to_string(counts[i]) + " " + std::string(SkipReasonName(static_cast<SkipReason>(i)));
   }
   return out;
+}
+
+std::vector<std::string> UrlsIn(std::string_view text) {
+  std::vector<std::string> out;
+  auto ends = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' ||
+           c == '>' || c == ';';
+  };
+  for (size_t p = 0; p < text.size();) {
+    size_t a = text.find("http", p);
+    if (a == std::string_view::npos) break;
+    std::string_view rest = text.substr(a);
+    size_t scheme = rest.starts_with("https://") ? 8 : rest.starts_with("http://") ? 7 : 0;
+    if (scheme == 0 || (a > 0 && std::isalnum(static_cast<unsigned char>(text[a - 1])))) {
+      p = a + 4;
+      continue;
+    }
+    size_t e = scheme;
+    while (e < rest.size() && !ends(rest[e])) ++e;
+    while (e > scheme && std::string_view(".,)]").find(rest[e - 1]) != std::string_view::npos) --e;
+    if (e > scheme) {
+      std::string url(rest.substr(0, e));
+      if (std::find(out.begin(), out.end(), url) == out.end()) out.push_back(std::move(url));
+    }
+    p = a + std::max<size_t>(e, 1);
+  }
+  return out;
+}
+
+std::vector<std::string> ReferencesFromMeta(std::string_view value) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!value.empty() && space(value.front())) value.remove_prefix(1);
+  while (!value.empty() && space(value.back())) value.remove_suffix(1);
+  if (value.empty()) return {};
+  // Only URLs and separators: the URLs; anything else (a citation such as
+  // "intel notes 7.4: SB, ELA"): the value as written.
+  std::vector<std::string> urls = UrlsIn(value);
+  std::string rest(value);
+  for (const auto& u : urls)
+    for (size_t p; (p = rest.find(u)) != std::string::npos;) rest.erase(p, u.size());
+  bool only_urls = !urls.empty() && std::all_of(rest.begin(), rest.end(), [&](char c) {
+    return space(c) || c == ',' || c == ';';
+  });
+  if (only_urls) return urls;
+  return {std::string(value)};
 }
 
 std::string PresentedPath(const Subject& s) {

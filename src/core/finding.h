@@ -72,7 +72,25 @@ struct Reason {
   std::vector<StringHit> strings;  // capped
   std::string remediation;  // what the admin should do; may be empty
   std::vector<std::pair<std::string, std::string>> details;  // extra evidence
+  // Where the signature is documented: each YARA meta `reference` /
+  // `references` (a value made only of URLs is split into them), and the
+  // URLs in an IOC's description. May be empty.
+  std::vector<std::string> references;
+  // The other signature files that load the same indicator ("file:line",
+  // a YARA rule's namespace), in load order: a copy of a built-in IOC in a
+  // --signatures folder, the `\\` and `/` twins of one filename pattern.
+  // Such reasons are merged into this one and counted once
+  // (MergeDuplicateReasons, score/score.h).
+  std::vector<std::string> also_from;
 };
+
+// The http(s) URLs in `text`, in order, each once; a URL ends at white
+// space, a quote, '<', '>' or ';', and trailing ".,)]" are not part of it.
+std::vector<std::string> UrlsIn(std::string_view text);
+// A YARA `reference` meta as Reason::references entries: the URLs when the
+// value holds nothing else (separated by white space, ',' or ';'), else the
+// trimmed value as one entry ("" gives none).
+std::vector<std::string> ReferencesFromMeta(std::string_view value);
 
 struct Hashes {
   std::string md5, sha1, sha256;  // lowercase hex; empty if not read

@@ -302,6 +302,10 @@ Finding FindingFromJson(const OJson& j) {
       if (const OJson* ds = JsonAt(x, {"details"}); ds && ds->is_object())
         for (const auto& [k, v] : ds->items())
           r.details.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+      for (auto [key, list] : {std::pair{"references", &r.references}, std::pair{"also_from", &r.also_from}})
+        if (const OJson* a = JsonAt(x, {key}); a && a->is_array())
+          for (const auto& v : *a)
+            if (v.is_string()) list->push_back(v.get<std::string>());
       f.reasons.push_back(std::move(r));
     }
   }
@@ -635,6 +639,12 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const ScanInfo& info) {
       J d = J::object();
       for (const auto& [k, v] : r.details) d[SafeUtf8(k)] = SafeUtf8(v);
       jr["details"] = std::move(d);
+    }
+    for (auto [key, list] : {std::pair{"references", &r.references}, std::pair{"also_from", &r.also_from}}) {
+      if (list->empty()) continue;
+      J a = J::array();
+      for (const auto& v : *list) a.push_back(SafeUtf8(v));
+      jr[key] = std::move(a);
     }
     reasons.push_back(std::move(jr));
   }

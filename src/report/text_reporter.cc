@@ -1,6 +1,7 @@
 #include "report/text_reporter.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -66,7 +67,7 @@ void TextReporter::Write(std::string_view text) {
 
 void TextReporter::Begin(const ScanInfo& info) {
   info_ = info;
-  if (opts_.quiet) return;
+  if (opts_.quiet || opts_.format == TextFormat::kLine) return;
   std::string roots;
   for (const auto& p : info.paths) roots += (roots.empty() ? "" : " ") + TerminalSafe(p);
   std::string packs;
@@ -80,34 +81,155 @@ void TextReporter::Begin(const ScanInfo& info) {
       packs.empty() ? "" : "Incident packs: " + packs + "\n"));
 }
 
-void TextReporter::OnFinding(const Finding& f) {
-  if (opts_.quiet) return;
+namespace {
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Size for people: exact bytes, and the rounded unit from 1 KiB on.
+std::string SizeText(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  return fmt::format("{} ({} B)", FormatBytes(bytes), bytes);
+}
+
+// At most `max` code points of valid UTF-8 `s`, "…" when cut.
+std::string Shorten(const std::string& s, size_t max) {
+  size_t cps = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) continue;
+    if (++cps > max) return s.substr(0, i) + "\xe2\x80\xa6";
+  }
+  return s;
+}
+
+// The compact block keeps each reason to about one terminal line.
+constexpr size_t kTitleMax = 110;
+}  // namespace
+
+std::string DisplayDescription(std::string_view d) {
+  std::string out;
+  size_t i = 0;
+  while (i < d.size()) {
+    // A trailing source list: "src: KEYS" (after an optional " - ") to the end.
+    if (d.compare(i, 4, "src:") == 0 && (i == 0 || IsSpace(d[i - 1]))) break;
+    // An evidence tag: "[V]", "[S]", "[I]", "[U]".
+    if (d[i] == '[' && i + 2 < d.size() && d[i + 2] == ']' &&
+        std::string_view("VSIU").find(d[i + 1]) != std::string_view::npos &&
+        (i + 3 == d.size() || !std::isalnum(static_cast<unsigned char>(d[i + 3])))) {
+      i += 3;
+      continue;
+    }
+    out += d[i++];
+  }
+  // Collapse white space; drop the dash that introduced the source list.
+  std::string clean;
+  for (char c : out) {
+    if (IsSpace(c)) {
+      if (!clean.empty() && clean.back() != ' ') clean += ' ';
+    } else {
+      clean += c;
+    }
+  }
+  auto trim_end = [&] {
+    while (!clean.empty() && (clean.back() == ' ' || clean.back() == '-')) clean.pop_back();
+  };
+  trim_end();
+  // "(C2 role )" left by a tag inside parentheses reads oddly but keeps
+  // its words; only a tag's own space is collapsed.
+  for (size_t p; (p = clean.find(" )")) != std::string::npos;) clean.erase(p, 1);
+  return clean;
+}
+
+std::string ReasonTitle(const Reason& r) {
+  std::string desc = DisplayDescription(r.description);
+  switch (r.kind) {
+    case ReasonKind::kYara:
+    case ReasonKind::kC2:
+      return desc.empty() ? r.name : r.name + ": " + desc;
+    case ReasonKind::kHash:
+    case ReasonKind::kFilename:
+    case ReasonKind::kCheck:
+      return desc.empty() ? r.name : desc;
+  }
+  return r.name;
+}
+
+std::string FindingLine(const Finding& f) {
+  std::string out = fmt::format("{}\t{:.0f}\t{}", LevelLabel(f.level), f.score,
+                                TerminalSafe(ChainDisplay(f.subject)));
+  for (const auto& r : f.reasons)
+    out += fmt::format("\t{}:{}", ReasonKindName(r.kind), TerminalSafe(r.name));
+  return out;
+}
+
+std::string TextReporter::Block(const Finding& f) const {
+  const bool v = opts_.verbose;
+  const std::string pad(8, ' '), sub(14, ' ');
   std::string out = fmt::format("{} {} {}\n", Paint(fmt::format("{:<7}", LevelLabel(f.level)), LevelColor(f.level)),
                                 Paint(fmt::format("score {:>3.0f}", f.score), "1"),
                                 TerminalSafe(ChainDisplay(f.subject)));
-  if (f.subject.display_root != f.subject.host_path() && !f.subject.display_root.empty())
-    out += fmt::format("        file: {}\n", TerminalSafe(ChainRaw(f.subject)));
-  if (const ProcessAttrs& p = f.subject.process; p.pid != 0) {
-    out += fmt::format("        pid {}  ppid {}  user {}  started {}\n", p.pid, p.ppid,
+  const Subject& s = f.subject;
+  if (s.display_root != s.host_path() && !s.display_root.empty())
+    out += fmt::format("{}file: {}\n", pad, TerminalSafe(ChainRaw(s)));
+  if (const ProcessAttrs& p = s.process; p.pid != 0) {
+    out += fmt::format("{}pid {}  ppid {}  user {}  started {}\n", pad, p.pid, p.ppid,
                        TerminalSafe(p.user), IsoTime(p.start_time));
-    if (!p.cmdline.empty()) out += fmt::format("        command: {}\n", TerminalSafe(p.cmdline));
+    if (!p.cmdline.empty()) out += fmt::format("{}command: {}\n", pad, TerminalSafe(p.cmdline));
   }
-  if (!f.hashes.sha256.empty())
-    out += fmt::format("        size {}  sha256 {}  md5 {}\n", f.subject.file.size, f.hashes.sha256, f.hashes.md5);
-  for (const auto& r : f.reasons) {
-    out += fmt::format("        [{:>3}] {:<8} {}", r.score, ReasonKindName(r.kind), TerminalSafe(r.name));
-    if (!r.description.empty()) out += fmt::format(" - {}", TerminalSafe(r.description));
-    out += "\n";
-    if (!r.source.empty()) out += fmt::format("              from {}\n", TerminalSafe(r.source));
-    for (const auto& s : r.strings)
-      out += fmt::format("              {} at 0x{:x}: {}\n", TerminalSafe(s.identifier), s.offset,
-                         EscapeBytes(s.data));
-    for (const auto& [k, v] : r.details)
-      out += fmt::format("              {}: {}\n", TerminalSafe(k), TerminalSafe(v));
+  // Time stamps: mtime when the source knows it, ctime for a walked file.
+  std::string times;
+  if (s.file.mtime != 0) times += "modified " + IsoTime(s.file.mtime);
+  if (s.file.has_owner && s.file.ctime != 0)
+    times += (times.empty() ? "" : "  ") + std::string("changed ") + IsoTime(s.file.ctime);
+  if (!times.empty()) out += pad + times + "\n";
+  // Size, type and sha256: a file that was read (a name-only finding has no hash).
+  if (!f.hashes.sha256.empty()) {
+    out += fmt::format("{}size {}", pad, SizeText(s.file.size));
+    if (!f.filetype.empty()) out += fmt::format("  type {}", TerminalSafe(f.filetype));
+    out += fmt::format("  sha256 {}\n", f.hashes.sha256);
+    if (v) out += fmt::format("{}md5 {}  sha1 {}\n", pad, f.hashes.md5, f.hashes.sha1);
+  }
+  const size_t shown = v ? f.reasons.size() : std::min(f.reasons.size(), opts_.max_reasons);
+  for (size_t i = 0; i < shown; ++i) {
+    const Reason& r = f.reasons[i];
+    std::string title = TerminalSafe(ReasonTitle(r));
+    out += fmt::format("{}[{:>3}] {:<8} {}\n", pad, r.score, ReasonKindName(r.kind),
+                       v ? title : Shorten(title, kTitleMax));
+    if (!v) continue;
+    if (r.kind != ReasonKind::kYara && r.kind != ReasonKind::kC2)
+      out += fmt::format("{}{}: {}\n", sub,
+                         r.kind == ReasonKind::kFilename ? "pattern"
+                         : r.kind == ReasonKind::kHash   ? "hash"
+                                                         : "check",
+                         TerminalSafe(r.name));
+    if (!r.description.empty() && DisplayDescription(r.description) != r.description)
+      out += fmt::format("{}description: {}\n", sub, TerminalSafe(r.description));
+    if (!r.source.empty()) out += fmt::format("{}from {}\n", sub, TerminalSafe(r.source));
+    for (const auto& a : r.also_from) out += fmt::format("{}also from {}\n", sub, TerminalSafe(a));
+    for (const auto& ref : r.references)
+      out += fmt::format("{}reference: {}\n", sub, TerminalSafe(ref));
+    for (const auto& h : r.strings)
+      out += fmt::format("{}{} at 0x{:x}: {}\n", sub, TerminalSafe(h.identifier), h.offset,
+                         EscapeBytes(h.data));
+    for (const auto& [k, val] : r.details)
+      out += fmt::format("{}{}: {}\n", sub, TerminalSafe(k), TerminalSafe(val));
     if (!r.remediation.empty())
-      out += fmt::format("              {} {}\n", Paint("what to do:", "1"), TerminalSafe(r.remediation));
+      out += fmt::format("{}{} {}\n", sub, Paint("what to do:", "1"), TerminalSafe(r.remediation));
   }
-  Write(out);
+  if (shown < f.reasons.size())
+    out += fmt::format("{}+{} more (-v shows all)\n", pad, f.reasons.size() - shown);
+  if (!v) {
+    // One line of what to do: the strongest reason's that has one.
+    for (const auto& r : f.reasons)
+      if (!r.remediation.empty()) {
+        out += fmt::format("{}{} {}\n", pad, Paint("what to do:", "1"), TerminalSafe(r.remediation));
+        break;
+      }
+  }
+  return out;
+}
+
+void TextReporter::OnFinding(const Finding& f) {
+  if (opts_.quiet) return;
+  Write(opts_.format == TextFormat::kLine ? FindingLine(f) + "\n" : Block(f));
   // Out at once also into a file or pipe: a killed scan keeps what it found.
   console_.Flush();
 }
@@ -122,7 +244,24 @@ void TextReporter::OnDiagnostic(const Diagnostic& d) {
                            TerminalSafe(d.message)));
 }
 
+void TextReporter::EndLine(const ScanSummary& s) {
+  std::string out = fmt::format(
+      "# verdict {}; findings {} alert, {} warning, {} notice; files {} seen, {} scanned, {} "
+      "skipped, {} errors",
+      VerdictName(VerdictFor(s)), s.findings[3], s.findings[2], s.findings[1], s.files_seen,
+      s.files_scanned, s.skipped_total(), s.errors);
+  if (s.suppressed.total()) out += fmt::format("; {} suppressed", s.suppressed.total());
+  if (s.interrupted) out += "; interrupted";
+  for (const auto& e : s.output_errors)
+    out += fmt::format("; report not written completely: {}", TerminalSafe(e));
+  if (diag_suppressed_) out += fmt::format("; {} warnings not shown", diag_suppressed_);
+  out += fmt::format("; time {:.1f} s; exit code {}\n", s.duration_s,
+                     s.output_errors.empty() ? ExitCodeFor(s) : kExitOutputError);
+  Write(out);
+}
+
 void TextReporter::End(const ScanSummary& s) {
+  if (opts_.format == TextFormat::kLine) return EndLine(s);
   std::string out = "\n";
   std::string verdict;
   switch (VerdictFor(s)) {

@@ -200,6 +200,7 @@ std::vector<Reason> SubjectScanner::PathReasons(Subject& subject) const {
     r.kind = ReasonKind::kFilename;
     r.name = ioc->pattern;
     r.description = ioc->description;
+    r.references = UrlsIn(ioc->description);
     r.score = ioc->score;
     r.source = ioc->source;
     out.push_back(std::move(r));
@@ -362,6 +363,7 @@ ScanOutcome SubjectScanner::Check(Subject subject, std::vector<Reason> reasons,
           r.kind = ReasonKind::kHash;
           r.name = ioc.hex;
           r.description = ioc.description;
+          r.references = UrlsIn(ioc.description);
           r.score = ioc.score;
           r.source = ioc.source;
           f.reasons.push_back(std::move(r));

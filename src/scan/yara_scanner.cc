@@ -118,6 +118,7 @@ bool CollectC2Reasons(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ct
     r.name = ioc.indicator;
     r.score = score;
     r.description = ioc.description;
+    r.references = UrlsIn(ioc.description);
     r.source = ioc.source;
     ctx->c2_out->emplace_back(i, std::move(r));
   }
@@ -143,7 +144,9 @@ void CollectReason(YR_SCAN_CONTEXT* context, const YR_RULE* rule, ScanCtx* ctx) 
     else if (id == "harrier_type" && sv) r.kind = ReasonKindFromName(sv);
     else if (id == "indicator" && sv) r.name = sv;
     else if (id == "source" && sv) r.source = sv;
-    else if ((id == "reference" || id == "author" || id == "date") && sv)
+    else if ((id == "reference" || id == "references") && sv)
+      for (auto& ref : ReferencesFromMeta(sv)) r.references.push_back(std::move(ref));
+    else if ((id == "author" || id == "date") && sv)
       r.details.emplace_back(std::string(id), sv);
   }
   const YR_STRING* string;
@@ -406,6 +409,7 @@ Status YaraScanner::ScanBlocks(BlockReader& blocks, const YaraExternalValues& ex
       r.name = ioc.indicator;
       r.score = candidates[k].second;
       r.description = ioc.description;
+      r.references = UrlsIn(ioc.description);
       r.source = ioc.source;
       c2_reasons_.emplace_back(candidates[k].first, std::move(r));
     }

@@ -143,5 +143,20 @@ TEST(PresentedPath, DriveFormOnlyForWindowsVolumeEntries) {
   EXPECT_EQ(PresentedPath(s), "C:\\Windows\\System32\\x.dll");
 }
 
+
+TEST(UrlsIn, FindsEachUrlOnceWithoutTrailingPunctuation) {
+  EXPECT_EQ(UrlsIn("see https://a.example/x?y=1, and (http://b.example/). Again https://a.example/x?y=1;"),
+            (std::vector<std::string>{"https://a.example/x?y=1", "http://b.example/"}));
+  EXPECT_TRUE(UrlsIn("no links: httpd, xhttp://x, src: SB").empty());
+}
+
+TEST(ReferencesFromMeta, UrlListsSplitCitationsStayWhole) {
+  EXPECT_EQ(ReferencesFromMeta(" https://a.example/1, https://b.example/2 "),
+            (std::vector<std::string>{"https://a.example/1", "https://b.example/2"}));
+  EXPECT_EQ(ReferencesFromMeta("intel 7.4: ELA-BLOG https://e.example/x ; SB"),
+            std::vector<std::string>{"intel 7.4: ELA-BLOG https://e.example/x ; SB"});
+  EXPECT_TRUE(ReferencesFromMeta("  ").empty());
+}
+
 }  // namespace
 }  // namespace harrier

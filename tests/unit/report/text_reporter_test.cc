@@ -31,5 +31,43 @@ TEST(TerminalSafe, C1ControlsAndBidiOverridesAreEscaped) {
   EXPECT_EQ(TerminalSafe("\xc2\xa0\xe2\x80\x94\xe2\x80\xaf"), "\xc2\xa0\xe2\x80\x94\xe2\x80\xaf");
 }
 
+
+TEST(DisplayDescription, SourceTagsAreStripped) {
+  EXPECT_EQ(DisplayDescription("3CX Windows installer 3CXDesktopApp-18.12.416.msi (trojanized build) "
+                               "[V] - src: VOL SB SOPH SIGMA ELA-BLOG"),
+            "3CX Windows installer 3CXDesktopApp-18.12.416.msi (trojanized build)");
+  EXPECT_EQ(DisplayDescription("Gopuram DLL [S] - src: duo.com (Kaspersky)"), "Gopuram DLL");
+  EXPECT_EQ(DisplayDescription("Domain (C2 role [U]) - src: SB"), "Domain (C2 role)");
+  EXPECT_EQ(DisplayDescription("Planted test sample"), "Planted test sample");
+  // Brackets that are not evidence tags, and "src" inside words, stay.
+  EXPECT_EQ(DisplayDescription("array [Value] and [V2] in srcdir"), "array [Value] and [V2] in srcdir");
+  EXPECT_EQ(DisplayDescription("[I] - src: ATTACK"), "");
+}
+
+TEST(ReasonTitle, HumanNamesPerKind) {
+  Reason y{.kind = ReasonKind::kYara, .name = "Rule_X", .description = "Loader [V] - src: SB"};
+  EXPECT_EQ(ReasonTitle(y), "Rule_X: Loader");
+  Reason f{.kind = ReasonKind::kFilename, .name = R"((?i)\\TPM\\x\.dll$)", .description = "TPM drop DLL [V] - src: SB"};
+  EXPECT_EQ(ReasonTitle(f), "TPM drop DLL");
+  f.description = "";
+  EXPECT_EQ(ReasonTitle(f), R"((?i)\\TPM\\x\.dll$)");  // nothing better to show
+  Reason h{.kind = ReasonKind::kHash, .name = "abc", .description = "Sample"};
+  EXPECT_EQ(ReasonTitle(h), "Sample");
+  Reason c{.kind = ReasonKind::kC2, .name = "evil.example.com", .description = "stage 2 [V] - src: SB"};
+  EXPECT_EQ(ReasonTitle(c), "evil.example.com: stage 2");
+  Reason k{.kind = ReasonKind::kCheck, .name = "pe.authenticode_padding", .description = "Padding"};
+  EXPECT_EQ(ReasonTitle(k), "Padding");
+}
+
+TEST(FindingLine, TabSeparatedAndNeverBroken) {
+  Finding f;
+  f.level = Level::kAlert;
+  f.score = 87.4;
+  f.subject.path = "/tmp/a\tb\nc.dll";
+  f.reasons.push_back({.kind = ReasonKind::kYara, .name = "Rule_X", .score = 80});
+  f.reasons.push_back({.kind = ReasonKind::kFilename, .name = "\\.dll$", .score = 40});
+  EXPECT_EQ(FindingLine(f), "ALERT\t87\t/tmp/a\\x09b\\x0ac.dll\tyara:Rule_X\tfilename:\\.dll$");
+}
+
 }  // namespace
 }  // namespace harrier
