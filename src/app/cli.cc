@@ -297,6 +297,8 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   ScanInfo info;
   info.version = HARRIER_VERSION;
   info.hostname = platform::HostName();
+  // For tests only (a fleet of hosts from one machine); not a user option.
+  if (const char* h = std::getenv("HARRIER_TEST_HOSTNAME"); h && *h) info.hostname = h;
   info.paths = po.walk.roots;
   info.paths.insert(info.paths.end(), po.images.begin(), po.images.end());
   info.start_time = std::time(nullptr);
