@@ -18,6 +18,7 @@ PKGS=(
   fp-utils                         # tests build a CHM with its chmcmd (pulls fpc-source, ~200 MB)
   wixl                             # tests build a real MSI at test time (msitools' WiX compiler)
   libsqlite3-dev                   # scan cache
+  python3-jsonschema               # tests validate the JSONL against docs/jsonl.schema.json
   libcli11-dev                     # command line
   nlohmann-json3-dev               # JSON output/parsing
   libfmt-dev                       # formatting

@@ -45,6 +45,7 @@ Result<std::vector<std::string>> SignatureFolders(const CommonSigOptions& o) {
 
 struct ScanCli {
   std::vector<std::string> paths;
+  std::vector<std::string> args;  // the whole command line, for the reports
   CommonSigOptions sig;
   std::string jsonl;
   bool jsonl_diagnostics = false;
@@ -296,9 +297,12 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
 
   ScanInfo info;
   info.version = HARRIER_VERSION;
-  info.hostname = platform::HostName();
+  info.host = platform::LocalHostFacts();
   // For tests only (a fleet of hosts from one machine); not a user option.
-  if (const char* h = std::getenv("HARRIER_TEST_HOSTNAME"); h && *h) info.hostname = h;
+  if (const char* h = std::getenv("HARRIER_TEST_HOSTNAME"); h && *h) info.host.hostname = h;
+  info.hostname = info.host.hostname;
+  info.scan_id = platform::NewScanId();
+  info.args = cli.args;
   info.paths = po.walk.roots;
   info.paths.insert(info.paths.end(), po.images.begin(), po.images.end());
   info.start_time = std::time(nullptr);
@@ -619,7 +623,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       scan.cache = "default";
     }
   }
-  if (*sc) return RunScan(scan, cancel);
+  if (*sc) {
+    scan.args.assign(argv, argv + argc);
+    return RunScan(scan, cancel);
+  }
   if (*check) return RunRulesCheck(rc);
   if (*report) return RunReportCommand(report_cmd);
   return kExitUsage;

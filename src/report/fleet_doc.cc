@@ -154,13 +154,7 @@ class FleetSink final : public JsonlSink {
   }
   void OnSummary(const ScanSummary& s, const ScanInfo& info, uint64_t line) override {
     Need(line, "summary");
-    ReportDoc* d = c_.current();
-    d->summary = s;
-    if (!info.hostname.empty()) d->info.hostname = info.hostname;
-    if (!info.version.empty()) d->info.version = info.version;
-    if (!info.paths.empty()) d->info.paths = info.paths;
-    if (info.start_time) d->info.start_time = info.start_time;
-    d->info.rules = s.rules;
+    c_.current()->ApplySummary(s, info);
     finished_ = true;
   }
   void OnDiagnostic(Diagnostic d, uint64_t line) override {

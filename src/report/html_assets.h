@@ -44,6 +44,7 @@ table.findings th,table.grid-table th{background:#eef1f5;text-align:left;padding
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
 table.findings td,table.grid-table td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 table.grid-table td small,.topr small,.next-steps small{display:block;color:var(--muted)}
+table.grid-table td.mono{white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums}td.hot{color:var(--alert);font-weight:700}td.warm{color:var(--warning);font-weight:700}
 table.findings td.file{overflow-wrap:anywhere;word-break:break-word;width:50%}
 .lvl,.badge{display:inline-block;min-width:70px;text-align:center;color:#fff;border-radius:4px;padding:1px 6px;font-weight:600;font-size:12px}

@@ -228,6 +228,28 @@ std::string HostCard(const ReportDoc& doc) {
   out += Row("Paths", paths.empty() ? "unknown" : "<code>" + paths + "</code>");
   out += Row("Harrier", H(info.version.empty() ? "unknown" : info.version));
   if (sum) out += Row("Exit code", fmt::format("{}", ExitCodeFor(*sum)));
+  // The host facts the scan recorded (schema 3; older reports have none).
+  const platform::HostFacts& h = info.host;
+  std::string os = !h.os.pretty_name.empty() ? h.os.pretty_name
+                   : h.os.version.empty()    ? h.os.name
+                                             : h.os.name + " " + h.os.version;
+  if (os.empty()) os = h.os_type;
+  if (!os.empty()) out += Row("Operating system", H(os));
+  if (!h.kernel.empty()) out += Row("Kernel", "<code>" + H(h.kernel) + "</code>");
+  if (!h.architecture.empty()) out += Row("Architecture", H(h.architecture));
+  if (!h.ips.empty()) {
+    std::string ips;
+    for (const auto& ip : h.ips) ips += (ips.empty() ? "" : ", ") + H(ip);
+    out += Row("IP addresses", "<code>" + ips + "</code>");
+  }
+  if (!h.user.empty())
+    out += Row("Scanned as", fmt::format("{} <small>(uid {})</small>", H(h.user), h.uid));
+  if (!info.args.empty()) {
+    std::string cmd;
+    for (const auto& a : info.args) cmd += (cmd.empty() ? "" : " ") + a;
+    out += Row("Command line", "<code>" + H(cmd) + "</code>");
+  }
+  if (!info.scan_id.empty()) out += Row("Scan id", "<code>" + H(info.scan_id) + "</code>");
   out += "</table></section>\n";
 
   const RuleStats& rules = info.rules;

@@ -1,6 +1,8 @@
 #include "report/json_util.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -141,6 +143,24 @@ uint64_t U64(const OJson& j, std::initializer_list<const char*> keys) {
   return d > 0 && d < 1.8e19 ? static_cast<uint64_t>(d) : 0;
 }
 
+// ECS keyword fields holding numbers (file.inode, file.device, user.id)
+// are strings from schema 3 on, integers before.
+uint64_t U64OrText(const OJson& j, std::initializer_list<const char*> keys) {
+  const OJson* v = JsonAt(j, keys);
+  if (v && v->is_string()) {
+    const std::string& t = v->get_ref<const std::string&>();
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(t.c_str(), &end, 10);
+    if (t.empty() || *end != '\0' || errno != 0 || t[0] == '-') {
+      NoteJsonType(*v, keys, "a decimal number");
+      return 0;
+    }
+    return n;
+  }
+  return U64(j, keys);
+}
+
 int ClampedInt(double d) {
   if (!(d == d)) return 0;  // NaN
   return static_cast<int>(std::clamp(d, -1e6, 1e6));
@@ -233,8 +253,8 @@ Finding FindingFromJson(const OJson& j) {
   s.file.ctime = ParseIsoTime(JsonStr(j, {"file", "ctime"}));
   s.file.owner = JsonStr(j, {"file", "owner"});
   s.file.mode = static_cast<uint32_t>(std::strtoul(JsonStr(j, {"file", "mode"}, "0").c_str(), nullptr, 8));
-  s.file.inode = U64(j, {"file", "inode"});
-  s.file.dev = U64(j, {"file", "device"});
+  s.file.inode = U64OrText(j, {"file", "inode"});
+  s.file.dev = U64OrText(j, {"file", "device"});
   if (const OJson* p = JsonAt(j, {"process"}); p && p->is_object()) {
     ProcessAttrs& a = s.process;
     a.pid = static_cast<int64_t>(U64(*p, {"pid"}));
@@ -244,7 +264,7 @@ Finding FindingFromJson(const OJson& j) {
     a.executable = JsonStr(*p, {"executable"});
     a.start_time = ParseIsoTime(JsonStr(*p, {"start"}));
     a.user = JsonStr(j, {"user", "name"});
-    a.uid = static_cast<uint32_t>(U64(j, {"user", "id"}));
+    a.uid = static_cast<uint32_t>(U64OrText(j, {"user", "id"}));
   }
   if (s.kind == SubjectKind::kConnection) {
     ConnectionAttrs& c = s.connection;
@@ -259,7 +279,10 @@ Finding FindingFromJson(const OJson& j) {
   f.hashes.md5 = JsonStr(j, {"file", "hash", "md5"});
   f.hashes.sha1 = JsonStr(j, {"file", "hash", "sha1"});
   f.hashes.sha256 = JsonStr(j, {"file", "hash", "sha256"});
-  f.filetype = JsonStr(j, {"file", "type"});
+  // Schema 3: the content type is harrier.file_type and file.type is ECS's
+  // "file"; before, file.type held the content type.
+  f.filetype = JsonStr(j, {"harrier", "file_type"});
+  if (f.filetype.empty() && !JsonAt(j, {"harrier", "scan"})) f.filetype = JsonStr(j, {"file", "type"});
   f.score = JsonNum(j, {"harrier", "score"});
   f.level = LevelFromName(JsonStr(j, {"harrier", "level"}));
   if (const OJson* rs = JsonAt(j, {"harrier", "reasons"}); rs && rs->is_array()) {
@@ -288,7 +311,31 @@ Finding FindingFromJson(const OJson& j) {
 ScanInfo ScanInfoFromJson(const OJson& j) {
   ScanInfo info;
   info.version = JsonStr(j, {"harrier", "version"});
+  if (info.version.empty()) info.version = JsonStr(j, {"agent", "version"});
   info.hostname = JsonStr(j, {"host", "hostname"});
+  info.scan_id = JsonStr(j, {"harrier", "scan", "id"});
+  platform::HostFacts& h = info.host;
+  h.hostname = info.hostname;
+  h.os_type = JsonStr(j, {"host", "os", "type"});
+  h.os.id = JsonStr(j, {"host", "os", "platform"});
+  h.os.id_like = JsonStr(j, {"host", "os", "family"});
+  h.os.name = JsonStr(j, {"host", "os", "name"});
+  h.os.version = JsonStr(j, {"host", "os", "version"});
+  h.os.pretty_name = JsonStr(j, {"host", "os", "full"});
+  h.kernel = JsonStr(j, {"host", "os", "kernel"});
+  h.architecture = JsonStr(j, {"host", "architecture"});
+  if (const OJson* ips = JsonAt(j, {"host", "ip"}); ips && ips->is_array())
+    for (const auto& x : *ips)
+      if (x.is_string()) h.ips.push_back(x.get<std::string>());
+  if (const OJson* p = JsonAt(j, {"process"}); p && p->is_object()) {
+    h.pid = static_cast<int>(U64(*p, {"pid"}));
+    h.executable = JsonStr(*p, {"executable"});
+    if (const OJson* args = JsonAt(*p, {"args"}); args && args->is_array())
+      for (const auto& x : *args)
+        if (x.is_string()) info.args.push_back(x.get<std::string>());
+  }
+  h.user = JsonStr(j, {"user", "name"});
+  h.uid = static_cast<uint32_t>(U64OrText(j, {"user", "id"}));
   info.start_time = ParseIsoTime(JsonStr(j, {"harrier", "start"}));
   if (const OJson* p = JsonAt(j, {"harrier", "paths"}); p && p->is_array())
     for (const auto& x : *p)
@@ -378,6 +425,125 @@ Diagnostic DiagnosticFromJson(const OJson& j) {
   return d;
 }
 
+namespace {
+
+using J = nlohmann::ordered_json;
+
+// ECS host.os.family: the first distribution the release says it is like
+// ("rhel fedora" -> "rhel"), else its own id.
+std::string OsFamily(const platform::OsRelease& os) {
+  std::string like = os.id_like.substr(0, os.id_like.find(' '));
+  return like.empty() ? os.id : like;
+}
+
+J HostToJson(const ScanInfo& info, const std::string& hostname) {
+  const platform::HostFacts& h = info.host;
+  J host = {{"name", SafeUtf8(hostname)}, {"hostname", SafeUtf8(hostname)}};
+  J os = J::object();
+  if (!h.os_type.empty()) os["type"] = SafeUtf8(h.os_type);
+  if (std::string fam = OsFamily(h.os); !fam.empty()) os["family"] = SafeUtf8(fam);
+  if (!h.os.name.empty()) os["name"] = SafeUtf8(h.os.name);
+  if (!h.os.version.empty()) os["version"] = SafeUtf8(h.os.version);
+  if (!h.os.pretty_name.empty()) os["full"] = SafeUtf8(h.os.pretty_name);
+  if (!h.os.id.empty()) os["platform"] = SafeUtf8(h.os.id);
+  if (!h.kernel.empty()) os["kernel"] = SafeUtf8(h.kernel);
+  if (!os.empty()) host["os"] = std::move(os);
+  if (!h.architecture.empty()) host["architecture"] = SafeUtf8(h.architecture);
+  if (!h.ips.empty()) {
+    J ips = J::array();
+    for (const auto& ip : h.ips) ips.push_back(SafeUtf8(ip));
+    host["ip"] = std::move(ips);
+  }
+  return host;
+}
+
+// The fields every line of a scan starts with after @timestamp: ecs and
+// (after the caller's event) agent and host.
+void PutAgentAndHost(J& j, const ScanInfo& info, const std::string& hostname) {
+  J agent = {{"type", "harrier"}};
+  if (!info.version.empty()) agent["version"] = info.version;
+  j["agent"] = std::move(agent);
+  j["host"] = HostToJson(info, hostname);
+}
+
+// harrier.scan: which scan a line belongs to.
+J ScanRefToJson(const ScanInfo& info) {
+  J s = J::object();
+  if (!info.scan_id.empty()) s["id"] = info.scan_id;
+  if (info.start_time != 0) s["start"] = IsoTime(info.start_time);
+  if (!info.rules.digest.empty()) s["rules_digest"] = info.rules.digest;
+  return s;
+}
+
+J Event(const char* kind, std::initializer_list<const char*> categories,
+        std::initializer_list<const char*> types, const char* action) {
+  J cat = J::array(), type = J::array();
+  for (const char* c : categories) cat.push_back(c);
+  for (const char* t : types) type.push_back(t);
+  return {{"kind", kind}, {"category", std::move(cat)}, {"type", std::move(type)},
+          {"action", action}, {"module", "harrier"}, {"dataset", "harrier.scan"}};
+}
+
+bool AllOf(std::string_view s, std::string_view chars) {
+  return !s.empty() && s.find_first_not_of(chars) == std::string_view::npos;
+}
+
+// ECS threat.indicator.* of an IOC reason (hash, file name, C2 value).
+J IndicatorToJson(const Reason& r) {
+  J ind = J::object();
+  std::string value = SafeUtf8(r.name);
+  switch (r.kind) {
+    case ReasonKind::kHash: {
+      const char* algo = r.name.size() == 32 ? "md5" : r.name.size() == 40 ? "sha1" : "sha256";
+      ind["type"] = "file";
+      ind["file"] = {{"hash", {{algo, value}}}};
+      break;
+    }
+    case ReasonKind::kFilename:
+      ind["type"] = "file";
+      break;
+    case ReasonKind::kC2: {
+      // An address, a network in CIDR form (ECS ip fields hold single
+      // addresses: the network stays in name only), a URL or a domain.
+      std::string_view addr = std::string_view(value).substr(0, value.find('/'));
+      bool cidr = addr.size() < value.size() && AllOf(std::string_view(value).substr(addr.size() + 1), "0123456789");
+      if (std::count(addr.begin(), addr.end(), '.') == 3 && AllOf(addr, "0123456789.")) {
+        ind["type"] = "ipv4-addr";
+        if (!cidr) ind["ip"] = value;
+      } else if (addr.find(':') != std::string_view::npos && AllOf(addr, "0123456789abcdefABCDEF:.")) {
+        ind["type"] = "ipv6-addr";
+        if (!cidr) ind["ip"] = value;
+      } else if (value.find('/') != std::string::npos) {
+        ind["type"] = "url";
+        ind["url"] = {{"original", value}};
+      } else {
+        ind["type"] = "domain-name";
+        ind["url"] = {{"domain", value}};
+      }
+      break;
+    }
+    default:
+      return ind;
+  }
+  ind["name"] = value;
+  if (!r.description.empty()) ind["description"] = SafeUtf8(r.description);
+  if (!r.source.empty()) ind["provider"] = SafeUtf8(r.source);
+  return ind;
+}
+
+// ECS file.extension: the lowercase text after the name's last dot (not a
+// leading one), when it is short enough to be an extension.
+std::string Extension(std::string_view name) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size() || name.size() - dot > 17)
+    return "";
+  std::string ext;
+  for (char c : name.substr(dot + 1)) ext += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+}  // namespace
+
 nlohmann::ordered_json SubjectToJson(const Subject& s) {
   using J = nlohmann::ordered_json;
   J chain = J::array();
@@ -392,49 +558,62 @@ nlohmann::ordered_json SubjectToJson(const Subject& s) {
   return j;
 }
 
-nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname) {
+nlohmann::ordered_json FindingToJson(const Finding& f, const ScanInfo& info) {
   using J = nlohmann::ordered_json;
+  const Subject& sub = f.subject;
+  const char* category = sub.kind == SubjectKind::kConnection ? "network"
+                         : sub.process.pid != 0               ? "process"
+                                                              : "file";
   J j;
   j["@timestamp"] = IsoTime(std::time(nullptr));
-  j["event"] = {{"kind", "alert"},
-                {"category", "file"},
-                {"severity", static_cast<int>(f.level)},
-                {"risk_score", f.score}};
-  j["host"] = {{"hostname", SafeUtf8(f.host.empty() ? hostname : f.host)}};
-  const Subject& sub = f.subject;
-  J file = {{"path", SafeUtf8(PresentedPath(sub))}, {"name", SafeUtf8(sub.name)}, {"size", sub.file.size}};
+  j["ecs"] = {{"version", kEcsVersion}};
+  j["event"] = Event("alert", {"intrusion_detection", category}, {"info"}, "finding");
+  j["event"]["severity"] = static_cast<int>(f.level);
+  j["event"]["risk_score"] = f.score;
+  PutAgentAndHost(j, info, f.host.empty() ? info.hostname : f.host);
+  J file = {{"path", SafeUtf8(PresentedPath(sub))}, {"name", SafeUtf8(sub.name)}, {"type", "file"},
+            {"size", sub.file.size}};
+  if (std::string ext = Extension(sub.name); !ext.empty()) file["extension"] = SafeUtf8(ext);
   if (sub.file.mtime != 0 || sub.file.has_owner) file["mtime"] = IsoTime(sub.file.mtime);
   if (sub.file.has_owner) {
     file["ctime"] = IsoTime(sub.file.ctime);
     file["mode"] = fmt::format("{:04o}", sub.file.mode);
     file["owner"] = SafeUtf8(sub.file.owner);
-    file["inode"] = sub.file.inode;
-    file["device"] = sub.file.dev;
+    file["inode"] = std::to_string(sub.file.inode);
+    file["device"] = std::to_string(sub.file.dev);
   } else if (sub.file.mode != 0) {
     file["mode"] = fmt::format("{:04o}", sub.file.mode);
   }
   if (!f.hashes.sha256.empty())
     file["hash"] = {{"md5", f.hashes.md5}, {"sha1", f.hashes.sha1}, {"sha256", f.hashes.sha256}};
-  if (!f.filetype.empty()) file["type"] = f.filetype;
   j["file"] = std::move(file);
   if (const ProcessAttrs& p = sub.process; p.pid != 0) {
-    j["event"]["category"] = sub.kind == SubjectKind::kConnection ? "network" : "process";
     j["process"] = {{"pid", p.pid},
                     {"parent", {{"pid", p.ppid}}},
                     {"name", SafeUtf8(p.name)},
                     {"command_line", SafeUtf8(p.cmdline)},
                     {"executable", SafeUtf8(p.executable)},
                     {"start", IsoTime(p.start_time)}};
-    j["user"] = {{"id", p.uid}, {"name", SafeUtf8(p.user)}};
+    j["user"] = {{"id", std::to_string(p.uid)}, {"name", SafeUtf8(p.user)}};
   }
   if (sub.kind == SubjectKind::kConnection) {
     const ConnectionAttrs& c = sub.connection;
-    j["event"]["category"] = "network";
     j["network"] = {{"transport", c.transport}};
     j["source"] = {{"ip", c.local_ip}, {"port", c.local_port}};
     j["destination"] = {{"ip", c.remote_ip}, {"port", c.remote_port}};
   }
-  if (!f.reasons.empty()) j["rule"] = {{"name", SafeUtf8(f.reasons.front().name)}};
+  if (!f.reasons.empty()) {
+    const Reason& top = f.reasons.front();
+    j["rule"] = {{"name", SafeUtf8(top.name)}};
+    if (!top.description.empty()) j["rule"]["description"] = SafeUtf8(top.description);
+  }
+  // The strongest IOC match (reasons are sorted by score) as an ECS indicator.
+  for (const auto& r : f.reasons) {
+    J ind = IndicatorToJson(r);
+    if (ind.empty()) continue;
+    j["threat"] = {{"indicator", std::move(ind)}};
+    break;
+  }
   J reasons = J::array();
   for (const auto& r : f.reasons) {
     J jr = {{"type", ReasonKindName(r.kind)},
@@ -461,9 +640,11 @@ nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostna
   }
   J h = {{"schema", kJsonlSchemaVersion},
          {"type", "finding"},
+         {"scan", ScanRefToJson(info)},
          {"level", LevelName(f.level)},
          {"score", f.score},
          {"reasons", std::move(reasons)}};
+  if (!f.filetype.empty()) h["file_type"] = f.filetype;
   h["subject"] = SubjectToJson(sub);
   if (sub.kind == SubjectKind::kConnection)
     h["connection"] = {{"state", sub.connection.state}, {"inode", sub.connection.inode}};
@@ -503,10 +684,29 @@ nlohmann::ordered_json ScanStartToJson(const ScanInfo& info) {
   for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
   J j;
   j["@timestamp"] = IsoTime(info.start_time);
-  j["event"] = {{"kind", "event"}, {"category", "process"}, {"action", "scan_start"}};
-  j["host"] = {{"hostname", SafeUtf8(info.hostname)}};
+  j["ecs"] = {{"version", kEcsVersion}};
+  j["event"] = Event("event", {"process"}, {"start"}, "scan_start");
+  j["event"]["start"] = IsoTime(info.start_time);
+  PutAgentAndHost(j, info, info.hostname);
+  // The scanning process and its user (ECS process.*, user.*).
+  if (info.host.pid != 0 || !info.args.empty()) {
+    J args = J::array();
+    std::string cmd;
+    for (const auto& a : info.args) {
+      args.push_back(SafeUtf8(a));
+      cmd += (cmd.empty() ? "" : " ") + SafeUtf8(a);
+    }
+    J proc = {{"pid", info.host.pid}};
+    if (!info.host.executable.empty()) proc["executable"] = SafeUtf8(info.host.executable);
+    proc["command_line"] = cmd;
+    proc["args"] = std::move(args);
+    proc["args_count"] = info.args.size();
+    j["process"] = std::move(proc);
+    j["user"] = {{"id", std::to_string(info.host.uid)}, {"name", SafeUtf8(info.host.user)}};
+  }
   j["harrier"] = {{"schema", kJsonlSchemaVersion},
                   {"type", "scan_start"},
+                  {"scan", ScanRefToJson(info)},
                   {"version", info.version},
                   {"paths", std::move(paths)},
                   {"start", IsoTime(info.start_time)},
@@ -563,11 +763,17 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
   J paths = J::array();
   for (const auto& p : info.paths) paths.push_back(SafeUtf8(p));
   J j;
-  j["@timestamp"] = IsoTime(std::time(nullptr));
-  j["event"] = {{"kind", "metric"}, {"category", "process"}};
-  j["host"] = {{"hostname", SafeUtf8(info.hostname)}};
+  int64_t now = std::time(nullptr);
+  j["@timestamp"] = IsoTime(now);
+  j["ecs"] = {{"version", kEcsVersion}};
+  j["event"] = Event("event", {"process"}, {"end"}, "summary");
+  if (info.start_time != 0) j["event"]["start"] = IsoTime(info.start_time);
+  j["event"]["end"] = IsoTime(now);
+  j["event"]["duration"] = static_cast<int64_t>(s.duration_s * 1e9);  // ECS: nanoseconds
+  PutAgentAndHost(j, info, info.hostname);
   j["harrier"] = {{"schema", kJsonlSchemaVersion},
                   {"type", "summary"},
+                  {"scan", ScanRefToJson(info)},
                   {"version", info.version},
                   {"verdict", verdict},
                   {"exit_code", ExitCodeFor(s)},
@@ -624,12 +830,16 @@ nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info)
   return j;
 }
 
-nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d) {
+nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d, const ScanInfo& info) {
   nlohmann::ordered_json j;
   j["@timestamp"] = IsoTime(std::time(nullptr));
-  j["event"] = {{"kind", "event"}, {"category", "process"}};
+  j["ecs"] = {{"version", kEcsVersion}};
+  j["event"] = Event("event", {"process"},
+                     {d.severity == Diagnostic::Severity::kError ? "error" : "info"}, "diagnostic");
+  PutAgentAndHost(j, info, info.hostname);
   j["harrier"] = {{"schema", kJsonlSchemaVersion},
                   {"type", "diagnostic"},
+                  {"scan", ScanRefToJson(info)},
                   {"severity", SeverityName(d.severity)},
                   {"where", SafeUtf8(d.where)},
                   {"message", SafeUtf8(d.message)}};

@@ -23,10 +23,16 @@ bool IsValidUtf8(std::string_view bytes);
 // Printable ASCII as is, other bytes as \xNN: for matched string data.
 std::string EscapeBytes(std::string_view bytes);
 
-// 2: findings carry harrier.subject (kind, container chain, display); a
-// member's file.path is its path inside its container. The summary carries
-// harrier.archives. (docs/report-format.md, "Schema versions").
-constexpr int kJsonlSchemaVersion = 2;
+// 3: ECS alignment: every line carries ecs.version, agent.*, host.* (with
+// os, kernel, addresses) and harrier.scan (id, start, signature digest);
+// event.category/type are arrays; file.type is "file" and the detected
+// content type moved to harrier.file_type; file.inode/device are strings;
+// IOC matches carry threat.indicator.*. 2: findings carry harrier.subject
+// (kind, container chain, display); a member's file.path is its path inside
+// its container. (docs/report-format.md, "Schema versions").
+constexpr int kJsonlSchemaVersion = 3;
+// The ECS version whose field meanings the JSONL follows.
+inline constexpr const char* kEcsVersion = "8.11.0";
 
 // The first object of a JSONL stream: who scanned what with which
 // signatures (harrier.type "scan_start"). Lets `harrier report` render a
@@ -37,9 +43,12 @@ nlohmann::ordered_json SubjectToJson(const Subject& s);
 nlohmann::ordered_json ArchiveStatsToJson(const ScanSummary& s);
 // The disk-image part of the summary (harrier.images; only when images were read).
 nlohmann::ordered_json ImageStatsToJson(const ScanSummary& s);
-nlohmann::ordered_json FindingToJson(const Finding& f, const std::string& hostname);
+// Every line of a scan carries `info`'s context (ecs, agent, host,
+// harrier.scan). A finding read back from a report keeps its own host name
+// (Finding::host) when it has one.
+nlohmann::ordered_json FindingToJson(const Finding& f, const ScanInfo& info);
 nlohmann::ordered_json SummaryToJson(const ScanSummary& s, const ScanInfo& info);
-nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d);
+nlohmann::ordered_json DiagnosticToJson(const Diagnostic& d, const ScanInfo& info);
 
 std::string IsoTime(int64_t epoch_seconds);
 // Seconds since the epoch of an IsoTime text; 0 when it is not one.
@@ -69,7 +78,7 @@ class JsonTypeCheck {
   std::vector<std::string> problems_;
 };
 
-// The typed model back from the JSONL objects (schema 1 and 2), for
+// The typed model back from the JSONL objects (schema 1 to 3), for
 // `harrier report`: the reporters render what they read exactly as they
 // render a live scan. Lenient: missing fields keep their defaults; texts
 // stay as written (invalid bytes were written as "\xNN"), except a path

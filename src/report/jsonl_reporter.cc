@@ -51,13 +51,13 @@ void JsonlReporter::Begin(const ScanInfo& info) {
 // Each finding reaches the file (or pipe) at once: a scan that is killed,
 // or crashes on hostile input, loses nothing it had found.
 void JsonlReporter::OnFinding(const Finding& f) {
-  Write(FindingToJson(f, info_.hostname).dump() + "\n");
+  Write(FindingToJson(f, info_).dump() + "\n");
   Flush();
 }
 
 void JsonlReporter::OnDiagnostic(const Diagnostic& d) {
   if (!with_diagnostics_ || d.severity == Diagnostic::Severity::kInfo) return;
-  Write(DiagnosticToJson(d).dump() + "\n");
+  Write(DiagnosticToJson(d, info_).dump() + "\n");
 }
 
 void JsonlReporter::End(const ScanSummary& s) {

@@ -58,13 +58,19 @@ void ReportCollector::SetStart(const ScanInfo& info) {
   doc_.has_start = true;
 }
 
+void ReportDoc::ApplySummary(const ScanSummary& s, const ScanInfo& with) {
+  summary = s;
+  if (!with.hostname.empty()) info.hostname = with.hostname;
+  if (!with.version.empty()) info.version = with.version;
+  if (!with.paths.empty()) info.paths = with.paths;
+  if (with.start_time) info.start_time = with.start_time;
+  if (info.scan_id.empty()) info.scan_id = with.scan_id;
+  if (!has_start) info.host = with.host;  // the start line was lost
+  info.rules = s.rules;
+}
+
 void ReportCollector::SetSummary(const ScanSummary& s, const ScanInfo& info) {
-  doc_.summary = s;
-  if (!info.hostname.empty()) doc_.info.hostname = info.hostname;
-  if (!info.version.empty()) doc_.info.version = info.version;
-  if (!info.paths.empty()) doc_.info.paths = info.paths;
-  if (info.start_time) doc_.info.start_time = info.start_time;
-  doc_.info.rules = s.rules;
+  doc_.ApplySummary(s, info);
 }
 
 void ReportCollector::AddFinding(Finding f) {

@@ -42,6 +42,10 @@ struct ReportDoc {
   // scan_start or first line; `harrier report` only), for messages.
   std::string origin;
 
+  // Takes the summary; `with` (what the summary line repeats: host, paths,
+  // version, ...) completes what the start said.
+  void ApplySummary(const ScanSummary& s, const ScanInfo& with);
+
   // The summary, or for a scan that did not finish one made from the
   // findings offered (kept or not) and marked interrupted: what VerdictFor
   // decides on.

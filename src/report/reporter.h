@@ -11,15 +11,23 @@
 #include "core/finding.h"
 #include "core/status.h"
 #include "platform/fs.h"
+#include "platform/host.h"
 
 namespace harrier {
 
 struct ScanInfo {
   std::string version;             // Harrier version
-  std::string hostname;
+  std::string hostname;            // the name the reports give the scanned host
   std::vector<std::string> paths;  // scan roots
   int64_t start_time = 0;          // seconds since epoch
   RuleStats rules;
+  // Identifies this scan on every JSONL line (32 lowercase hex digits,
+  // random); empty in reports read from schema-2 files.
+  std::string scan_id;
+  // The machine and process that ran the scan (ECS host.*, user.*,
+  // process.*); host.hostname is `hostname` above. Empty when unknown.
+  platform::HostFacts host;
+  std::vector<std::string> args;   // the command line, argv[0] first
 };
 
 class Reporter {

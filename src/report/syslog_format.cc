@@ -129,7 +129,9 @@ std::string OctetCountingFrame(std::string_view message) {
 std::string SyslogFinding(SyslogFormat format, const Finding& f, const SyslogContext& ctx) {
   std::string level(LevelName(f.level));
   double score = f.score;
-  OJson j = FindingToJson(f, ctx.hostname);  // the JSONL object: one set of facts everywhere
+  ScanInfo scan = ctx.scan;
+  if (scan.hostname.empty()) scan.hostname = ctx.hostname;
+  OJson j = FindingToJson(f, scan);  // the JSONL object: one set of facts everywhere
   std::string ts = JsonStr(j, {"@timestamp"});
   std::string head = Header(SeverityFor(level), ts, ctx, "finding");
   std::string path = SafeUtf8(FindingPath(f));

@@ -20,6 +20,7 @@ struct SyslogContext {
   std::string hostname;  // header HOSTNAME (sanitised to printable ASCII)
   std::string version;   // Harrier version (CEF Device Version)
   int pid = 0;
+  ScanInfo scan;         // the context every JSON line carries (json format)
 };
 
 // Facility user (1); severity: alert 1, warning 4, notice 5, summary 6.

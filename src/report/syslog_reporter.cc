@@ -39,6 +39,7 @@ std::chrono::steady_clock::duration SyslogReporter::Timeout() const {
 void SyslogReporter::Begin(const ScanInfo& info) {
   info_ = info;
   ctx_.hostname = info.hostname;
+  ctx_.scan = info;
   ctx_.version = info.version;
   ctx_.pid = platform::ProcessId();
 }

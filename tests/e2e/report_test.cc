@@ -72,13 +72,15 @@ struct GoldenTree {
 void NormaliseJson(Json& j, const GoldenTree& t) {
   if (j.is_object()) {
     for (auto& [k, v] : j.items()) {
-      if (k == "@timestamp" || k == "mtime" || k == "ctime" || k == "start") v = "<TIME>";
+      if (k == "@timestamp" || k == "mtime" || k == "ctime" || k == "start" || k == "end") v = "<TIME>";
       else if (k == "hostname") v = "<HOST>";
-      else if (k == "inode" || k == "device") v = 0;
+      else if (k == "host" || k == "process" || k == "user") v = "<" + k + ">";  // this machine
+      else if (k == "inode" || k == "device") v = v.is_string() ? Json("<N>") : Json(0);
       else if (k == "owner") v = "<OWNER>";
-      else if (k == "duration_s") v = 0;
+      else if (k == "duration_s" || k == "duration") v = 0;
       else if (k == "version") v = "<VERSION>";
-      else if (k == "digest") v = "<DIGEST>";
+      else if (k == "digest" || k == "rules_digest") v = "<DIGEST>";
+      else if (k == "id" && j.contains("rules_digest")) v = "<SCAN_ID>";
       else NormaliseJson(v, t);
     }
   } else if (j.is_array()) {

@@ -86,7 +86,7 @@ TEST(Syslog, FindingMessagesAreOneLineAndCarryThePath) {
   EXPECT_EQ(c.find('\n'), std::string::npos);
   std::string j = SyslogFinding(SyslogFormat::kJson, f, ctx);
   OJson parsed = OJson::parse(j.substr(j.find('{')));
-  OJson want = FindingToJson(f, "my host");
+  OJson want = FindingToJson(f, ScanInfo{.hostname = "my host"});
   parsed.erase("@timestamp");
   want.erase("@timestamp");
   EXPECT_EQ(parsed, want);

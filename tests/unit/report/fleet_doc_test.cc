@@ -51,7 +51,7 @@ std::string Scan(const ScanInfo& info, const std::vector<Finding>& findings, boo
   std::string out = ScanStartToJson(info).dump() + "\n";
   ScanSummary s;
   for (const auto& f : findings) {
-    out += FindingToJson(f, info.hostname).dump() + "\n";
+    out += FindingToJson(f, info).dump() + "\n";
     ++s.findings[static_cast<size_t>(f.level)];
   }
   s.rules = info.rules;
@@ -106,7 +106,7 @@ TEST(FleetCollector, ScansDoNotContinueAcrossInputsAndSameHostTwiceIsTwoEntries)
   Finding late = Hit("/c/late.bin", 85, Level::kAlert, "Late");
   Diagnostics diag;
   FleetDoc d = ReadAll({{"a.jsonl", Scan(Info("db", 100), {}, false)},
-                        {"b.jsonl", FindingToJson(late, "db").dump() + "\n"},
+                        {"b.jsonl", FindingToJson(late, ScanInfo{.hostname = "db"}).dump() + "\n"},
                         {"c.jsonl", Scan(Info("db", 50), {}, true)}},
                        diag);
   ASSERT_EQ(d.scans.size(), 3u);
@@ -121,7 +121,7 @@ TEST(FleetCollector, ScansDoNotContinueAcrossInputsAndSameHostTwiceIsTwoEntries)
 
 TEST(FleetCollector, AFindingAfterTheSummaryIsAProblemAndASeparateScan) {
   std::string text = Scan(Info("h", 10), {}, true) +
-                     FindingToJson(Hit("/x", 80, Level::kAlert, "R"), "h").dump() + "\n";
+                     FindingToJson(Hit("/x", 80, Level::kAlert, "R"), ScanInfo{.hostname = "h"}).dump() + "\n";
   Diagnostics diag;
   FleetDoc d = ReadAll({{"s.jsonl", text}}, diag);
   ASSERT_EQ(d.scans.size(), 2u);

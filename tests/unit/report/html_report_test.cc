@@ -265,8 +265,8 @@ TEST(ReadJsonl, RoundTripsFindingsWithTheirChainAndTheSummary) {
   info.version = "9";
   std::stringstream io;
   io << ScanStartToJson(info).dump() << "\n"
-     << FindingToJson(f, "h1").dump() << "\n"
-     << FindingToJson(plain, "h1").dump() << "\n"
+     << FindingToJson(f, ScanInfo{.hostname = "h1"}).dump() << "\n"
+     << FindingToJson(plain, ScanInfo{.hostname = "h1"}).dump() << "\n"
      << SummaryToJson(s, info).dump() << "\n";
   ReportCollector c;
   Diagnostics diag;
@@ -287,7 +287,7 @@ TEST(ReadJsonl, RoundTripsFindingsWithTheirChainAndTheSummary) {
   EXPECT_EQ(g.reasons[0].kind, ReasonKind::kC2);
   ASSERT_EQ(g.reasons[0].strings.size(), 1u);
   EXPECT_EQ(g.reasons[0].strings[0].data, std::string("ev\0il", 5));
-  EXPECT_EQ(FindingToJson(g, "h1").dump().substr(40), FindingToJson(f, "h1").dump().substr(40))
+  EXPECT_EQ(FindingToJson(g, ScanInfo{.hostname = "h1"}).dump().substr(40), FindingToJson(f, ScanInfo{.hostname = "h1"}).dump().substr(40))
       << "written again, the same object (after the timestamp)";
   EXPECT_EQ(d.findings[1].subject.path, "/srv/\xfe.exe");
   EXPECT_EQ(d.findings[1].subject.file.mode, 0755u);

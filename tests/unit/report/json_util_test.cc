@@ -61,7 +61,7 @@ TEST(FindingToJson, InvalidUtf8EverywhereStillDumps) {
   f.reasons.push_back(r);
   f.score = 75;
   f.level = Level::kWarning;
-  auto j = FindingToJson(f, "host\xff");
+  auto j = FindingToJson(f, ScanInfo{.hostname = "host\xff"});
   std::string line;
   ASSERT_NO_THROW(line = j.dump());
   auto back = nlohmann::json::parse(line);
@@ -107,7 +107,7 @@ TEST(FindingToJson, ImageEntryRoundTripsWithDriveAndDeleted) {
   f.subject.drive = "C:";
   f.subject.deleted = true;
   f.level = Level::kAlert;
-  auto j = FindingToJson(f, "host");
+  auto j = FindingToJson(f, ScanInfo{.hostname = "host"});
   EXPECT_EQ(j["file"]["path"], "C:\\Users\\bob\\x.txt:payload");
   EXPECT_EQ(j["harrier"]["subject"]["drive"], "C:");
   EXPECT_EQ(j["harrier"]["subject"]["deleted"], true);
@@ -147,7 +147,7 @@ TEST(SummaryToJson, ImagesReadBack) {
 TEST(DiagnosticToJson, Dumps) {
   Diagnostic d{Diagnostic::Severity::kError, "/a/\xff:3", "bad \xfe"};
   std::string line;
-  ASSERT_NO_THROW(line = DiagnosticToJson(d).dump());
+  ASSERT_NO_THROW(line = DiagnosticToJson(d, ScanInfo{}).dump());
   auto back = nlohmann::json::parse(line);
   EXPECT_EQ(back["harrier"]["severity"], "error");
   EXPECT_EQ(back["harrier"]["where"], "/a/\\xff:3");
@@ -175,7 +175,7 @@ TEST(FindingToJson, LiveSubjectsRoundTripWithEcsFields) {
   f.reasons.push_back(r);
   f.score = 80;
   f.level = Level::kAlert;
-  auto j = FindingToJson(f, "host");
+  auto j = FindingToJson(f, ScanInfo{.hostname = "host"});
   EXPECT_EQ(j["process"]["pid"], 4242);
   EXPECT_EQ(j["process"]["parent"]["pid"], 1);
   EXPECT_EQ(j["process"]["command_line"], "/usr/bin/x --y");
@@ -186,7 +186,12 @@ TEST(FindingToJson, LiveSubjectsRoundTripWithEcsFields) {
   EXPECT_EQ(j["destination"]["port"], 443);
   EXPECT_EQ(j["source"]["port"], 40000);
   EXPECT_EQ(j["network"]["transport"], "tcp");
-  EXPECT_EQ(j["event"]["category"], "network");
+  EXPECT_EQ(j["event"]["category"], OJson::array({"intrusion_detection", "network"}));
+  EXPECT_EQ(j["user"]["id"], "1000");  // ECS keyword
+  // A network in CIDR form is an address indicator without a single ip.
+  EXPECT_EQ(j["threat"]["indicator"]["type"], "ipv4-addr");
+  EXPECT_EQ(j["threat"]["indicator"]["name"], "192.0.2.0/24");
+  EXPECT_FALSE(j["threat"]["indicator"].contains("ip"));
   EXPECT_EQ(j["harrier"]["subject"]["display"],
             "connection tcp 10.0.0.5:40000 -> 192.0.2.7:443 of process 4242 /usr/bin/x (deleted)");
   Finding back = FindingFromJson(nlohmann::ordered_json::parse(j.dump()));
@@ -194,6 +199,7 @@ TEST(FindingToJson, LiveSubjectsRoundTripWithEcsFields) {
   EXPECT_EQ(back.subject.process.pid, 4242);
   EXPECT_EQ(back.subject.process.ppid, 1);
   EXPECT_EQ(back.subject.process.user, "bob");
+  EXPECT_EQ(back.subject.process.uid, 1000u);
   EXPECT_EQ(back.subject.process.cmdline, "/usr/bin/x --y");
   EXPECT_EQ(back.subject.process.start_time, 1700000050);
   EXPECT_EQ(back.subject.connection.remote_ip, "192.0.2.7");
@@ -231,6 +237,116 @@ TEST(SummaryToJson, LiveCoverageRoundTripsAndIsAbsentForFileScans) {
   EXPECT_EQ(back.live.connections_unmapped, 2u);
   EXPECT_EQ(back.live.hosts_entries, 4u);
   EXPECT_TRUE(back.incomplete());
+}
+
+}  // namespace
+}  // namespace harrier
+
+namespace harrier {
+namespace {
+
+ScanInfo SampleScan() {
+  ScanInfo info;
+  info.version = "9.9.9";
+  info.hostname = "ws-17";
+  info.start_time = 1700000000;
+  info.scan_id = "0123456789abcdef0123456789abcdef";
+  info.rules.digest = "d1g35t";
+  info.host.os_type = "linux";
+  info.host.os = platform::ParseOsRelease(
+      "NAME=\"Rocky Linux\"\nID=rocky\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=9.3\n");
+  info.host.kernel = "5.14.0";
+  info.host.architecture = "x86_64";
+  info.host.ips = {"10.1.2.3", "fe80::1"};
+  info.host.user = "root";
+  info.host.pid = 77;
+  info.args = {"harrier", "scan", "/"};
+  return info;
+}
+
+TEST(EcsContext, EveryLineCarriesHostAgentAndScan) {
+  ScanInfo info = SampleScan();
+  Finding f;
+  f.subject.path = f.subject.display_root = "/x/a.EXE";
+  f.subject.name = "a.EXE";
+  f.filetype = "EXE";
+  ScanSummary s;
+  Diagnostic d{Diagnostic::Severity::kError, "/x", "boom"};
+  for (const OJson& j : {ScanStartToJson(info), FindingToJson(f, info), SummaryToJson(s, info),
+                         DiagnosticToJson(d, info)}) {
+    SCOPED_TRACE(j.dump());
+    EXPECT_EQ(j["ecs"]["version"], kEcsVersion);
+    EXPECT_EQ(j["agent"]["type"], "harrier");
+    EXPECT_EQ(j["agent"]["version"], "9.9.9");
+    EXPECT_EQ(j["host"]["name"], "ws-17");
+    EXPECT_EQ(j["host"]["os"]["family"], "rhel");
+    EXPECT_EQ(j["host"]["os"]["platform"], "rocky");
+    EXPECT_EQ(j["host"]["os"]["kernel"], "5.14.0");
+    EXPECT_EQ(j["host"]["ip"], OJson::array({"10.1.2.3", "fe80::1"}));
+    EXPECT_EQ(j["event"]["module"], "harrier");
+    EXPECT_TRUE(j["event"]["category"].is_array());
+    EXPECT_EQ(j["harrier"]["schema"], 3);
+    EXPECT_EQ(j["harrier"]["scan"]["id"], info.scan_id);
+    EXPECT_EQ(j["harrier"]["scan"]["rules_digest"], "d1g35t");
+  }
+  OJson fj = FindingToJson(f, info);
+  EXPECT_EQ(fj["file"]["type"], "file");
+  EXPECT_EQ(fj["file"]["extension"], "exe");
+  EXPECT_EQ(fj["harrier"]["file_type"], "EXE");
+  EXPECT_EQ(FindingFromJson(fj).filetype, "EXE");
+  OJson start = ScanStartToJson(info);
+  EXPECT_EQ(start["process"]["command_line"], "harrier scan /");
+  ScanInfo back = ScanInfoFromJson(start);
+  EXPECT_EQ(back.scan_id, info.scan_id);
+  EXPECT_EQ(back.host.kernel, "5.14.0");
+  EXPECT_EQ(back.host.ips, info.host.ips);
+  EXPECT_EQ(back.args, info.args);
+  EXPECT_EQ(back.host.os.name, "Rocky Linux");
+}
+
+TEST(EcsContext, SchemaTwoLinesReadBackTheirTypeAndNumericInode) {
+  // Schema 2 wrote the content type in file.type and inode/device as numbers.
+  OJson v2 = OJson::parse(R"({"host":{"hostname":"h"},"file":{"path":"/a","name":"a","type":"ELF",
+    "inode":12345678901234,"device":2049,"owner":"root","ctime":"2023-01-01T00:00:00Z"},
+    "harrier":{"schema":2,"type":"finding","level":"alert","score":90}})");
+  JsonTypeCheck types;
+  Finding f = FindingFromJson(v2);
+  EXPECT_EQ(f.filetype, "ELF");
+  EXPECT_EQ(f.subject.file.inode, 12345678901234u);
+  EXPECT_EQ(f.subject.file.dev, 2049u);
+  EXPECT_TRUE(types.problems().empty());
+  // Schema 3: strings; a non-number is reported, not coerced.
+  OJson v3 = v2;
+  v3["file"]["inode"] = "12345678901234";
+  v3["file"]["device"] = "sda";
+  v3["harrier"]["scan"] = {{"id", "x"}};
+  Finding g = FindingFromJson(v3);
+  EXPECT_EQ(g.subject.file.inode, 12345678901234u);
+  EXPECT_EQ(g.filetype, "");  // file.type of schema 3 is ECS's, not the content type
+  ASSERT_EQ(types.problems().size(), 1u);
+  EXPECT_NE(types.problems()[0].find("file.device"), std::string::npos);
+}
+
+TEST(IndicatorJson, ClassifiesIocMatchesForEcs) {
+  auto indicator = [](ReasonKind k, std::string name) {
+    Finding f;
+    Reason r;
+    r.kind = k;
+    r.name = std::move(name);
+    r.score = 80;
+    f.reasons.push_back(r);
+    return FindingToJson(f, ScanInfo{})["threat"]["indicator"];
+  };
+  EXPECT_EQ(indicator(ReasonKind::kC2, "akamaicontainer.com")["url"]["domain"], "akamaicontainer.com");
+  EXPECT_EQ(indicator(ReasonKind::kC2, "198.51.100.7")["ip"], "198.51.100.7");
+  EXPECT_EQ(indicator(ReasonKind::kC2, "2001:db8::7")["type"], "ipv6-addr");
+  EXPECT_EQ(indicator(ReasonKind::kC2, "https://x.example/p")["url"]["original"], "https://x.example/p");
+  std::string sha256(64, 'a');
+  EXPECT_EQ(indicator(ReasonKind::kHash, sha256)["file"]["hash"]["sha256"], sha256);
+  EXPECT_EQ(indicator(ReasonKind::kHash, std::string(32, 'b'))["file"]["hash"]["md5"], std::string(32, 'b'));
+  EXPECT_EQ(indicator(ReasonKind::kFilename, "\\\\3CXDesktopApp")["type"], "file");
+  // YARA rules and checks are detections, not indicators.
+  EXPECT_TRUE(indicator(ReasonKind::kYara, "R").is_null());
 }
 
 }  // namespace
