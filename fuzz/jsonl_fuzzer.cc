@@ -5,6 +5,9 @@
 
 #include "core/diagnostics.h"
 #include "fuzz/fuzz_target.h"
+#include "report/fleet_doc.h"
+#include "report/fleet_html.h"
+#include "report/html_report.h"
 #include "report/report_doc.h"
 
 HARRIER_FUZZ_TARGET(jsonl)(const uint8_t* data, size_t size) {
@@ -22,5 +25,16 @@ HARRIER_FUZZ_TARGET(jsonl)(const uint8_t* data, size_t size) {
   ReportCollector small(8);
   (void)ReadJsonl(again, "fuzz", small, diag, 256);
   if (small.Finish().findings.size() > 8) __builtin_trap();
+  // The fleet reader (several scans per stream) and both pages on what it
+  // read: the bounds hold across scans.
+  std::istringstream fleet_in(std::string(reinterpret_cast<const char*>(data), size));
+  FleetCollector fleet(8, 4, 16);
+  (void)fleet.Read(fleet_in, "fuzz", diag);
+  FleetDoc fd = fleet.Finish();
+  size_t kept = 0;
+  for (const auto& s : fd.scans) kept += s.findings.size();
+  if (kept > 8 || fd.scans.size() > 4 || fd.indicators.Indicators().size() > 16) __builtin_trap();
+  (void)RenderFleetHtml(fd);
+  if (!fd.scans.empty()) (void)RenderHtml(fd.scans.front());
   return 0;
 }

@@ -27,11 +27,18 @@ PKGS=(
   openssl                          # tests build PKCS#7 blobs at test time
   strace                           # tests/e2e/hostile_test.cc: no special file is ever opened
   util-linux                       # setpriv: hostile_test.cc runs a scan as an unprivileged user
-  chromium                         # headless browser test of the HTML report (tests/e2e/report_test.cc)
   # tests build archives with these (tests/e2e/archive_test.cc, fuzz seeds); rar has no
   # creator in Debian main
   zip 7zip gcab cpio xorriso jlha-utils binutils bzip2 xz-utils zstd lzip lz4
 )
+# Needed only to run the tests: skipped when the build has no tests
+# (HARRIER_BUILD_TESTS=OFF, as the CMake option of the same name).
+TEST_PKGS=(
+  chromium                         # headless browser tests of the HTML reports (tests/e2e/report_test.cc, fleet_test.cc)
+)
+if [[ "${HARRIER_BUILD_TESTS:-ON}" != "OFF" ]]; then
+  PKGS+=("${TEST_PKGS[@]}")
+fi
 if [[ -n "${HARRIER_EXTRA_PKGS:-}" ]]; then
   read -r -a extra <<<"$HARRIER_EXTRA_PKGS"
   PKGS+=("${extra[@]}")

@@ -303,6 +303,8 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   ScanInfo info;
   info.version = HARRIER_VERSION;
   info.host = platform::LocalHostFacts();
+  // For tests only (a fleet of hosts from one machine); not a user option.
+  if (const char* h = std::getenv("HARRIER_TEST_HOSTNAME"); h && *h) info.host.hostname = h;
   info.hostname = info.host.hostname;
   info.scan_id = platform::NewScanId();
   info.args = cli.args;

@@ -39,17 +39,21 @@ std::string DefaultLogPath(const std::string& dir, std::string_view host, const 
 Status AddReportOutputs(const ReportOutputOptions& o, Console& console, MultiReporter& reporter);
 
 struct ReportCommandOptions {
-  std::string input;  // SCAN.jsonl or "-"
+  std::vector<std::string> inputs;  // JSONL files, folders of them, "-" (stdin)
   std::string html;
   std::string csv;
+  std::string csv_hosts;            // --csv-hosts FILE: one summary row per scan
   size_t html_max_findings = 10000;
+  size_t max_scans = 10000;         // --max-scans N
   std::string max_line_size = "16M";  // --max-line-size
 };
 
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o);
 
-// Exit codes: 0 rendered; 2 usage or I/O error; 3 rendered, but the input
-// had malformed lines or no summary (scan did not finish).
+// One scan renders the single-scan page; several (inputs may hold several
+// scans each) render the fleet page. Exit codes: 0 rendered; 2 usage or I/O
+// error; 3 rendered, but the input had malformed lines or a scan without
+// summary (it did not finish); 4 an output could not be written.
 int RunReportCommand(const ReportCommandOptions& o);
 
 }  // namespace harrier

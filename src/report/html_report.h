@@ -1,16 +1,19 @@
 // The HTML report: one self-contained page (no network requests, no external
-// assets) rendered from a ReportDoc. The summary panels and charts are
-// rendered here, HTML-escaped; the findings travel as JSON in a
-// <script type="application/json"> block and are drawn by a small inline
-// script using textContent only. A Content-Security-Policy allows exactly
-// that script and style (by sha256), nothing else, so markup smuggled in via
-// file names or matched strings cannot run even if an escape were missed.
+// assets) rendered from a ReportDoc. Everything, the findings table
+// included, is rendered here with every text HTML-escaped, so the page reads
+// without JavaScript; a small inline script only sorts and filters the rows
+// (it moves existing nodes and sets textContent, never parses markup). A
+// Content-Security-Policy allows exactly that script and style (by sha256),
+// nothing else, so markup smuggled in via file names or matched strings
+// cannot run even if an escape were missed. The fleet page (many scans) is
+// report/fleet_html.h.
 // Thread-safety: pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "report/json_util.h"
 #include "report/report_doc.h"
 
 namespace harrier {
@@ -28,8 +31,8 @@ std::string JsonForScript(const OJson& j);
 // "sha256-<base64>" of `text`, as used in CSP source lists.
 std::string CspHash(std::string_view text);
 
-// The compact per-finding object the page script reads (fixed shape, all
-// strings display-safe); exposed for tests.
-OJson FindingView(const Finding& finding);
+// One row of a findings table: level, score, the displayed path expanding to
+// the details, top reason, type, modification time. Exposed for tests.
+std::string FindingRowHtml(const Finding& finding);
 
 }  // namespace harrier

@@ -7,12 +7,6 @@
 namespace harrier {
 namespace {
 
-// True when a ranks below b (lower score; equal score: later path).
-bool RanksBelow(const Finding& a, const Finding& b) {
-  if (a.score != b.score) return a.score < b.score;
-  return ChainRaw(a.subject) > ChainRaw(b.subject);
-}
-
 // Deepest nesting of arrays and objects in a JSON text (strings skipped).
 // nlohmann's parser recurses per level: a line of a few hundred thousand
 // '[' would overflow the stack, so such lines are refused before parsing.
@@ -37,6 +31,11 @@ size_t JsonDepth(std::string_view text) {
 
 }  // namespace
 
+bool FindingRanksBelow(const Finding& a, const Finding& b) {
+  if (a.score != b.score) return a.score < b.score;
+  return ChainRaw(a.subject) > ChainRaw(b.subject);
+}
+
 std::string FindingPath(const Finding& f) {
   const SubjectKind k = f.subject.kind;
   if (k == SubjectKind::kProcess || k == SubjectKind::kMemoryRegion ||
@@ -49,7 +48,7 @@ ScanSummary ReportDoc::EffectiveSummary() const {
   if (summary) return *summary;
   ScanSummary s;
   s.interrupted = true;  // no summary: the scan did not finish
-  for (const auto& f : findings) ++s.findings[static_cast<size_t>(f.level)];
+  s.findings = offered_by_level;
   s.rules = info.rules;
   return s;
 }
@@ -59,23 +58,29 @@ void ReportCollector::SetStart(const ScanInfo& info) {
   doc_.has_start = true;
 }
 
+void ReportDoc::ApplySummary(const ScanSummary& s, const ScanInfo& with) {
+  summary = s;
+  if (!with.hostname.empty()) info.hostname = with.hostname;
+  if (!with.version.empty()) info.version = with.version;
+  if (!with.paths.empty()) info.paths = with.paths;
+  if (with.start_time) info.start_time = with.start_time;
+  if (info.scan_id.empty()) info.scan_id = with.scan_id;
+  if (!has_start) info.host = with.host;  // the start line was lost
+  info.rules = s.rules;
+}
+
 void ReportCollector::SetSummary(const ScanSummary& s, const ScanInfo& info) {
-  doc_.summary = s;
-  if (!info.hostname.empty()) doc_.info.hostname = info.hostname;
-  if (!info.version.empty()) doc_.info.version = info.version;
-  if (!info.paths.empty()) doc_.info.paths = info.paths;
-  if (info.start_time) doc_.info.start_time = info.start_time;
-  if (doc_.info.scan_id.empty()) doc_.info.scan_id = info.scan_id;
-  if (!doc_.has_start) doc_.info.host = info.host;  // the start line was lost
-  doc_.info.rules = s.rules;
+  doc_.ApplySummary(s, info);
 }
 
 void ReportCollector::AddFinding(Finding f) {
   ++doc_.findings_total;
+  ++doc_.offered_by_level[static_cast<size_t>(f.level)];
+  doc_.max_score = std::max(doc_.max_score, f.score);
   if (observer_) observer_(f);
   auto& h = doc_.findings;
   // Min-heap: the front is the lowest-ranked kept finding.
-  auto above = [](const Finding& a, const Finding& b) { return RanksBelow(b, a); };
+  auto above = [](const Finding& a, const Finding& b) { return FindingRanksBelow(b, a); };
   if (max_findings_ == 0) {
     ++doc_.findings_dropped;
     return;
@@ -86,7 +91,7 @@ void ReportCollector::AddFinding(Finding f) {
     return;
   }
   ++doc_.findings_dropped;
-  if (!RanksBelow(h.front(), f)) return;
+  if (!FindingRanksBelow(h.front(), f)) return;
   std::pop_heap(h.begin(), h.end(), above);
   h.back() = std::move(f);
   std::push_heap(h.begin(), h.end(), above);
@@ -99,7 +104,7 @@ void ReportCollector::AddDiagnostic(Diagnostic d) {
 
 ReportDoc ReportCollector::Finish() {
   std::sort(doc_.findings.begin(), doc_.findings.end(),
-            [](const Finding& a, const Finding& b) { return RanksBelow(b, a); });
+            [](const Finding& a, const Finding& b) { return FindingRanksBelow(b, a); });
   ReportDoc out = std::move(doc_);
   doc_ = ReportDoc{};
   return out;
@@ -133,8 +138,8 @@ bool BoundedGetline(std::istream& in, std::string* line, uint64_t max_bytes, boo
 }
 }  // namespace
 
-Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
-                 Diagnostics& diag, uint64_t max_line_bytes) {
+Status ReadJsonlInto(std::istream& in, const std::string& name, JsonlSink& sink,
+                     Diagnostics& diag, uint64_t max_line_bytes) {
   std::string line;
   uint64_t n = 0;
   bool too_long = false;
@@ -143,7 +148,7 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
     if (too_long) {
       diag.Error(fmt::format("{}:{}", name, n),
                  fmt::format("line longer than {} bytes (--max-line-size): skipped", max_line_bytes));
-      c.AddInputProblem();
+      sink.OnInputProblem(n);
       continue;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -151,13 +156,13 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
     auto where = [&] { return fmt::format("{}:{}", name, n); };
     if (JsonDepth(line) > kMaxJsonDepth) {
       diag.Error(where(), fmt::format("nested deeper than {} levels", kMaxJsonDepth));
-      c.AddInputProblem();
+      sink.OnInputProblem(n);
       continue;
     }
     OJson j = OJson::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) {
       diag.Error(where(), "not a JSON object");
-      c.AddInputProblem();
+      sink.OnInputProblem(n);
       continue;
     }
     JsonTypeCheck types;
@@ -165,29 +170,53 @@ Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
     if (type == "finding") {
       if (!JsonAt(j, {"file", "path"}) || !JsonAt(j, {"harrier", "score"})) {
         diag.Error(where(), "finding without file.path or harrier.score");
-        c.AddInputProblem();
+        sink.OnInputProblem(n);
         continue;
       }
-      c.AddFinding(FindingFromJson(j));
+      sink.OnFinding(FindingFromJson(j), n);
     } else if (type == "summary") {
-      c.SetSummary(SummaryFromJson(j), ScanInfoFromJson(j));
+      sink.OnSummary(SummaryFromJson(j), ScanInfoFromJson(j), n);
     } else if (type == "scan_start") {
-      c.SetStart(ScanInfoFromJson(j));
+      sink.OnStart(ScanInfoFromJson(j), n);
     } else if (type == "diagnostic") {
-      c.AddDiagnostic(DiagnosticFromJson(j));
+      sink.OnDiagnostic(DiagnosticFromJson(j), n);
     } else {
       diag.Error(where(), type.empty() ? "no harrier.type" : "unknown harrier.type '" + type + "'");
-      c.AddInputProblem();
+      sink.OnInputProblem(n);
     }
     if (!types.problems().empty()) {
       std::string list;
       for (const auto& p : types.problems()) list += (list.empty() ? "" : "; ") + p;
       diag.Error(where(), "wrong types (read as far as possible): " + list);
-      c.AddInputProblem();
+      sink.OnInputProblem(n);
     }
   }
   if (in.bad()) return Status::IoError(fmt::format("read {}: I/O error", name));
   return Status::Ok();
+}
+
+namespace {
+// Everything into one collector: one scan per stream.
+class CollectorSink final : public JsonlSink {
+ public:
+  explicit CollectorSink(ReportCollector& c) : c_(c) {}
+  void OnStart(const ScanInfo& info, uint64_t) override { c_.SetStart(info); }
+  void OnFinding(Finding f, uint64_t) override { c_.AddFinding(std::move(f)); }
+  void OnSummary(const ScanSummary& s, const ScanInfo& info, uint64_t) override {
+    c_.SetSummary(s, info);
+  }
+  void OnDiagnostic(Diagnostic d, uint64_t) override { c_.AddDiagnostic(std::move(d)); }
+  void OnInputProblem(uint64_t) override { c_.AddInputProblem(); }
+
+ private:
+  ReportCollector& c_;
+};
+}  // namespace
+
+Status ReadJsonl(std::istream& in, const std::string& name, ReportCollector& c,
+                 Diagnostics& diag, uint64_t max_line_bytes) {
+  CollectorSink sink(c);
+  return ReadJsonlInto(in, name, sink, diag, max_line_bytes);
 }
 
 }  // namespace harrier

@@ -9,6 +9,7 @@
 // Thread-safety: none; one thread fills a collector.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -32,12 +33,22 @@ struct ReportDoc {
   std::vector<Finding> findings;      // kept findings, by score desc, then path
   uint64_t findings_total = 0;        // all findings offered
   uint64_t findings_dropped = 0;      // offered but not kept (max_findings)
+  std::array<uint64_t, 4> offered_by_level{};  // all findings offered, by Level
+  double max_score = 0;               // highest score of all findings offered
   std::vector<Diagnostic> diagnostics;  // first kMaxDiagnostics
   uint64_t diagnostics_total = 0;
   uint64_t input_problems = 0;        // malformed JSONL lines (harrier report)
+  // Where the scan was read from ("scan.jsonl:1", the line of its
+  // scan_start or first line; `harrier report` only), for messages.
+  std::string origin;
 
-  // The summary, or for a scan that did not finish one made from the kept
-  // findings and marked interrupted: what VerdictFor decides on.
+  // Takes the summary; `with` (what the summary line repeats: host, paths,
+  // version, ...) completes what the start said.
+  void ApplySummary(const ScanSummary& s, const ScanInfo& with);
+
+  // The summary, or for a scan that did not finish one made from the
+  // findings offered (kept or not) and marked interrupted: what VerdictFor
+  // decides on.
   ScanSummary EffectiveSummary() const;
 };
 
@@ -66,6 +77,10 @@ class ReportCollector {
   ReportDoc doc_;  // findings kept as a min-heap on (score, -path) until Finish
 };
 
+// True when `a` ranks below `b` in a report: lower score; equal score:
+// later path. Reports list findings highest rank first.
+bool FindingRanksBelow(const Finding& a, const Finding& b);
+
 // The path a report shows for a finding: the host path of a walked file, the
 // whole chain for an archive member ("a.zip › dir/b.exe").
 std::string FindingPath(const Finding& f);
@@ -77,6 +92,25 @@ inline constexpr size_t kMaxJsonDepth = 64;
 // writes lines of a few KiB; a finding with many matched strings stays far
 // below this.
 inline constexpr uint64_t kDefaultMaxJsonlLine = 16ull << 20;
+
+// Receives the typed objects of a JSONL stream in input order (ReadJsonlInto).
+// `line` is the 1-based line number in the stream.
+class JsonlSink {
+ public:
+  virtual ~JsonlSink() = default;
+  virtual void OnStart(const ScanInfo& info, uint64_t line) = 0;
+  virtual void OnFinding(Finding f, uint64_t line) = 0;
+  // `info` is what the summary repeats of the start (paths, version, rules).
+  virtual void OnSummary(const ScanSummary& s, const ScanInfo& info, uint64_t line) = 0;
+  virtual void OnDiagnostic(Diagnostic d, uint64_t line) = 0;
+  // A line that could not be read (already reported to the Diagnostics).
+  virtual void OnInputProblem(uint64_t line) = 0;
+};
+
+// The reader behind ReadJsonl, for any sink: the same line limits, checks
+// and messages.
+Status ReadJsonlInto(std::istream& in, const std::string& name, JsonlSink& sink,
+                     Diagnostics& diag, uint64_t max_line_bytes = kDefaultMaxJsonlLine);
 
 // Reads a JSONL stream (`name` for messages) into `c`, as typed objects. A
 // line that is not a JSON object of a known harrier.type, or is longer than

@@ -98,7 +98,7 @@ TEST(MsiE2E, HashIocInsideTheEmbeddedCabinetWithItsChainInEveryReport) {
   std::string csv = ReadAll(t.path() + "/out.csv");
   EXPECT_NE(csv.find(chain), std::string::npos) << csv;
   std::string html = ReadAll(t.path() + "/out.html");
-  // The page's data block is JSON (›, the chain separator, stays UTF-8 there).
+  // The chain separator › stays UTF-8 in the page (HTML escaping leaves it).
   EXPECT_NE(html.find("product.cab" + sep + "ffmpeg.dll"), std::string::npos);
 
   // --no-archives: the installer is one opaque file again.

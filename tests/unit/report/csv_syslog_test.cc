@@ -38,8 +38,10 @@ TEST(CsvRow, HasAllColumns) {
   f.level = Level::kAlert;
   f.score = 85;
   f.reasons.push_back({.kind = ReasonKind::kHash, .name = "n", .description = "d", .score = 85});
-  EXPECT_EQ(CsvHeader(), "host,level,score,path,size,sha256,md5,reasons\r\n");
-  EXPECT_EQ(CsvRow(f, "h"), "h,alert,85,\"/x,y\",3,ab,cd,[85] hash n: d\r\n");
+  EXPECT_EQ(CsvHeader(), "host,level,score,path,size,sha256,md5,reasons,scan_start\r\n");
+  EXPECT_EQ(CsvRow(f, "h"), "h,alert,85,\"/x,y\",3,ab,cd,[85] hash n: d,\r\n");
+  EXPECT_EQ(CsvRow(f, "h", 1700000000),
+            "h,alert,85,\"/x,y\",3,ab,cd,[85] hash n: d,2023-11-14T22:13:20Z\r\n");
   f.host = "read-back";  // a finding read from a report keeps its own host
   EXPECT_EQ(CsvRow(f, "h").rfind("read-back,", 0), 0u);
 }

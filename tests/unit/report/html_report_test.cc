@@ -55,7 +55,7 @@ TEST(CspHash, MatchesKnownSha256Base64) {
   EXPECT_EQ(CspHash("abc"), "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
 }
 
-TEST(RenderHtml, HostileFindingStaysInsideTheDataBlock) {
+TEST(RenderHtml, HostileFindingIsTextOnly) {
   ReportCollector c;
   ScanInfo info;
   info.hostname = "host<script>alert(1)</script>";
@@ -67,12 +67,15 @@ TEST(RenderHtml, HostileFindingStaysInsideTheDataBlock) {
   s.findings[3] = 1;
   c.SetSummary(s, info);
   std::string html = RenderHtml(c.Finish());
-  // Exactly our two script elements, and exactly two closing tags.
+  // Exactly our one script element, and exactly one closing tag.
   size_t scripts = 0, closes = 0;
   for (size_t p = 0; (p = html.find("<script", p)) != std::string::npos; ++p) ++scripts;
   for (size_t p = 0; (p = html.find("</script", p)) != std::string::npos; ++p) ++closes;
-  EXPECT_EQ(scripts, 2u);
-  EXPECT_EQ(closes, 2u);
+  EXPECT_EQ(scripts, 1u);
+  EXPECT_EQ(closes, 1u);
+  // The finding is in the page itself (readable without the script), escaped.
+  EXPECT_NE(html.find("/tmp/&lt;img src=x onerror=alert(1)&gt;.dll"), std::string::npos);
+  EXPECT_NE(html.find("Rule&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_EQ(html.find("<svg onload"), std::string::npos);
   EXPECT_NE(html.find("host&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
@@ -85,22 +88,39 @@ TEST(RenderHtml, HostileFindingStaysInsideTheDataBlock) {
   EXPECT_NE(html.find("ALERT: indicators of compromise found"), std::string::npos);
 }
 
-TEST(FindingView, ControlCharactersAndInvalidBytesAreVisibleEscapes) {
-  OJson v = FindingView(HostileFinding());
-  std::string desc = v["reasons"][0]["description"];
-  EXPECT_NE(desc.find("\\x1b"), std::string::npos);
-  std::string text = v["reasons"][0]["strings"][0]["text"];
-  EXPECT_NE(text.find("\\x00\\xff"), std::string::npos);
-  EXPECT_EQ(v["level"], "alert");
+TEST(FindingRowHtml, ControlCharactersAndInvalidBytesAreVisibleEscapes) {
+  std::string row = FindingRowHtml(HostileFinding());
+  EXPECT_NE(row.find("desc \xe2\x80\xa8 line sep &amp; &lt;b&gt;bold&lt;/b&gt; \\x1b[31m"),
+            std::string::npos)
+      << row;
+  EXPECT_NE(row.find("&lt;/script&gt;&lt;!--\\x00\\xff"), std::string::npos) << row;
+  EXPECT_EQ(row.find('\x1b'), std::string::npos);
+  EXPECT_NE(row.find("class=\"row-alert finding\" data-level=\"alert\""), std::string::npos);
+  EXPECT_NE(row.find("What to do: Remove &lt;it&gt;"), std::string::npos);
 }
 
-TEST(FindingView, FindingsReadFromArbitraryJsonShapesRender) {
+TEST(FindingRowHtml, ShowsTheDisplayedPathAndKeepsTheRawOne) {
+  Finding f;
+  f.subject.path = "/mnt/win/Users/bob/x.dll";
+  f.subject.display_root = "C:\\Users\\bob\\x.dll";
+  f.level = Level::kWarning;
+  f.score = 60;
+  std::string row = FindingRowHtml(f);
+  EXPECT_NE(row.find("<summary class=\"path\">C:\\Users\\bob\\x.dll</summary>"),
+            std::string::npos)
+      << row;
+  EXPECT_NE(row.find("<dt>Raw path</dt><dd>/mnt/win/Users/bob/x.dll</dd>"), std::string::npos);
+  f.subject.display_root = f.subject.path;  // not mapped: no second path
+  EXPECT_EQ(FindingRowHtml(f).find("Raw path"), std::string::npos);
+}
+
+TEST(FindingRowHtml, FindingsReadFromArbitraryJsonShapesRender) {
   for (const char* s : {"{}", "{\"harrier\":5}", "{\"harrier\":{\"reasons\":[1,{\"strings\":7}]}}",
                         "{\"file\":{\"path\":[1]},\"harrier\":{\"score\":\"x\",\"level\":\"<b>\"}}",
                         "{\"harrier\":{\"subject\":{\"chain\":[5,{\"path\":[]},{}]}}}"}) {
-    OJson v = FindingView(FindingFromJson(OJson::parse(s)));
-    EXPECT_TRUE(v["reasons"].is_array()) << s;
-    EXPECT_EQ(v["level"], "none") << s;
+    std::string row = FindingRowHtml(FindingFromJson(OJson::parse(s)));
+    EXPECT_NE(row.find("data-level=\"none\""), std::string::npos) << s;
+    EXPECT_EQ(row.find("<b>"), std::string::npos) << s;
   }
 }
 
