@@ -19,6 +19,7 @@ PKGS=(
   wixl                             # tests build a real MSI at test time (msitools' WiX compiler)
   libsqlite3-dev                   # scan cache
   libcli11-dev                     # command line
+  groff-base man-db zsh            # tests render the man page and check the zsh completion
   nlohmann-json3-dev               # JSON output/parsing
   libfmt-dev                       # formatting
   libgtest-dev libgmock-dev        # unit tests
