@@ -20,6 +20,7 @@ PKGS=(
   libsqlite3-dev                   # scan cache
   python3-jsonschema               # tests validate the JSONL against docs/jsonl.schema.json
   libcli11-dev                     # command line
+  groff-base man-db zsh            # tests render the man page and check the zsh completion
   nlohmann-json3-dev               # JSON output/parsing
   libfmt-dev                       # formatting
   libgtest-dev libgmock-dev        # unit tests

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli_help.h"
 #include "app/pipeline.h"
 #include "app/report_outputs.h"
 #include "core/units.h"
@@ -19,12 +20,24 @@
 #include "report/jsonl_reporter.h"
 #include "report/text_reporter.h"
 #include "app/root_mapping.h"
+#include "app/version_info.h"
 #include "checks/check_data.h"
 #include "signatures/loader.h"
 #include "signatures/rules_cache.h"
 
 namespace harrier {
 namespace {
+
+// A SIZE option's value (32M, 1GiB, 4096): checked while parsing, so a bad
+// value in a config file names the file and key.
+CLI::Validator SizeValidator() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        auto r = ParseSize(v);
+        return r.ok() ? std::string() : r.status().message();
+      },
+      "");
+}
 
 struct CommonSigOptions {
   std::vector<std::string> signatures;
@@ -438,175 +451,229 @@ int RunRulesCheck(const RulesCheckCli& cli) {
   return failed ? 1 : 0;
 }
 
+struct HelpCli {
+  std::vector<std::string> command;
+  bool all = false;
+  bool man = false;
+};
+
+int RunHelp(const CLI::App& app, const HelpCli& cli) {
+  if (cli.man) {
+    std::cout << RenderManPage(app, HARRIER_VERSION);
+    return 0;
+  }
+  const CLI::App* target = &app;
+  for (const auto& name : cli.command) {
+    auto subs = target->get_subcommands([&](const CLI::App* s) { return s->get_name() == name; });
+    if (subs.empty()) {
+      std::cerr << fmt::format("harrier help: no command '{}'\n", TerminalSafe(name));
+      return kExitUsage;
+    }
+    target = subs[0];
+  }
+  std::cout << RenderHelp(*target, cli.all);
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   CLI::App app{"Harrier: compromise-assessment scanner (hash, filename, C2 and YARA IOCs)",
                "harrier"};
-  app.set_version_flag("-V,--version", fmt::format("harrier {}", HARRIER_VERSION));
-  app.require_subcommand(1);
+  // --version prints more than CLI11's flag can: handled after parsing.
+  bool version = false;
+  app.add_flag("-V,--version", version,
+               "Print the version, build commit, libyara version and the built-in signature "
+               "set's date and digest");
+  app.set_help_all_flag("--help-all", "Also list the developer and benchmark options");
+  app.require_subcommand(0, 1);
 
   ScanCli scan;
   auto* sc = app.add_subcommand("scan", "Scan files and directories (default: /)");
-  sc->add_option("paths", scan.paths, "Files or directories to scan (default: /)");
+  sc->add_option("paths,-p,--path", scan.paths, "Files or directories to scan (default: /)")
+      ->group(kGroupInput)->type_name("PATH");
   sc->add_option("--signatures", scan.sig.signatures,
                  "Extra signature folder (signature-base/THOR layout: yara/, iocs/); repeatable")
-      ->allow_extra_args(false);
-  sc->add_flag("--no-builtin", scan.sig.no_builtin, "Do not load the built-in signatures");
+      ->allow_extra_args(false)->group(kGroupSignatures)->type_name("DIR");
+  sc->add_flag("--no-builtin", scan.sig.no_builtin, "Do not load the built-in signatures")
+      ->group(kGroupSignatures);
   auto* jsonl_opt = sc->add_option(
       "--jsonl", scan.jsonl,
-      "Write JSON Lines findings + summary to FILE ('-' = stdout) instead of the default log");
+      "Write JSON Lines findings + summary to FILE ('-' = stdout) instead of the default log")
+      ->group(kGroupOutput)->type_name("FILE");
   auto* log_dir_opt = sc->add_option(
-      "--log-dir", scan.log_dir,
+      "--log-dir,--logfolder", scan.log_dir,
       "Write the default log HOST_harrier_YYYYMMDD-HHMMSS.jsonl into DIR (default: the current "
-      "directory; env HARRIER_LOG_DIR)");
-  auto* no_log_opt = sc->add_flag("--no-log", scan.no_log,
-                                   "Write no default log (env HARRIER_NO_LOG=1); --jsonl still works");
+      "directory; env HARRIER_LOG_DIR)")->group(kGroupOutput)->type_name("DIR");
+  auto* no_log_opt = sc->add_flag("--no-log,--nolog", scan.no_log,
+                                   "Write no default log (env HARRIER_NO_LOG=1); --jsonl still works")
+      ->group(kGroupOutput);
   log_dir_opt->excludes(jsonl_opt);
   log_dir_opt->excludes(no_log_opt);
   sc->add_flag("--jsonl-diagnostics", scan.jsonl_diagnostics,
-               "Also write error/warning diagnostics to the JSONL output");
-  sc->add_option("--max-file-size", scan.max_file_size,
+               "Also write error/warning diagnostics to the JSONL output")->group(kGroupOutput);
+  sc->add_option("--max-file-size,--max_file_size", scan.max_file_size,
                  "Skip files larger than SIZE (reason 'size'); e.g. 32M, 1G")
-      ->default_str("32MiB");
+      ->default_str("32MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--block-threshold", scan.block_threshold,
                  "Files larger than SIZE are read and scanned in blocks (bounded memory)")
-      ->default_str("64MiB");
+      ->default_str("64MiB")
+      ->group(kGroupPerformance)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--max-open-dirs", scan.max_open_dirs,
                  "Directory handles the walk keeps open at most (deeper ones are reopened)")
-      ->default_val(256);
+      ->default_val(256)->group(kGroupPerformance);
   sc->add_option("--queue-size", scan.queue_size,
                  "Files the walk may list ahead of the scan workers (memory: about 1 KiB each)")
-      ->default_val(4096);
+      ->default_val(4096)->group(kGroupDeveloper)->type_name("N");
   sc->add_flag("--all-files", scan.all_files,
-               "Scan every regular file, not only the default selection (see docs/scanning.md)");
+               "Scan every regular file, not only the default selection (see docs/scanning.md)")
+      ->group(kGroupSelection);
   sc->add_flag("--no-rule-selection", scan.builtin_selection_only,
                "Default selection from the built-in type list only, not also from the names and "
-               "extensions the loaded rules and IOCs look for");
+               "extensions the loaded rules and IOCs look for")->group(kGroupSelection);
   sc->add_option("--fp-filter", scan.fp_filters,
                  "False-positive filter / hash allow-list FILE (one regex, 'rule:NAME REGEX' or "
                  "hash per line); repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupSignatures)->type_name("FILE");
   sc->add_flag("--no-package-integrity", scan.no_package_integrity,
-               "Do not compare ELF files of Debian packages with the MD5 sums dpkg recorded");
+               "Do not compare ELF files of Debian packages with the MD5 sums dpkg recorded")
+      ->group(kGroupSelection);
   sc->add_flag("--no-intel-context", scan.no_intel_context,
                "Score indicators in IOC lists, rule files, reports and blocking rules like any "
-               "other file (see docs/detections.md)");
+               "other file (see docs/detections.md)")->group(kGroupScoring);
   sc->add_option("--intel-min-indicators", scan.intel_min_indicators,
                  "Distinct loaded indicators that make a document an indicator collection")
-      ->default_val(4)->check(CLI::Range(1, 1000000));
+      ->default_val(4)->check(CLI::Range(1, 1000000))->group(kGroupScoring);
   sc->add_flag("--no-archives", scan.no_archives,
-               "Do not look inside archives, installers and compressed files");
+               "Do not look inside archives, installers and compressed files")
+      ->group(kGroupArchives);
   sc->add_option("--archive-max-depth", scan.archive_max_depth,
                  "Containers inside containers opened below a file (0 = none)")
-      ->default_val(5)->check(CLI::Range(0, 64));
+      ->default_val(5)->check(CLI::Range(0, 64))->group(kGroupArchives);
   sc->add_option("--archive-max-members", scan.archive_max_members,
                  "Members read per archive; the rest counted as skipped 'limit'")
-      ->default_val(100000);
+      ->default_val(100000)->group(kGroupArchives);
   sc->add_option("--archive-max-total", scan.archive_max_total,
                  "Uncompressed bytes read inside one file, all levels (e.g. 2G)")
-      ->default_str("2GiB");
+      ->default_str("2GiB")->group(kGroupArchives)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--archive-max-size", scan.archive_max_size,
                  "Archives over --max-file-size are still opened up to SIZE (streamed)")
-      ->default_str("1GiB");
+      ->default_str("1GiB")->group(kGroupArchives)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--archive-max-ratio", scan.archive_max_ratio,
                  "An archive may expand to N times its size (at least 64 MiB)")
-      ->default_val(200)->check(CLI::PositiveNumber);
-  sc->add_option("--threads", scan.threads, "Scan worker threads (default: number of CPUs)");
-  sc->add_option("--walk-threads", scan.walk_threads, "Directory walking threads")->default_val(2);
+      ->default_val(200)->check(CLI::PositiveNumber)->group(kGroupArchives);
+  sc->add_option("--threads", scan.threads, "Scan worker threads (default: number of CPUs)")
+      ->group(kGroupPerformance);
+  sc->add_option("--walk-threads", scan.walk_threads, "Directory walking threads")->default_val(2)
+      ->group(kGroupPerformance);
   sc->add_option("--exclude", scan.excludes,
                  "Exclude paths: GLOB (no '/' = name only) or re:REGEX; repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupSelection)->type_name("GLOB");
   sc->add_option("--exclude-file", scan.exclude_files, "File with one exclude pattern per line")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupSelection)->type_name("FILE");
   sc->add_flag("--follow-symlinks", scan.follow_symlinks,
-               "Follow symbolic links (each directory entered once, so loops end)");
+               "Follow symbolic links (each directory entered once, so loops end)")
+      ->group(kGroupSelection);
   sc->add_flag("--one-file-system", scan.one_file_system,
-               "Do not cross into other file systems below each path");
+               "Do not cross into other file systems below each path")->group(kGroupSelection);
   sc->add_option("--yara-timeout", scan.yara_timeout, "YARA timeout per file in seconds (0 = none)")
-      ->default_val(60);
-  sc->add_option("--notice", scan.notice, "Score threshold for Notice")->default_val(40);
-  sc->add_option("--warning", scan.warning, "Score threshold for Warning")->default_val(60);
-  sc->add_option("--alert", scan.alert, "Score threshold for Alert")->default_val(80);
-  sc->add_flag("--no-progress", scan.no_progress, "No progress line on stderr");
-  sc->add_flag("--no-color", scan.no_color, "No colours (also: NO_COLOR=1)");
+      ->default_val(60)->group(kGroupSelection)->type_name("SEC");
+  sc->add_option("--notice", scan.notice, "Score threshold for Notice")->default_val(40)
+      ->group(kGroupScoring);
+  sc->add_option("--warning", scan.warning, "Score threshold for Warning")->default_val(60)
+      ->group(kGroupScoring);
+  sc->add_option("--alert", scan.alert, "Score threshold for Alert")->default_val(80)
+      ->group(kGroupScoring);
+  sc->add_flag("--no-progress,--noindicator", scan.no_progress, "No progress line on stderr")
+      ->group(kGroupOutput);
+  sc->add_flag("--no-color", scan.no_color, "No colours (also: NO_COLOR=1)")
+      ->group(kGroupOutput);
   sc->add_flag("-v,--verbose", scan.verbose,
                "Full detail per finding (every reason, raw patterns, sources, references, "
-               "matched strings) and warnings (unreadable files, ...)");
-  sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary");
+               "matched strings) and warnings (unreadable files, ...)")
+      ->group(kGroupOutput);
+  sc->add_flag("-q,--quiet", scan.quiet, "Print only the summary")->group(kGroupOutput);
   sc->add_option("--format", scan.format,
                  "Text report layout: text (a compact block per finding) or line (one "
                  "TAB-separated line per finding, summary as a final '#' line)")
       ->check(CLI::IsMember({"text", "line"}))
-      ->default_val("text");
-  sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority");
-  sc->add_option("--cpu-limit", scan.cpu_limit,
+      ->default_val("text")->group(kGroupOutput)->type_name("{text,line}");
+  sc->add_flag("--nice", scan.nice, "Lower CPU and I/O priority")->group(kGroupPerformance);
+  sc->add_option("--cpu-limit,--cpulimit", scan.cpu_limit,
                  "Use at most PCT percent of one core for all scan workers together "
                  "(duty cycle per worker; 0 = no limit)")
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(CLI::Range(0.0, 10000.0))->group(kGroupPerformance)->type_name("PCT");
   sc->add_option("--cache", scan.cache,
                  "Remember clean files in an SQLite database and skip them when unchanged "
                  "(FILE default: $XDG_CACHE_HOME/harrier/scan-cache.sqlite or "
                  "~/.cache/harrier/scan-cache.sqlite)")
       ->expected(0, 1)
-      ->default_str("default");
+      ->default_str("default")->group(kGroupPerformance)->type_name("FILE");
   sc->add_flag("--no-rules-cache", scan.no_rules_cache,
                "Compile the YARA rules instead of loading them from the compiled-rules cache "
-               "($XDG_CACHE_HOME/harrier or ~/.cache/harrier)");
+               "($XDG_CACHE_HOME/harrier or ~/.cache/harrier)")->group(kGroupPerformance);
   sc->add_flag("--yara-reference", scan.yara_reference,
-               "Evaluate every YARA rule on every file with one rule set (slow reference mode)");
+               "Evaluate every YARA rule on every file with one rule set (slow reference mode)")
+      ->group(kGroupDeveloper);
   sc->add_flag("--yara-no-externals", scan.yara_no_externals,
-               "Define all YARA externals empty (to compare with the yara CLI; benchmarks only)");
+               "Define all YARA externals empty (to compare with the yara CLI; benchmarks only)")
+      ->group(kGroupDeveloper);
   sc->add_option("--yara-prefilter-max-size", scan.yara_prefilter_max,
                  "Files up to SIZE get the literal prefilter of the fast path, which switches off "
                  "the rules none of whose literals occur in the file (0 = off)")
-      ->default_val("100KiB");
+      ->default_val("100KiB")
+      ->group(kGroupDeveloper)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--yara-lean-gate-min", scan.yara_lean_gate_min,
                  "The lean rule sets of the prefilter leave out the rules gated by literals of at "
                  "least N bytes only (0 = only the rules with unbounded regexes)")
-      ->default_val(16);
+      ->default_val(16)->group(kGroupDeveloper);
   sc->add_option("--yara-matches", scan.yara_matches,
-                 "Write one 'namespace:rule path' line per YARA match to FILE (differential checks)");
+                 "Write one 'namespace:rule path' line per YARA match to FILE (differential checks)")
+      ->group(kGroupDeveloper)->type_name("FILE");
   sc->add_option("--root-as", scan.root_as,
                  "Treat the scan path(s) as a system volume root: C: (all paths), PATH=C:, PATH=/ "
                  "(macOS), or none (no auto-detection); repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupInput)->type_name("MAPPING");
   sc->add_option("--root-detect-depth", scan.root_detect_depth,
                  "Directory levels below each path searched for Windows/macOS volume roots")
-      ->default_val(2);
+      ->default_val(2)->group(kGroupInput);
   sc->add_option("--image", scan.images,
                  "Disk image to scan without mounting (raw/dd, split raw, E01, VMDK, VHD); "
                  "repeatable; with no paths, only the images are scanned")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupInput)->type_name("FILE");
   sc->add_option("--partition", scan.partition,
                  "Only this volume of each --image (numbered from 1 as the summary lists them)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)->group(kGroupArchives);
   sc->add_flag("--deleted", scan.deleted,
-               "Also scan deleted files in --image file systems where their content remains");
+               "Also scan deleted files in --image file systems where their content remains")
+      ->group(kGroupArchives);
   sc->add_flag("--live", scan.live,
                "Also check this running host: processes, their memory and network connections "
-               "(the default when no path is given)");
-  sc->add_flag("--no-processes", scan.no_processes,
-               "Live checks without processes (executables, anomalies, memory)");
-  sc->add_flag("--no-memory", scan.no_memory, "Live checks without process memory");
+               "(the default when no path is given)")->group(kGroupLive);
+  sc->add_flag("--no-processes,--noprocscan", scan.no_processes,
+               "Live checks without processes (executables, anomalies, memory)")
+      ->group(kGroupLive);
+  sc->add_flag("--no-memory", scan.no_memory, "Live checks without process memory")
+      ->group(kGroupLive);
   sc->add_flag("--no-network", scan.no_network,
-               "Live checks without network connections and the hosts file");
+               "Live checks without network connections and the hosts file")->group(kGroupLive);
   sc->add_option("--pid", scan.pids, "Live checks of this process only; repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)->group(kGroupLive)->type_name("PID");
   sc->add_option("--process-timeout", scan.process_timeout,
                  "Seconds for one process's memory scan (0 = none); then skipped 'timeout'")
-      ->default_val(30)->check(CLI::Range(0, 86400));
+      ->default_val(30)->check(CLI::Range(0, 86400))->group(kGroupLive)->type_name("SEC");
   sc->add_flag("--memory-all-regions", scan.memory_all_regions,
-               "Also scan memory that maps unchanged files on disk (libraries, executables)");
+               "Also scan memory that maps unchanged files on disk (libraries, executables)")
+      ->group(kGroupLive);
   sc->add_option("--hosts-file", scan.hosts_file,
                  "Hosts file checked against C2 indicators in live checks")
-      ->default_str("/etc/hosts");
+      ->default_str("/etc/hosts")->group(kGroupLive)->type_name("FILE");
   sc->add_flag("--resolve", scan.resolve,
                "Resolve the C2 host names (sends DNS queries) and match connections to their "
-               "addresses too");
+               "addresses too")->group(kGroupLive);
   sc->add_option("--resolve-timeout", scan.resolve_timeout,
                  "Seconds for resolving all C2 host names (--resolve)")
-      ->default_val(10)->check(CLI::Range(1, 3600));
+      ->default_val(10)->check(CLI::Range(1, 3600))->group(kGroupLive)->type_name("SEC");
   AddReportOutputFlags(sc, &scan.outputs);
 
   ReportCommandOptions report_cmd;
@@ -616,18 +683,59 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   rules->require_subcommand(1);
   RulesCheckCli rc;
   auto* check = rules->add_subcommand("check", "Load signature folders and report what failed");
-  check->add_option("dirs", rc.dirs, "Signature folders to check (plus the built-in ones)");
-  check->add_flag("--no-builtin", rc.no_builtin, "Do not load the built-in signatures");
-  check->add_flag("-v,--verbose", rc.verbose, "List every file and the partitioned rule sets");
+  check->add_option("dirs", rc.dirs, "Signature folders to check (plus the built-in ones)")
+      ->group(kGroupSignatures)->type_name("DIR");
+  check->add_flag("--no-builtin", rc.no_builtin, "Do not load the built-in signatures")
+      ->group(kGroupSignatures);
+  check->add_flag("-v,--verbose", rc.verbose, "List every file and the partitioned rule sets")
+      ->group(kGroupOutput);
   check->add_option("--dump-partition", rc.dump_partition,
                     "Write the source of each partitioned rule set to DIR (for inspection)")
-      ->type_name("DIR");
+      ->type_name("DIR")->group(kGroupDeveloper);
+
+  std::string config_file;
+  sc->add_option("--config", config_file,
+                 "Read scan options from FILE (TOML/INI: key = value, keys are the long option "
+                 "names without dashes); command-line options win")
+      ->group(kGroupInput)->type_name("FILE")->configurable(false);
+
+  HelpCli help_cli;
+  auto* help = app.add_subcommand("help", "Show the help of harrier or of a command");
+  help->add_option("command", help_cli.command, "The command, e.g. scan or rules check");
+  help->add_flag("--all", help_cli.all, "Also list the developer and benchmark options");
+  help->add_flag("--man", help_cli.man, "Print the man page (roff) instead");
+  std::string shell;
+  auto* completion = app.add_subcommand(
+      "completion", "Print a shell completion script (bash: source it; zsh: put it in fpath as "
+                    "_harrier)");
+  completion->add_option("shell", shell, "The shell")
+      ->required()->check(CLI::IsMember({"bash", "zsh"}));
+  InstallHelpFormatter(app);
 
   try {
     app.parse(argc, argv);
+    if (*sc && !config_file.empty()) {
+      if (Status s = ApplyConfigFile(*sc, config_file); !s.ok()) {
+        std::cerr << "harrier: " << TerminalSafe(s.message()) << "\n";
+        return kExitUsage;
+      }
+    }
   } catch (const CLI::ParseError& e) {
     int rc_exit = app.exit(e);
     return rc_exit == 0 ? 0 : kExitUsage;
+  }
+  if (version) {
+    std::cout << VersionText();
+    return 0;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << RenderHelp(app, false);
+    return kExitUsage;
+  }
+  if (*help) return RunHelp(app, help_cli);
+  if (*completion) {
+    std::cout << (shell == "zsh" ? ZshCompletion(app) : BashCompletion(app));
+    return 0;
   }
   // `--cache` takes an optional FILE, so `--cache /dir` would swallow a scan
   // path: a directory can never be the cache database, so it is a path.

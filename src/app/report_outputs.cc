@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli_help.h"
 #include "core/finding.h"
 #include "core/units.h"
 #include "platform/fs.h"
@@ -34,25 +35,33 @@ std::string DefaultLogPath(const std::string& dir, std::string_view host, const 
 
 void AddReportOutputFlags(CLI::App* sc, ReportOutputOptions* o) {
   sc->add_option("--html", o->html,
-                 "Write a self-contained HTML report to FILE (written when the scan ends)");
+                 "Write a self-contained HTML report to FILE (written when the scan ends)")
+      ->group(kGroupOutput)->type_name("FILE");
   sc->add_option("--html-max-findings", o->html_max_findings,
                  "Findings kept for the HTML report, highest score first (the rest are counted)")
-      ->default_val(10000);
-  sc->add_option("--csv", o->csv, "Write one CSV line per finding to FILE");
+      ->default_val(10000)
+      ->group(kGroupOutput);
+  sc->add_option("--csv", o->csv, "Write one CSV line per finding to FILE")
+      ->group(kGroupOutput)->type_name("FILE");
   sc->add_option("--syslog", o->syslog,
-                 "Send one message per finding plus the summary to HOST:PORT");
+                 "Send one message per finding plus the summary to HOST:PORT")
+      ->group(kGroupOutput)->type_name("HOST:PORT");
   sc->add_option("--syslog-proto", o->syslog_proto, "Syslog transport")
       ->check(CLI::IsMember({"udp", "tcp"}))
-      ->default_val("udp");
+      ->default_val("udp")
+      ->group(kGroupOutput);
   sc->add_option("--syslog-format", o->syslog_format, "Syslog message format")
       ->check(CLI::IsMember({"rfc5424", "cef", "json"}))
-      ->default_val("rfc5424");
+      ->default_val("rfc5424")
+      ->group(kGroupOutput);
   sc->add_option("--syslog-queue", o->syslog_queue,
                  "Messages buffered for a slow collector before dropping (counted)")
-      ->default_val(10000);
+      ->default_val(10000)
+      ->group(kGroupOutput);
   sc->add_option("--syslog-timeout", o->syslog_timeout,
                  "Seconds per connect/send and per end-of-scan flush")
-      ->default_val(5);
+      ->default_val(5)
+      ->group(kGroupOutput)->type_name("SEC");
 }
 
 Status AddReportOutputs(const ReportOutputOptions& o, Console& console, MultiReporter& reporter) {

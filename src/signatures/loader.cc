@@ -343,6 +343,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     yara_sources.push_back({std::string(kC2Namespace), std::move(gen.source)});
   }
   set->stats.digest = digest.Hex();
+  if (opts.digest_only) return std::shared_ptr<const SignatureSet>(std::move(set));
   if (!yara_sources.empty()) {
     set->yara_long_running = std::make_shared<const LongRunningRules>(yara_sources);
     set->yara_memory = std::make_shared<const MemoryRules>(yara_sources);

@@ -41,6 +41,10 @@ struct LoadOptions {
   // files (fp_filter.h) loaded after the folders. A missing file fails the
   // load; a bad line is an error diagnostic at file:line.
   std::vector<std::string> fp_filter_files;
+  // Stop once stats.digest, stats.sources and packs are known: IOCs are
+  // parsed (the generated C2 rules are part of the digest) but no YARA rule
+  // is compiled, cached or partitioned (`harrier --version`).
+  bool digest_only = false;
 };
 
 struct LoadReport {

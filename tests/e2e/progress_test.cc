@@ -178,7 +178,7 @@ TEST_F(ProgressPty, CtrlCClearsTheLineAndWritesTheSummary) {
 // Without a terminal there is no progress line (and no pre-count).
 TEST_F(ProgressPty, NothingIsDrawnIntoAPipe) {
   auto r = RunHarrier({"scan", "--all-files", tree_.path()});
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("\r\033[K"), std::string::npos);
   EXPECT_EQ(r.err.find("ETA"), std::string::npos);
 }
