@@ -45,6 +45,7 @@ std::string_view SkipReasonName(SkipReason r) {
     case SkipReason::kRatio: return "ratio";
     case SkipReason::kLimit: return "limit";
     case SkipReason::kUnrecoverable: return "unrecoverable";
+    case SkipReason::kVanished: return "vanished";
     case SkipReason::kCount: break;
   }
   return "unknown";

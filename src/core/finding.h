@@ -41,6 +41,9 @@ enum class SkipReason {
   kLimit,         // --archive-max-members or --archive-max-total reached
   // Entries of disk images (sources/image_source.h):
   kUnrecoverable, // a deleted file whose content is gone (--deleted)
+  // Listed by the walk, no longer there when opened (temporary files of
+  // running programs). Counted, not a gap: nothing that exists went unread.
+  kVanished,
   kCount
 };
 constexpr size_t kSkipReasonCount = static_cast<size_t>(SkipReason::kCount);

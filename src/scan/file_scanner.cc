@@ -73,6 +73,11 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
     if (s.code() == Status::Code::kPermissionDenied) {
       diag.Warning(path, s.ToString());
       why = SkipReason::kPermission;
+    } else if (s.code() == Status::Code::kNotFound) {
+      // Deleted between the walk's listing and the open: a temporary file
+      // of a running program. A warning, counted as its own skip reason.
+      diag.Warning(path, "vanished before it was read");
+      why = SkipReason::kVanished;
     } else if (s.code() == Status::Code::kUnsupported) {
       // Reached through a symlink onto proc, sysfs, ...: never read.
       diag.Info(path, s.ToString());

@@ -1,5 +1,6 @@
-// FileScanner on one file: a file that vanishes or shrinks between the walk
-// and the read is an error diagnostic and a counted skip, not a crash;
+// FileScanner on one file: a file that vanishes between the walk and the
+// read is a warning and a `vanished` skip (not a gap in the scan); one that
+// shrinks is an error diagnostic and a counted skip; never a crash;
 // size and type filters; the known-good (false-positive) hash.
 #include "scan/file_scanner.h"
 
@@ -26,7 +27,7 @@ platform::StatInfo StatOf(const std::string& p) {
   return *st;
 }
 
-TEST(FileScanner, VanishedBetweenWalkAndReadIsErrorSkip) {
+TEST(FileScanner, VanishedBetweenWalkAndReadIsCountedNotAnError) {
   TempDir t;
   auto p = t.Write("gone.exe", "MZ data");
   auto st = StatOf(p);
@@ -38,9 +39,16 @@ TEST(FileScanner, VanishedBetweenWalkAndReadIsErrorSkip) {
   FileOutcome o = (*fs)->Scan(p, st, d);
   EXPECT_FALSE(o.scanned);
   ASSERT_TRUE(o.skipped.has_value());
-  EXPECT_EQ(*o.skipped, SkipReason::kError);
-  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_EQ(*o.skipped, SkipReason::kVanished);
+  EXPECT_EQ(d.error_count(), 0u);
+  ASSERT_EQ(d.Snapshot().size(), 1u);
+  EXPECT_EQ(d.Snapshot()[0].severity, Diagnostic::Severity::kWarning);
   EXPECT_EQ(d.Snapshot()[0].where, p);
+  // Not a gap: a scan whose only skips are vanished files is complete.
+  ScanSummary s;
+  s.skipped[static_cast<size_t>(SkipReason::kVanished)] = 3;
+  EXPECT_FALSE(s.incomplete());
+  EXPECT_EQ(VerdictFor(s), Verdict::kClean);
 }
 
 TEST(FileScanner, SizeLimitFromMetadata) {
