@@ -103,16 +103,6 @@ std::string NormaliseJsonl(const std::string& text, const GoldenTree& t) {
   return out;
 }
 
-void ExpectGolden(const std::string& name, const std::string& actual) {
-  std::string path = SourceDir() + "/tests/golden/" + name;
-  if (const char* u = std::getenv("HARRIER_UPDATE_GOLDEN"); u && *u == '1') {
-    std::ofstream(path, std::ios::binary) << actual;
-    GTEST_SKIP() << "updated " << path;
-  }
-  ASSERT_TRUE(fs::exists(path)) << "missing golden " << path << " (HARRIER_UPDATE_GOLDEN=1)";
-  EXPECT_EQ(ReadWholeFile(path), actual) << "golden " << name << " differs";
-}
-
 // --- listeners -----------------------------------------------------------
 
 int Listen(int type, int rcvbuf, uint16_t* port) {

@@ -21,18 +21,6 @@
 namespace harrier::testing {
 namespace {
 
-namespace fs = std::filesystem;
-
-void ExpectGolden(const std::string& name, const std::string& actual) {
-  std::string path = SourceDir() + "/tests/golden/" + name;
-  if (const char* u = std::getenv("HARRIER_UPDATE_GOLDEN"); u && *u == '1') {
-    std::ofstream(path, std::ios::binary) << actual;
-    GTEST_SKIP() << "updated " << path;
-  }
-  ASSERT_TRUE(fs::exists(path)) << "missing golden " << path << " (HARRIER_UPDATE_GOLDEN=1)";
-  EXPECT_EQ(ReadWholeFile(path), actual) << "golden " << name << " differs";
-}
-
 // A tree whose findings show what the text report does with them:
 //  - sub/planted.dat: a hash IOC whose description carries source tags and a
 //    URL, loaded from two signature folders (counted once, the copy named);

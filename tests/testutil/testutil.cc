@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -295,6 +297,16 @@ size_t EntriesIn(const std::string& dir) {
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
     ++n;
   return n;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  std::string path = SourceDir() + "/tests/golden/" + name;
+  if (const char* u = std::getenv("HARRIER_UPDATE_GOLDEN"); u && *u == '1') {
+    std::ofstream(path, std::ios::binary) << actual;
+    GTEST_SKIP() << "updated " << path;
+  }
+  ASSERT_TRUE(std::filesystem::exists(path)) << "missing golden " << path << " (HARRIER_UPDATE_GOLDEN=1)";
+  EXPECT_EQ(ReadWholeFile(path), actual) << "golden " << name << " differs";
 }
 
 }  // namespace harrier::testing

@@ -85,6 +85,11 @@ std::string ReadWholeFile(const std::string& path);
 // How many entries a directory holds (0 when it cannot be listed).
 size_t EntriesIn(const std::string& dir);
 
+// Compares `actual` with tests/golden/NAME (a GoogleTest failure when they
+// differ or the file is missing); with HARRIER_UPDATE_GOLDEN=1 writes it
+// instead and skips the test.
+void ExpectGolden(const std::string& name, const std::string& actual);
+
 // Splits text into lines (no trailing empty line).
 std::vector<std::string> Lines(std::string_view text);
 
