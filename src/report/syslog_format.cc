@@ -129,9 +129,16 @@ std::string OctetCountingFrame(std::string_view message) {
 std::string SyslogFinding(SyslogFormat format, const Finding& f, const SyslogContext& ctx) {
   std::string level(LevelName(f.level));
   double score = f.score;
-  ScanInfo scan = ctx.scan;
-  if (scan.hostname.empty()) scan.hostname = ctx.hostname;
-  OJson j = FindingToJson(f, scan);  // the JSONL object: one set of facts everywhere
+  // The reporter's context carries the scan (Begin); a bare context (tests)
+  // names only the host, so the scan info is copied just then.
+  ScanInfo named;
+  const ScanInfo* scan = &ctx.scan;
+  if (ctx.scan.hostname.empty()) {
+    named = ctx.scan;
+    named.hostname = ctx.hostname;
+    scan = &named;
+  }
+  OJson j = FindingToJson(f, *scan);  // the JSONL object: one set of facts everywhere
   std::string ts = JsonStr(j, {"@timestamp"});
   std::string head = Header(SeverityFor(level), ts, ctx, "finding");
   std::string path = SafeUtf8(FindingPath(f));
