@@ -29,3 +29,4 @@ extern "C" int HarrierFuzz_image_source(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_proc_parse(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_dpkg(const uint8_t* data, size_t size);
 extern "C" int HarrierFuzz_rpm(const uint8_t* data, size_t size);
+extern "C" int HarrierFuzz_update(const uint8_t* data, size_t size);

@@ -18,6 +18,8 @@ PKGS=(
   fp-utils                         # tests build a CHM with its chmcmd (pulls fpc-source, ~200 MB)
   wixl                             # tests build a real MSI at test time (msitools' WiX compiler)
   libsqlite3-dev                   # scan cache
+  libcurl4-openssl-dev             # harrier update: HTTPS downloads (src/update/https_fetch)
+  python3                          # tests/tools/https_server.py: the local HTTPS server of the update tests
   python3-jsonschema               # tests validate the JSONL against docs/jsonl.schema.json
   libcli11-dev                     # command line
   groff-base man-db zsh            # tests render the man page and check the zsh completion

@@ -14,6 +14,7 @@
 #include "app/cli_help.h"
 #include "app/pipeline.h"
 #include "app/report_outputs.h"
+#include "app/update_commands.h"
 #include "core/units.h"
 #include "platform/fs.h"
 #include "platform/proc.h"
@@ -42,6 +43,8 @@ CLI::Validator SizeValidator() {
 struct CommonSigOptions {
   std::vector<std::string> signatures;
   bool no_builtin = false;
+  std::string store;                 // --store DIR ("" = DefaultStoreDir())
+  bool no_updated = false;           // --no-updated-signatures
 };
 
 // Resolves the signature folders (built-in first unless --no-builtin).
@@ -285,6 +288,25 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
 
   auto folders = SignatureFolders(cli.sig);
   if (!folders.ok()) return die(folders.status().message());
+  // The active set of `harrier update` (update/store.h) loads after the
+  // built-in signatures and before --signatures folders. A store that exists
+  // but fails the trust check is refused: its false-positive filters could
+  // hide findings.
+  if (!cli.sig.no_updated) {
+    auto updated = ActiveUpdatedSet(cli.sig.store);
+    if (updated.ok()) {
+      folders->insert(folders->begin() + (cli.sig.no_builtin ? 0 : 1), updated->tree);
+      if (!cli.quiet)
+        console.Err(fmt::format("Updated signatures: set {} from {} (fetched {})\n", updated->id,
+                                TerminalSafe(updated->manifest.source),
+                                platform::UtcIsoTime(updated->manifest.fetched_at)));
+    } else if (updated.status().code() != Status::Code::kNotFound) {
+      return die(fmt::format(
+          "updated signatures refused: {}\n  (make the store private to this user, run `harrier "
+          "update` again, or scan with --no-updated-signatures)",
+          TerminalSafe(updated.status().message())));
+    }
+  }
   if (console.stderr_tty() && !cli.no_progress) console.Progress("loading signatures...");
   Diagnostics diag;
   diag.SetListener([&](const Diagnostic& d) {
@@ -497,6 +519,13 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->allow_extra_args(false)->group(kGroupSignatures)->type_name("DIR");
   sc->add_flag("--no-builtin", scan.sig.no_builtin, "Do not load the built-in signatures")
       ->group(kGroupSignatures);
+  sc->add_flag("--no-updated-signatures", scan.sig.no_updated,
+               "Do not load the signature set installed by `harrier update`")
+      ->group(kGroupSignatures);
+  sc->add_option("--store", scan.sig.store,
+                 "Signature store of `harrier update` (default: /var/lib/harrier/signatures as "
+                 "root, else ~/.local/share/harrier/signatures; env HARRIER_SIGNATURE_STORE)")
+      ->group(kGroupSignatures)->type_name("DIR");
   auto* jsonl_opt = sc->add_option(
       "--jsonl", scan.jsonl,
       "Write JSON Lines findings + summary to FILE ('-' = stdout) instead of the default log")
@@ -693,6 +722,13 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
                     "Write the source of each partitioned rule set to DIR (for inspection)")
       ->type_name("DIR")->group(kGroupDeveloper);
 
+  UpdateCommandOptions update_cmd;
+  auto* update = AddUpdateCommand(app, &update_cmd);
+  BundleCommandOptions bundle_cmd;
+  auto* bundle = AddBundleCommand(app, &bundle_cmd);
+  SignaturesCommandOptions signatures_cmd;
+  auto* signatures = AddSignaturesCommand(app, &signatures_cmd);
+
   std::string config_file;
   sc->add_option("--config", config_file,
                  "Read scan options from FILE (TOML/INI: key = value, keys are the long option "
@@ -752,6 +788,9 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   }
   if (*check) return RunRulesCheck(rc);
   if (*report) return RunReportCommand(report_cmd);
+  if (*update) return RunUpdateCommand(update_cmd, cancel);
+  if (*bundle) return RunBundleCommand(bundle_cmd);
+  if (*signatures) return RunSignaturesCommand(signatures_cmd);
   return kExitUsage;
 }
 

@@ -471,7 +471,11 @@ std::string RenderManPage(const CLI::App& root, std::string_view version) {
          ".TP\n\\fI~/.cache/harrier/scan\\-cache.sqlite\\fR\n"
          "Only with \\fB\\-\\-cache\\fR: the files found clean.\n"
          ".TP\nreport files\n"
-         "Only where \\fB\\-\\-jsonl\\fR, \\fB\\-\\-html\\fR and \\fB\\-\\-csv\\fR say.\n";
+         "Only where \\fB\\-\\-jsonl\\fR, \\fB\\-\\-html\\fR and \\fB\\-\\-csv\\fR say.\n"
+         ".TP\n\\fI/var/lib/harrier/signatures\\fR, \\fI~/.local/share/harrier/signatures\\fR\n"
+         "The signature store of \\fBharrier update\\fR (root, other users; "
+         "\\fB\\-\\-store\\fR): the active and the previous updated set. \\fBharrier scan\\fR "
+         "reads it unless \\fB\\-\\-no\\-updated\\-signatures\\fR.\n";
   out += ".SH EXAMPLES\n";
   for (const auto& e : ScanExamples())
     out += ".TP\n\\fBharrier " + Roff(e.command) + "\\fR\n" + Roff(e.description) + "\n";

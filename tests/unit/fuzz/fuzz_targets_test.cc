@@ -9,6 +9,8 @@
 #include <functional>
 
 #include "fuzz/fuzz_target.h"
+#include "update/manifest.h"
+#include "testutil/archive_synth.h"
 #include "testutil/ole_synth.h"
 #include "testutil/rpm_synth.h"
 #include "testutil/synth.h"
@@ -320,6 +322,28 @@ TEST(FuzzTargets, ArchiveSourceSeeds) {
   for (const auto& s : seeds) {
     MaybeWriteSeed("archive_source", s);
     RunWithMutations(HarrierFuzz_archive_source, s);
+  }
+}
+
+// Signature-update inputs: member names, a manifest, a checksum line, and
+// archives with a good set, a traversal member and a link out.
+TEST(FuzzTargets, UpdateSeeds) {
+  SetManifest m;
+  m.id = "2026-12-02T18-00-00Z-0123456789ab";
+  m.source = "https://example.org/s.tar.gz";
+  m.sha256 = std::string(64, 'e');
+  m.yara_rules = 3;
+  using T = SynthMember::Type;
+  std::vector<std::string> seeds = {
+      "signature-base-master/yara/apt.yar", "a/../../b", "/etc/passwd",
+      ManifestToJson(m), std::string(64, 'f') + "  sigs.tar.gz\n",
+      MakeArchive({{"top/", "", T::kDir}, {"top/yara/a.yar", "rule a { condition: true }"}}),
+      MakeArchive({{"top/yara/a.yar", "x"}, {"../evil", "x"}}),
+      MakeArchive({{"top/link", "", T::kSymlink, "/etc"}}, SynthFormat::kZip),
+      MakeArchive({{"a", "x"}, {"b", "", T::kHardlink, "a"}})};
+  for (const auto& s : seeds) {
+    MaybeWriteSeed("update", s);
+    RunWithMutations(HarrierFuzz_update, s);
   }
 }
 
