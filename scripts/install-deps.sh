@@ -36,6 +36,8 @@ PKGS=(
 # (HARRIER_BUILD_TESTS=OFF, as the CMake option of the same name).
 TEST_PKGS=(
   chromium                         # headless browser tests of the HTML reports (tests/e2e/report_test.cc, fleet_test.cc)
+  ansible-core                     # runs contrib/ansible/scan.yml against two local hosts (tests/e2e/ansible_test.py)
+  python3-yaml                     # reads the Velociraptor artifact (tests/e2e/velociraptor_artifact_test.py)
 )
 if [[ "${HARRIER_BUILD_TESTS:-ON}" != "OFF" ]]; then
   PKGS+=("${TEST_PKGS[@]}")
