@@ -40,6 +40,8 @@ PKGS=(
 TEST_PKGS=(
   chromium                         # headless browser tests of the HTML reports (tests/e2e/report_test.cc, fleet_test.cc)
   lintian                          # make test-dist checks the Debian package
+  ansible-core                     # runs contrib/ansible/scan.yml against two local hosts (tests/e2e/ansible_test.py)
+  python3-yaml                     # reads the Velociraptor artifact (tests/e2e/velociraptor_artifact_test.py)
 )
 if [[ "${HARRIER_BUILD_TESTS:-ON}" != "OFF" ]]; then
   PKGS+=("${TEST_PKGS[@]}")
