@@ -6,6 +6,9 @@
 #   make mutants apply each curated mutation, rebuild, check the tests catch it
 #   make test-asan  every test under ASan + UBSan (own build tree, slow)
 #   make fuzz-campaign  every libFuzzer target for 30 CPU-minutes (clang build-fuzz; hours)
+#   make dist    one statically linked dist/harrier with its signatures inside
+#   make deb     dist/harrier_VERSION_amd64.deb of that binary
+#   make test-dist  build both and test them (chroot, dpkg --root)
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 BUILD ?= build
@@ -14,7 +17,7 @@ JOBS ?= $(shell nproc)
 SCAN_ARGS ?= / --exclude '$(CURDIR)/build*'
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build scan test test-asan bench install clean fuzz-campaign mutants
+.PHONY: deps build scan test test-asan bench install clean fuzz-campaign mutants dist deb test-dist
 
 deps:
 	./scripts/install-deps.sh
@@ -61,6 +64,28 @@ bench: build
 # (scripts/mutants.txt); ~1 min per mutation on 2 cores. Not run by CI.
 mutants: build
 	./scripts/mutants.sh
+
+# The self-contained binary (docs/install.md): static, signatures and their
+# compiled sets inside, stripped. Own build tree; shares ccache objects with
+# the normal build (same build type).
+DIST_BUILD ?= build-dist
+dist: deps
+	./scripts/build-static-curl.sh $(DIST_BUILD)/deps/curl
+	cmake -S . -B $(DIST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHARRIER_STATIC=ON \
+	  -DHARRIER_BUILD_TESTS=OFF -DHARRIER_BUILD_BENCH=OFF
+	cmake --build $(DIST_BUILD) -j $(JOBS) --target harrier-dist
+	mkdir -p dist
+	strip -R .comment -o dist/harrier.tmp $(DIST_BUILD)/harrier-dist && mv dist/harrier.tmp dist/harrier
+	@ls -l dist/harrier
+
+VERSION ?= $(shell awk '/^project.harrier VERSION/ {print $$3}' CMakeLists.txt)
+deb: dist
+	./scripts/make-deb.sh dist/harrier $(VERSION) dist
+
+# The static binary alone in an empty chroot, and the package installed and
+# removed in a private dpkg root (tests/dist/run.sh). Needs root (chroot).
+test-dist: deb
+	./tests/dist/run.sh dist/harrier dist/harrier_$(VERSION)_amd64.deb
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -33,11 +33,17 @@ PKGS=(
   # tests build archives with these (tests/e2e/archive_test.cc, fuzz seeds); rar has no
   # creator in Debian main
   zip 7zip gcab cpio xorriso jlha-utils binutils bzip2 xz-utils zstd lzip lz4
+  # static archives the self-contained binary (make dist) links that the
+  # packages above do not bring
+  libacl1-dev libzstd-dev liblz4-dev libafflib-dev libvhdi-dev libvmdk-dev
 )
 # Needed only to run the tests: skipped when the build has no tests
 # (HARRIER_BUILD_TESTS=OFF, as the CMake option of the same name).
 TEST_PKGS=(
   chromium                         # headless browser tests of the HTML reports (tests/e2e/report_test.cc, fleet_test.cc)
+  lintian                          # make test-dist checks the Debian package
+  ansible-core                     # runs contrib/ansible/scan.yml against two local hosts (tests/e2e/ansible_test.py)
+  python3-yaml                     # reads the Velociraptor artifact (tests/e2e/velociraptor_artifact_test.py)
 )
 if [[ "${HARRIER_BUILD_TESTS:-ON}" != "OFF" ]]; then
   PKGS+=("${TEST_PKGS[@]}")

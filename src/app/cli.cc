@@ -405,6 +405,7 @@ struct RulesCheckCli {
   bool no_builtin = false;
   bool verbose = false;
   std::string dump_partition;
+  std::string precompile;
 };
 
 int RunRulesCheck(const RulesCheckCli& cli) {
@@ -420,6 +421,7 @@ int RunRulesCheck(const RulesCheckCli& cli) {
   LoadOptions lo;
   lo.folders = *folders;
   lo.partition_dump_dir = cli.dump_partition;
+  lo.rules_cache_dir = cli.precompile;
   LoadReport report;
   auto sigs = LoadSignatures(lo, diag, &report);
   if (!sigs.ok()) {
@@ -467,6 +469,14 @@ int RunRulesCheck(const RulesCheckCli& cli) {
         "Literal prefilter: {} of {} rules (YARA rules and generated C2 rules) can only match "
         "where one of their {} literals occurs\n",
         pre.size(), (*sigs)->yara.rule_count(), literals);
+  }
+  // --precompile: every set a scan could need, written to the cache folder
+  // (how `make dist` builds the compiled rules it embeds).
+  if (const auto& part = (*sigs)->yara_partition; part && !cli.precompile.empty()) {
+    for (size_t i = 0; i < part->set_count(); ++i) {
+      if (!part->Set(i) || !part->PrivateLeanCopy(i))
+        diag.Error(cli.precompile, fmt::format("partitioned rule set {} did not compile", i));
+    }
   }
   bool failed = diag.error_count() > 0;
   std::cout << (failed ? "Result: FAILED (see errors above)\n" : "Result: OK\n");
@@ -720,6 +730,10 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->group(kGroupOutput);
   check->add_option("--dump-partition", rc.dump_partition,
                     "Write the source of each partitioned rule set to DIR (for inspection)")
+      ->type_name("DIR")->group(kGroupDeveloper);
+  check->add_option("--precompile", rc.precompile,
+                    "Compile every rule set a scan can use into the compiled-rules cache DIR "
+                    "(how the self-contained build embeds them)")
       ->type_name("DIR")->group(kGroupDeveloper);
 
   UpdateCommandOptions update_cmd;

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "platform/fs.h"
+#include "platform/memory_tree.h"
 
 namespace harrier::platform {
 namespace {
@@ -378,12 +379,14 @@ Status ErrnoStatus(int err, const std::string& path, const char* op) {
 }
 
 Result<StatInfo> Lstat(const std::string& path) {
+  if (const MemoryTree* t = MemoryTreeFor(path)) return t->Stat(path);
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) return ErrnoStatus(errno, path, "lstat");
   return FromStat(st);
 }
 
 Result<StatInfo> Stat(const std::string& path) {
+  if (const MemoryTree* t = MemoryTreeFor(path)) return t->Stat(path);
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, path, "stat");
   return FromStat(st);
@@ -568,6 +571,8 @@ Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, bool sy
 
 Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when) {
   if (path.empty()) return Status::InvalidArgument("output: empty file name");
+  if (IsMemoryTreePath(path) && MountedMemoryTree())
+    return Status::PermissionDenied(fmt::format("{}: built-in and read-only", path));
   // The system's names are never replaced: written in place (they exist).
   if (path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) return OpenInPlace(path, true);
   struct stat st;
@@ -621,7 +626,30 @@ class PosixPrivateFile final : public PrivateFile {
 };
 }  // namespace
 
+namespace {
+// A file of the memory tree (memory_tree.h): trusted like the binary itself.
+class MemoryPrivateFile final : public PrivateFile {
+ public:
+  MemoryPrivateFile(std::string_view content, std::string path) : content_(content), path_(std::move(path)) {}
+  Result<std::string> ReadAll(uint64_t max_bytes) override {
+    if (content_.size() > max_bytes)
+      return Status::Corrupt(fmt::format("{}: {} bytes, more than the limit of {}", path_,
+                                         content_.size(), max_bytes));
+    return std::string(content_);
+  }
+
+ private:
+  std::string_view content_;
+  std::string path_;
+};
+}  // namespace
+
 Result<std::unique_ptr<PrivateFile>> OpenPrivateFile(const std::string& path) {
+  if (const MemoryTree* t = MemoryTreeFor(path)) {
+    auto content = t->Read(path);
+    if (!content.ok()) return content.status();
+    return std::unique_ptr<PrivateFile>(new MemoryPrivateFile(*content, path));
+  }
   auto [dir, base] = SplitDirBase(path);
   if (Status d = CheckPrivateDir(dir); !d.ok()) return d;
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
@@ -645,6 +673,12 @@ Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes)
 }
 
 Status CheckPrivateDir(const std::string& dir) {
+  if (const MemoryTree* t = MemoryTreeFor(dir)) {
+    auto st = t->Stat(dir);
+    if (!st.ok()) return st.status();
+    return st->type == FileType::kDirectory ? Status::Ok()
+                                            : Status::PermissionDenied(dir + ": not a directory");
+  }
   struct stat st;
   if (lstat(dir.c_str(), &st) != 0) return ErrnoStatus(errno, dir, "lstat");
   if (!S_ISDIR(st.st_mode)) return Status::PermissionDenied(dir + ": not a directory");
@@ -652,6 +686,8 @@ Status CheckPrivateDir(const std::string& dir) {
 }
 
 Status MakePrivateDir(const std::string& dir) {
+  if (IsMemoryTreePath(dir) && MountedMemoryTree())
+    return Status::PermissionDenied(fmt::format("{}: built-in and read-only", dir));
   int rc = mkdir(dir.c_str(), 0700);
   if (rc != 0 && errno == ENOENT) {
     // Parents are ordinary folders (e.g. ~/.cache); only `dir` is private.
@@ -751,6 +787,7 @@ std::string ExecutableDir() {
 }
 
 Result<std::string> RealPath(const std::string& path) {
+  if (const MemoryTree* t = MemoryTreeFor(path)) return t->Normalize(path);
   char* r = realpath(path.c_str(), nullptr);
   if (r == nullptr) return ErrnoStatus(errno, path, "realpath");
   std::string s(r);
@@ -771,6 +808,13 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
 }
 
 Result<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes) {
+  if (const MemoryTree* t = MemoryTreeFor(path)) {
+    auto content = t->Read(path);
+    if (!content.ok()) return content.status();
+    if (content->size() > max_bytes)
+      return Status::ResourceExhausted(fmt::format("{}: larger than {} bytes", path, max_bytes));
+    return std::string(*content);
+  }
   auto f = ReadableFile::Open(path, /*follow=*/true);
   if (!f.ok()) return f.status();
   if ((*f)->stat().size > max_bytes)
@@ -789,6 +833,7 @@ Result<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes) {
 }
 
 Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir) {
+  if (const MemoryTree* t = MemoryTreeFor(dir)) return t->ListFilesRecursive(dir);
   std::vector<std::string> out;
   std::vector<std::string> stack{dir};
   while (!stack.empty()) {
@@ -812,6 +857,7 @@ Result<std::vector<std::string>> ListFilesRecursive(const std::string& dir) {
 }
 
 Result<std::vector<std::string>> ListSubdirectories(const std::string& dir) {
+  if (const MemoryTree* t = MemoryTreeFor(dir)) return t->ListSubdirectories(dir);
   auto opened = Directory::Open(dir, /*follow=*/true);
   if (!opened.ok()) return opened.status();
   std::vector<std::string> out;

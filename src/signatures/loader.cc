@@ -10,6 +10,8 @@
 #include <yara.h>
 
 #include "platform/fs.h"
+#include "platform/memory_tree.h"
+#include "signatures/embedded.h"
 #include "signatures/incident_pack.h"
 #include "signatures/rules_cache.h"
 #include "signatures/yara_partition.h"
@@ -156,6 +158,9 @@ uint64_t CountC2Rules(const YaraRules& rules) {
 Result<std::string> FindBuiltinRules() {
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("HARRIER_RULES"); env && *env) candidates.emplace_back(env);
+  // The rules a self-contained binary carries (embedded.h), when mounted.
+  if (platform::MountedMemoryTree())
+    candidates.push_back(std::string(platform::kMemoryTreePrefix) + "/rules");
   std::string exe = platform::ExecutableDir();
   if (!exe.empty()) {
     candidates.push_back(exe + "/../" HARRIER_INSTALL_RULES_REL);
@@ -343,17 +348,31 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     yara_sources.push_back({std::string(kC2Namespace), std::move(gen.source)});
   }
   set->stats.digest = digest.Hex();
-  if (opts.digest_only) return std::shared_ptr<const SignatureSet>(std::move(set));
+  // A self-contained binary carries the compiled sets of its built-in rules
+  // (embedded.h): used, read-only, when this load is exactly that set. Any
+  // other set (more folders, filters) has another digest and uses the
+  // ordinary cache.
+  LoadOptions with_embedded;
+  const LoadOptions& o = [&]() -> const LoadOptions& {
+    std::string dir = EmbeddedRulesCacheDir();
+    if (dir.empty() ||
+        !platform::Stat(platform::JoinPath(dir, fmt::format("rules-{}.meta", set->stats.digest))).ok())
+      return opts;
+    with_embedded = opts;
+    with_embedded.rules_cache_dir = dir;
+    return with_embedded;
+  }();
+  if (o.digest_only) return std::shared_ptr<const SignatureSet>(std::move(set));
   if (!yara_sources.empty()) {
     set->yara_long_running = std::make_shared<const LongRunningRules>(yara_sources);
     set->yara_memory = std::make_shared<const MemoryRules>(yara_sources);
   }
   // Compiled-rules cache (rules_cache.h): a hit skips compilation.
-  if (!yara_sources.empty() && !opts.rules_cache_dir.empty()) {
-    auto cached = LoadCachedRules(opts.rules_cache_dir, set->stats.digest);
+  if (!yara_sources.empty() && !o.rules_cache_dir.empty()) {
+    auto cached = LoadCachedRules(o.rules_cache_dir, set->stats.digest);
     // Without the fast path every file needs the whole set: load it now, so
     // that a corrupt entry is a warning and a recompile, not a scan error.
-    if (cached.ok() && !opts.partition_yara && !cached->rules.rules())
+    if (cached.ok() && !o.partition_yara && !cached->rules.rules())
       cached = Status::Corrupt("the compiled rules do not load");
     if (cached.ok()) {
       set->yara = std::move(cached->rules);
@@ -362,7 +381,7 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
       set->stats.rules_from_cache = true;
       for (const auto& e : set->yara.extra_externals())
         diag.Info("yara", fmt::format("undefined external '{}' defined as empty string", e));
-      if (opts.partition_yara) BuildPartition(*set, std::move(yara_sources), opts, diag);
+      if (o.partition_yara) BuildPartition(*set, std::move(yara_sources), o, diag);
       return std::shared_ptr<const SignatureSet>(std::move(set));
     }
     // A seal that does not match or an entry others could write is how a
@@ -370,11 +389,11 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     // from the sources instead, so the scan itself is whole).
     const Status::Code code = cached.status().code();
     if (code == Status::Code::kCorrupt || code == Status::Code::kPermissionDenied)
-      diag.Error(opts.rules_cache_dir,
+      diag.Error(o.rules_cache_dir,
                  fmt::format("compiled-rules cache entry ignored, compiled from the sources: {}",
                              cached.status().ToString()));
     else if (code != Status::Code::kNotFound)
-      diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache entry ignored: {}",
+      diag.Warning(o.rules_cache_dir, fmt::format("compiled-rules cache entry ignored: {}",
                                                      cached.status().ToString()));
   }
   if (!yara_sources.empty()) {
@@ -386,17 +405,17 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
     set->stats.yara_files = ys.files - c2_sources;
     set->stats.yara_files_failed += ys.files_failed;
     set->stats.yara_rules = (*rules)->rule_count() - c2_rules;
-    if (!opts.rules_cache_dir.empty() && set->stats.yara_files_failed == 0) {
-      Status s = SaveCachedRules(opts.rules_cache_dir, set->stats.digest, **rules,
+    if (!o.rules_cache_dir.empty() && set->stats.yara_files_failed == 0) {
+      Status s = SaveCachedRules(o.rules_cache_dir, set->stats.digest, **rules,
                                  set->stats.yara_files, c2_rules);
-      if (!s.ok()) diag.Warning(opts.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));
+      if (!s.ok()) diag.Warning(o.rules_cache_dir, fmt::format("compiled-rules cache not written: {}", s.ToString()));
     }
     set->yara = std::move(*rules);
-    if (opts.partition_yara) {
+    if (o.partition_yara) {
       std::vector<YaraSource> good;
       for (size_t i = 0; i < yara_sources.size(); ++i)
         if (i >= ys.source_ok.size() || ys.source_ok[i]) good.push_back(yara_sources[i]);
-      BuildPartition(*set, std::move(good), opts, diag);
+      BuildPartition(*set, std::move(good), o, diag);
     }
     // Per-file entry counts are not tracked by libyara; mark failures.
     std::vector<Diagnostic> snapshot = diag.Snapshot();

@@ -63,7 +63,8 @@ Result<std::shared_ptr<const SignatureSet>> LoadSignatures(const LoadOptions& op
                                                            Diagnostics& diag,
                                                            LoadReport* report = nullptr);
 
-// The built-in rules folder: $HARRIER_RULES if set; else next to the
+// The built-in rules folder: $HARRIER_RULES if set; else the rules the
+// binary carries ("builtin:/rules", embedded.h) when it carries any; else next to the
 // installed binary (<exe>/../share/harrier/rules); else the build tree
 // (<exe>/../rules); else the source tree this binary was built from.
 // Returns NotFound when none exists.
