@@ -29,17 +29,6 @@
 namespace harrier {
 namespace {
 
-// A SIZE option's value (32M, 1GiB, 4096): checked while parsing, so a bad
-// value in a config file names the file and key.
-CLI::Validator SizeValidator() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        auto r = ParseSize(v);
-        return r.ok() ? std::string() : r.status().message();
-      },
-      "");
-}
-
 struct CommonSigOptions {
   std::vector<std::string> signatures;
   bool no_builtin = false;

@@ -7,9 +7,19 @@
 
 #include <fmt/format.h>
 
+#include "core/units.h"
 #include "platform/fs.h"
 
 namespace harrier {
+
+CLI::Validator SizeValidator() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        auto r = ParseSize(v);
+        return r.ok() ? std::string() : r.status().message();
+      },
+      "");
+}
 
 const std::vector<std::string_view>& HelpGroupOrder() {
   static const std::vector<std::string_view> order = {

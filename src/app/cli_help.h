@@ -62,6 +62,10 @@ struct CliExitCode {
 };
 const std::vector<CliExitCode>& ExitCodes();
 
+// Checks a SIZE option's value (32M, 1GiB, 4096) with ParseSize while
+// parsing, so a bad value in a config file names the file and key.
+CLI::Validator SizeValidator();
+
 // Installs the grouped help formatter on `app` and all its subcommands
 // (call after every option is defined). Subcommands in group "" are hidden.
 void InstallHelpFormatter(CLI::App& app);

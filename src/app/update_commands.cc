@@ -17,15 +17,6 @@
 namespace harrier {
 namespace {
 
-CLI::Validator SizeCheck() {
-  return CLI::Validator(
-      [](std::string& v) -> std::string {
-        auto r = ParseSize(v);
-        return r.ok() ? std::string() : r.status().message();
-      },
-      "");
-}
-
 std::string StoreOf(const std::string& store) {
   return store.empty() ? DefaultStoreDir() : store;
 }
@@ -88,15 +79,15 @@ CLI::App* AddUpdateCommand(CLI::App& app, UpdateCommandOptions* o) {
       ->default_val(0)->group(kGroupSignatures)->type_name("N");
   c->add_option("--max-download-bytes", o->max_download,
                 "Refuse an archive (download or bundle) larger than SIZE")
-      ->default_str("256MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeCheck());
+      ->default_str("256MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
   c->add_option("--max-unpacked-bytes", o->max_unpacked,
                 "Refuse an archive that unpacks to more than SIZE")
-      ->default_str("1GiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeCheck());
+      ->default_str("1GiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
   c->add_option("--max-members", o->max_members, "Refuse an archive with more than N members")
       ->default_val(100000)->group(kGroupSelection)->type_name("N");
   c->add_option("--max-member-bytes", o->max_member,
                 "Refuse an archive with a member larger than SIZE")
-      ->default_str("64MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeCheck());
+      ->default_str("64MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
   c->add_option("--timeout", o->timeout_s, "Seconds for the whole download (0 = no limit)")
       ->default_val(600)->check(CLI::Range(0, 86400))->group(kGroupSelection)->type_name("SEC");
   c->add_option("--connect-timeout", o->connect_timeout_s, "Seconds to connect to the server")
