@@ -571,7 +571,7 @@ Result<std::unique_ptr<OutputFile>> OpenInPlace(const std::string& path, bool sy
 
 Result<std::unique_ptr<OutputFile>> CreateOutputFile(const std::string& path, Publish when) {
   if (path.empty()) return Status::InvalidArgument("output: empty file name");
-  if (IsMemoryTreePath(path) && MountedMemoryTree())
+  if (MemoryTreeFor(path))
     return Status::PermissionDenied(fmt::format("{}: built-in and read-only", path));
   // The system's names are never replaced: written in place (they exist).
   if (path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) return OpenInPlace(path, true);
@@ -686,7 +686,7 @@ Status CheckPrivateDir(const std::string& dir) {
 }
 
 Status MakePrivateDir(const std::string& dir) {
-  if (IsMemoryTreePath(dir) && MountedMemoryTree())
+  if (MemoryTreeFor(dir))
     return Status::PermissionDenied(fmt::format("{}: built-in and read-only", dir));
   int rc = mkdir(dir.c_str(), 0700);
   if (rc != 0 && errno == ENOENT) {

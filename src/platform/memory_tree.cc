@@ -78,27 +78,30 @@ Result<std::string_view> MemoryTree::Read(std::string_view path) const {
   return Status::NotFound(fmt::format("{}: no such built-in file", path));
 }
 
-Result<std::vector<std::string>> MemoryTree::ListFilesRecursive(std::string_view dir) const {
+Result<std::string> MemoryTree::DirPrefix(std::string_view dir) const {
   auto inner = Inner(dir);
   if (!inner || !IsDirInner(*inner))
     return Status::NotFound(fmt::format("{}: no such built-in folder", dir));
-  std::string prefix = *inner == "/" ? "/" : *inner + "/";
+  return *inner == "/" ? std::string("/") : *inner + "/";
+}
+
+Result<std::vector<std::string>> MemoryTree::ListFilesRecursive(std::string_view dir) const {
+  auto prefix = DirPrefix(dir);
+  if (!prefix.ok()) return prefix.status();
   std::vector<std::string> out;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.starts_with(prefix);
+  for (auto it = files_.lower_bound(*prefix); it != files_.end() && it->first.starts_with(*prefix);
        ++it)
     out.push_back(std::string(kMemoryTreePrefix) + it->first);
   return out;  // std::map order = sorted
 }
 
 Result<std::vector<std::string>> MemoryTree::ListSubdirectories(std::string_view dir) const {
-  auto inner = Inner(dir);
-  if (!inner || !IsDirInner(*inner))
-    return Status::NotFound(fmt::format("{}: no such built-in folder", dir));
-  std::string prefix = *inner == "/" ? "/" : *inner + "/";
+  auto prefix = DirPrefix(dir);
+  if (!prefix.ok()) return prefix.status();
   std::vector<std::string> out;
-  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.starts_with(prefix);
+  for (auto it = files_.lower_bound(*prefix); it != files_.end() && it->first.starts_with(*prefix);
        ++it) {
-    std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    std::string_view rest = std::string_view(it->first).substr(prefix->size());
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos) continue;  // a file directly in dir
     std::string name(rest.substr(0, slash));

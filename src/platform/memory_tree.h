@@ -53,6 +53,8 @@ class MemoryTree {
   // have the prefix.
   static std::optional<std::string> Inner(std::string_view path);
   bool IsDirInner(const std::string& inner) const;
+  // The inner prefix of the files below folder `dir` ("/a/"), or NotFound.
+  Result<std::string> DirPrefix(std::string_view dir) const;
 
   std::map<std::string, std::string> files_;  // inner path → content
 };
