@@ -26,19 +26,10 @@ import sys
 import tempfile
 import time
 
+from contrib_test_util import finish, first_c2_domain
+
 HOSTS = {"alpha": "test-alpha", "bravo": "test-bravo"}  # inventory name -> host.name
 
-
-def first_c2_domain(source):
-    """The first domain of the built-in C2 list: the test plants what the
-    shipped signatures hold instead of carrying an indicator itself."""
-    path = os.path.join(source, "rules/packs/3cx-unc4736/iocs/c2-iocs-3cx-unc4736.txt")
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            ind = line.strip().split(";")[0]
-            if ind and not ind.startswith("#") and "/" not in ind and not ind[0].isdigit():
-                return ind
-    raise SystemExit(f"no domain in {path}")
 
 
 def write_inventory(path, tmp, roots):
@@ -186,10 +177,7 @@ def main():
         if failures:
             print(r.stdout)
 
-    for f in failures:
-        print("FAIL:", f)
-    print("PASS" if not failures else f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import tempfile
 import jsonschema
 import yaml
 
+from contrib_test_util import finish, first_c2_domain
+
 ARTIFACT = "contrib/velociraptor/Custom.Harrier.Scan.yaml"
 SCHEMA = "contrib/velociraptor/artifact.schema.json"
 JSONL_SCHEMA = "docs/jsonl.schema.json"
@@ -71,15 +73,6 @@ def resolve_value(obj, parts):
         obj = obj[p]
     return obj
 
-
-def first_c2_domain(source):
-    path = os.path.join(source, "rules/packs/3cx-unc4736/iocs/c2-iocs-3cx-unc4736.txt")
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            ind = line.strip().split(";")[0]
-            if ind and not ind.startswith("#") and "/" not in ind and not ind[0].isdigit():
-                return ind
-    raise SystemExit(f"no domain in {path}")
 
 
 def main():
@@ -199,10 +192,7 @@ def main():
             if not isinstance(score, (int, float)) or score < 80:
                 failures.append(f"J.harrier.score {score!r}, expected an alert score")
 
-    for x in failures:
-        print("FAIL:", x)
-    print("PASS" if not failures else f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return finish(failures)
 
 
 if __name__ == "__main__":
