@@ -58,6 +58,10 @@ struct ScanCli {
   bool no_log = false;  // --no-log
   std::string max_file_size = "32MiB";
   std::string block_threshold = "64MiB";
+  std::string max_package_db_size = "256MiB";  // --max-package-db-size
+  uint64_t max_packages = 200000;               // --max-packages
+  std::string rpm_max_header_size = "16MiB";    // --rpm-max-header-size
+  uint64_t rpm_max_steps = 200000000;           // --rpm-max-steps
   size_t max_open_dirs = 256;
   size_t queue_size = 4096;  // --queue-size: files between the walk and the workers
   bool all_files = false;
@@ -139,8 +143,20 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   // at most the block threshold; larger walked files are read as blocks.
   const uint64_t in_memory_max = std::min(*max_size, *block_threshold);
 
+  auto package_db_size = ParseSize(cli.max_package_db_size);
+  if (!package_db_size.ok())
+    return die(fmt::format("--max-package-db-size: {}", package_db_size.status().message()));
+  auto rpm_header_size = ParseSize(cli.rpm_max_header_size);
+  if (!rpm_header_size.ok())
+    return die(fmt::format("--rpm-max-header-size: {}", rpm_header_size.status().message()));
+  PackageDbLimits package_limits;
+  package_limits.max_packages = cli.max_packages;
+  package_limits.max_rpm_header_bytes = *rpm_header_size;
+  package_limits.max_sqlite_steps = cli.rpm_max_steps;
+
   PipelineOptions po;
   po.scan.max_file_size = *max_size;
+  po.scan.max_package_db_size = *package_db_size;
   po.scan.block_threshold = *block_threshold;
   po.scan.all_files = cli.all_files;
   po.scan.rule_selection = !cli.builtin_selection_only;
@@ -350,7 +366,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
       console.Err(fmt::format("check data: {}: {}\n", TerminalSafe(d.where), TerminalSafe(d.message)));
     check_data = std::make_shared<const CheckData>(std::move(cd));
   }
-  CheckRegistry checks = DefaultChecks(check_data);
+  CheckRegistry checks = DefaultChecks(check_data, package_limits);
   std::unique_ptr<ScanCache> cache;
   if (!cli.cache.empty()) {
     std::string path = cli.cache == "default" ? ScanCache::DefaultPath() : cli.cache;
@@ -368,6 +384,15 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
                          po.archive_limits.max_ratio, po.archive_limits.max_member_bytes,
                          po.archive_max_size, po.scan.all_files ? ":all-files" : "");
     if (!po.scan.rule_selection) key += "+builtin-selection";
+    // The package-database bounds decide what the inventory checks see.
+    const PackageDbLimits default_limits;
+    if (po.scan.max_package_db_size != ScanConfig{}.max_package_db_size ||
+        package_limits.max_packages != default_limits.max_packages ||
+        package_limits.max_rpm_header_bytes != default_limits.max_rpm_header_bytes ||
+        package_limits.max_sqlite_steps != default_limits.max_sqlite_steps)
+      key += fmt::format("+package-db:{}:{}:{}:{}", po.scan.max_package_db_size,
+                         package_limits.max_packages, package_limits.max_rpm_header_bytes,
+                         package_limits.max_sqlite_steps);
     auto c = ScanCache::Open(path, key);
     if (!c.ok()) return die(fmt::format("--cache: {}", c.status().message()));
     cache = std::move(*c);
@@ -543,6 +568,21 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--max-file-size,--max_file_size", scan.max_file_size,
                  "Skip files larger than SIZE (reason 'size'); e.g. 32M, 1G")
       ->default_str("32MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
+  sc->add_option("--max-package-db-size", scan.max_package_db_size,
+                 "Package databases (dpkg status, rpmdb.sqlite) are read whole up to SIZE, "
+                 "above --max-file-size")
+      ->default_str("256MiB")->group(kGroupSelection)->type_name("SIZE")->check(SizeValidator());
+  sc->add_option("--max-packages", scan.max_packages,
+                 "Packages read from one dpkg status file or rpm database; the rest not checked "
+                 "(a warning)")
+      ->default_val(200000)->check(CLI::PositiveNumber)->group(kGroupDeveloper)->type_name("N");
+  sc->add_option("--rpm-max-header-size", scan.rpm_max_header_size,
+                 "An rpm package header larger than SIZE is counted as unreadable")
+      ->default_str("16MiB")->group(kGroupDeveloper)->type_name("SIZE")->check(SizeValidator());
+  sc->add_option("--rpm-max-steps", scan.rpm_max_steps,
+                 "SQLite steps allowed for reading one rpm database; over it, an error")
+      ->default_val(200000000)->check(CLI::PositiveNumber)->group(kGroupDeveloper)
+      ->type_name("N");
   sc->add_option("--block-threshold", scan.block_threshold,
                  "Files larger than SIZE are read and scanned in blocks (bounded memory)")
       ->default_str("64MiB")

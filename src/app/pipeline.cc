@@ -443,6 +443,9 @@ class NestedImageScan final : public ImageSink {
   std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
     return ScreenImageEntry(scanner_, e, head);
   }
+  uint64_t MaxEntryBytes(const Subject& e, uint64_t limit) override {
+    return scanner_.ReadLimit(e, limit);
+  }
   bool OnEntry(Subject e, std::vector<uint8_t> content) override {
     ImageEntryItem item{std::move(e), std::move(content), std::nullopt, {}};
     clean_ &= ScanImageEntry(scanner_, opts_, out_, item, diag_, cancel_);
@@ -497,6 +500,9 @@ class ImageProducer final : public ImageSink {
       : q_(q), c_(c), screen_(screen), diag_(diag), cancel_(cancel), where_(std::move(where)) {}
   std::optional<SkipReason> Screen(const Subject& e, std::span<const uint8_t> head) override {
     return ScreenImageEntry(screen_, e, head);
+  }
+  uint64_t MaxEntryBytes(const Subject& e, uint64_t limit) override {
+    return screen_.ReadLimit(e, limit);
   }
   bool OnEntry(Subject e, std::vector<uint8_t> content) override {
     c_.bytes_queued += content.size();

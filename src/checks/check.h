@@ -4,6 +4,7 @@
 // Thread-safety: Run() is const and called concurrently from all workers.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -41,6 +42,14 @@ class Check {
 
 struct CheckData;  // checks/check_data.h
 
+// Bounds of the package-database readers, each a command-line option
+// (docs/checks.md, "Limits"): the databases are untrusted input.
+struct PackageDbLimits {
+  uint64_t max_packages = 200000;             // --max-packages: dpkg stanzas / rpm rows read
+  uint64_t max_rpm_header_bytes = 16u << 20;  // --rpm-max-header-size: a larger header is bad
+  uint64_t max_sqlite_steps = 200000000;      // --rpm-max-steps: SQLite VM steps per database
+};
+
 class CheckRegistry {
  public:
   void Add(std::unique_ptr<Check> c) { checks_.push_back(std::move(c)); }
@@ -61,6 +70,7 @@ class CheckRegistry {
 // The checks Harrier runs by default (see docs/checks.md), built on `data`
 // (loaded from the packs' checks/ folders, see check_data.h). Null data: no native checks
 // (e.g. --no-builtin).
-CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data);
+CheckRegistry DefaultChecks(std::shared_ptr<const CheckData> data,
+                            const PackageDbLimits& limits = {});
 
 }  // namespace harrier

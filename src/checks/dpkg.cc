@@ -98,14 +98,14 @@ int CompareVersions(std::string_view a, std::string_view b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-ParseResult ParseStatus(std::span<const uint8_t> data) {
+ParseResult ParseStatus(std::span<const uint8_t> data, size_t max_packages) {
   ParseResult out;
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   Package cur;
   bool in_stanza = false;
   auto flush = [&] {
     if (in_stanza && !cur.name.empty()) {
-      if (out.packages.size() >= kMaxPackages) {
+      if (out.packages.size() >= max_packages) {
         out.truncated = true;
       } else {
         out.packages.push_back(std::move(cur));

@@ -1,7 +1,7 @@
 // The dpkg status database (var/lib/dpkg/status) and Debian version order.
 // The status file is untrusted input (it comes from the scanned host or
 // image): every field is bounded, the parser never reads outside the span
-// and stops after kMaxPackages stanzas (fuzz target `dpkg`).
+// and stops after `max_packages` stanzas (fuzz target `dpkg`).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace harrier::dpkg {
 
-inline constexpr size_t kMaxPackages = 200000;  // stanzas read; the rest ignored
+inline constexpr size_t kMaxPackages = 200000;  // default of --max-packages: stanzas read
 inline constexpr size_t kMaxFieldBytes = 1024;  // longer Package/Version/... values are cut
 
 struct Package {
@@ -28,10 +28,10 @@ struct Package {
 
 struct ParseResult {
   std::vector<Package> packages;
-  bool truncated = false;  // more than kMaxPackages stanzas
+  bool truncated = false;  // more than `max_packages` stanzas
 };
 
-ParseResult ParseStatus(std::span<const uint8_t> data);
+ParseResult ParseStatus(std::span<const uint8_t> data, size_t max_packages = kMaxPackages);
 
 // Debian version comparison (deb-version(7)): epoch, upstream version,
 // revision; '~' sorts before everything, letters before non-letters.

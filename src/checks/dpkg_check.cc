@@ -17,7 +17,7 @@ bool IsStatusPath(std::string_view p) {
 
 class DpkgCheck : public Check {
  public:
-  explicit DpkgCheck(const CheckData* d) : data_(d) {}
+  DpkgCheck(const CheckData* d, const PackageDbLimits& limits) : data_(d), limits_(limits) {}
   std::string_view id() const override { return "inventory.dpkg"; }
   bool Wants(std::string_view unix_path) const override {
     return data_->HasDpkgAdvisories() && IsStatusPath(unix_path);
@@ -25,7 +25,12 @@ class DpkgCheck : public Check {
 
   void Run(const FileContext& ctx, std::vector<Reason>* out) const override {
     if (!data_->HasDpkgAdvisories() || !IsStatusPath(ctx.unix_form)) return;
-    dpkg::ParseResult parsed = dpkg::ParseStatus(ctx.data);
+    dpkg::ParseResult parsed = dpkg::ParseStatus(ctx.data, limits_.max_packages);
+    if (ctx.diag && parsed.truncated)
+      ctx.diag->Warning(std::string(ctx.unix_form),
+                        fmt::format("dpkg status: more than {} packages, the rest not checked "
+                                    "(--max-packages)",
+                                    limits_.max_packages));
     for (const auto& p : parsed.packages) {
       if (!p.installed() || p.version.empty()) continue;
       for (const auto& a : data_->package_advisories) {
@@ -62,12 +67,13 @@ class DpkgCheck : public Check {
 
  private:
   const CheckData* data_;
+  PackageDbLimits limits_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data) {
-  return std::make_unique<DpkgCheck>(data);
+std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data, const PackageDbLimits& limits) {
+  return std::make_unique<DpkgCheck>(data, limits);
 }
 
 }  // namespace harrier

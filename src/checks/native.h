@@ -25,12 +25,12 @@ std::unique_ptr<Check> MakeInventoryCheck(const CheckData* data);
 // inventory.dpkg.<id>: installed Debian packages in an advisory's affected
 // range, read from var/lib/dpkg/status (live host or a Linux root below a
 // scanned folder). docs/checks.md.
-std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data);
+std::unique_ptr<Check> MakeDpkgCheck(const CheckData* data, const PackageDbLimits& limits = {});
 
 // inventory.rpm.<id>: installed RPM packages in the "rpm" range of an
 // advisory, read from rpmdb.sqlite (var/lib/rpm or usr/lib/sysimage/rpm).
 // A database it cannot read is an error diagnostic (ctx.diag); the older
 // Berkeley-DB / NDB formats a warning (not read). docs/checks.md.
-std::unique_ptr<Check> MakeRpmCheck(const CheckData* data);
+std::unique_ptr<Check> MakeRpmCheck(const CheckData* data, const PackageDbLimits& limits = {});
 
 }  // namespace harrier

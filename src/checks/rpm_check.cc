@@ -38,7 +38,9 @@ bool IsUnsupportedDb(std::string_view p) {
 
 class RpmCheck : public Check {
  public:
-  explicit RpmCheck(const CheckData* d) : data_(d) {}
+  RpmCheck(const CheckData* d, const PackageDbLimits& limits)
+      : data_(d),
+        limits_{limits.max_packages, limits.max_rpm_header_bytes, limits.max_sqlite_steps} {}
   std::string_view id() const override { return "inventory.rpm"; }
   bool Wants(std::string_view unix_path) const override {
     return data_->HasRpmAdvisories() && (IsSqliteDb(unix_path) || IsUnsupportedDb(unix_path));
@@ -56,7 +58,7 @@ class RpmCheck : public Check {
       return;
     }
     if (!IsSqliteDb(ctx.unix_form)) return;
-    auto db = rpm::ReadSqliteDb(ctx.data);
+    auto db = rpm::ReadSqliteDb(ctx.data, limits_);
     if (!db.ok()) {
       if (ctx.diag)
         ctx.diag->Error(where, fmt::format("rpm database not read ({}): the installed RPM "
@@ -69,8 +71,8 @@ class RpmCheck : public Check {
                                            db->bad, db->rows, db->first_bad));
     if (ctx.diag && db->truncated)
       ctx.diag->Warning(where, fmt::format("rpm database: more than {} packages, the rest not "
-                                           "checked",
-                                           rpm::kMaxPackages));
+                                           "checked (--max-packages)",
+                                           limits_.max_packages));
     for (const auto& [hnum, p] : db->packages) {
       const std::string source_name = p.SourceName();
       for (const auto& a : data_->package_advisories) {
@@ -109,12 +111,13 @@ class RpmCheck : public Check {
 
  private:
   const CheckData* data_;
+  rpm::DbLimits limits_;
 };
 
 }  // namespace
 
-std::unique_ptr<Check> MakeRpmCheck(const CheckData* data) {
-  return std::make_unique<RpmCheck>(data);
+std::unique_ptr<Check> MakeRpmCheck(const CheckData* data, const PackageDbLimits& limits) {
+  return std::make_unique<RpmCheck>(data, limits);
 }
 
 }  // namespace harrier

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -13,13 +14,15 @@ constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
 constexpr int kProgressOps = 1000;  // VM steps between progress-handler calls
 
 struct Budget {
+  uint64_t max_steps = kMaxSqliteSteps;
+  uint64_t ops = kProgressOps;  // VM steps between calls: min(kProgressOps, max_steps)
   uint64_t calls = 0;
   bool exhausted = false;
 };
 
 int Progress(void* arg) {
   auto* b = static_cast<Budget*>(arg);
-  if (++b->calls * kProgressOps > kMaxSqliteSteps) b->exhausted = true;
+  if (++b->calls * b->ops > b->max_steps) b->exhausted = true;
   return b->exhausted ? 1 : 0;  // non-zero interrupts the statement
 }
 
@@ -32,7 +35,7 @@ struct StmtCloser {
 
 }  // namespace
 
-Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes) {
+Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes, const DbLimits& limits) {
   if (bytes.size() < 100 ||
       std::memcmp(bytes.data(), kSqliteMagic.data(), kSqliteMagic.size()) != 0)
     return Status::Corrupt("not an SQLite database");
@@ -62,7 +65,9 @@ Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes) {
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   Budget budget;
-  sqlite3_progress_handler(db.get(), kProgressOps, Progress, &budget);
+  budget.max_steps = limits.max_sqlite_steps;
+  budget.ops = std::clamp<uint64_t>(limits.max_sqlite_steps, 1, kProgressOps);
+  sqlite3_progress_handler(db.get(), static_cast<int>(budget.ops), Progress, &budget);
 
   auto prepare = [&](const char* sql) -> Result<std::unique_ptr<sqlite3_stmt, StmtCloser>> {
     sqlite3_stmt* s = nullptr;
@@ -91,7 +96,7 @@ Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes) {
   if (!q.ok()) return q.status();
   DbContents out;
   while ((rc = sqlite3_step(q->get())) == SQLITE_ROW) {
-    if (out.rows >= kMaxPackages) {
+    if (out.rows >= limits.max_packages) {
       out.truncated = true;
       break;
     }
@@ -105,8 +110,9 @@ Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes) {
       continue;
     }
     const int n = sqlite3_column_bytes(q->get(), 1);
-    if (n < 0 || static_cast<uint64_t>(n) > kMaxBlobBytes) {
-      bad(fmt::format("header blob of {} bytes (at most {})", n, kMaxBlobBytes));
+    if (n < 0 || static_cast<uint64_t>(n) > limits.max_blob_bytes) {
+      bad(fmt::format("header blob of {} bytes (at most {}, --rpm-max-header-size)", n,
+                      limits.max_blob_bytes));
       continue;
     }
     const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(q->get(), 1));
@@ -120,7 +126,8 @@ Result<DbContents> ReadSqliteDb(std::span<const uint8_t> bytes) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     if (budget.exhausted)
       return Status::ResourceExhausted(
-          fmt::format("sqlite: more than {} steps (after {} rows)", kMaxSqliteSteps, out.rows));
+          fmt::format("sqlite: more than {} steps (after {} rows; --rpm-max-steps)",
+                      limits.max_sqlite_steps, out.rows));
     return Status::Corrupt(
         fmt::format("sqlite: {} (after {} rows)", sqlite3_errmsg(db.get()), out.rows));
   }

@@ -1,5 +1,7 @@
 #include "scan/file_scanner.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace harrier {
@@ -56,8 +58,13 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
   std::vector<Reason> reasons = subjects_->PathReasons(subject);
   last_subject_ = subject;
 
-  // 2. Filter from metadata.
-  if (st.size > config_.max_file_size)
+  // 2. Filter from metadata. A package database a check reads is read
+  // whole up to its own limit (never as blocks: the check needs the buffer).
+  const uint64_t max_size = subjects_->ReadLimit(subject, config_.max_file_size);
+  const uint64_t block_threshold =
+      max_size > config_.max_file_size ? std::max(max_size, config_.block_threshold)
+                                       : config_.block_threshold;
+  if (st.size > max_size)
     return subjects_->Skipped(std::move(subject), std::move(reasons), SkipReason::kSize);
 
   // 3. Read once (header first for the default selection).
@@ -66,7 +73,7 @@ ScanOutcome FileScanner::Scan(const std::string& path, const platform::StatInfo&
     decide = [&](std::span<const uint8_t> header) {
       return subjects_->Selected(subject, header, &reasons);
     };
-  auto rr = reader_.Read(open, path, config_.max_file_size, config_.block_threshold, decide);
+  auto rr = reader_.Read(open, path, max_size, block_threshold, decide);
   if (!rr.ok()) {
     const Status& s = rr.status();
     SkipReason why = SkipReason::kError;

@@ -208,6 +208,11 @@ std::vector<Reason> SubjectScanner::PathReasons(Subject& subject) const {
   return out;
 }
 
+uint64_t SubjectScanner::ReadLimit(const Subject& subject, uint64_t limit) const {
+  if (config_.max_package_db_size <= limit || !checks_) return limit;
+  return checks_->Wants(FormsOf(subject).unix_form) ? config_.max_package_db_size : limit;
+}
+
 bool SubjectScanner::Selected(const Subject& subject, std::span<const uint8_t> header,
                               const std::vector<Reason>* path_reasons) const {
   if (config_.all_files) return true;

@@ -29,6 +29,10 @@ namespace harrier {
 
 struct ScanConfig {
   uint64_t max_file_size = 32ULL << 20;  // --max-file-size; larger: skipped "size"
+  // --max-package-db-size: a file a native check reads by its path (a dpkg
+  // status file, an rpmdb.sqlite) is read whole up to this size, above
+  // --max-file-size and --block-threshold (see ReadLimit).
+  uint64_t max_package_db_size = 256ULL << 20;
   bool all_files = false;                // --all-files: no type selection
   // The default selection also takes the files the loaded rules and IOCs
   // name (signatures/rule_selection.h, filename IOC matches); off with
@@ -87,6 +91,11 @@ class SubjectScanner {
   std::vector<Reason> PathReasons(Subject& subject) const;
   // The path forms of a subject that PathReasons and the native checks match.
   PathForms FormsOf(const Subject& subject) const;
+
+  // The size up to which `subject` is read whole: `limit` (the caller's
+  // --max-file-size or in-memory bound), or ScanConfig::max_package_db_size
+  // when that is larger and a native check reads the subject by its path.
+  uint64_t ReadLimit(const Subject& subject, uint64_t limit) const;
 
   // The default file selection (filetype.h) for a subject whose first bytes
   // are `header`: true when it is scanned (always with --all-files).

@@ -342,7 +342,7 @@ class FsWalker {
                            (s.deleted ? "deleted, content not recoverable: " : "") + what);
       return true;
     };
-    if (size > opts_.max_entry_bytes) {
+    if (size > sink_.MaxEntryBytes(s, opts_.max_entry_bytes)) {
       sink_.OnEntrySkipped(std::move(s), SkipReason::kSize,
                            fmt::format("{} bytes, over --max-file-size", size));
       return true;

@@ -72,6 +72,12 @@ class ImageSink {
   virtual std::optional<SkipReason> Screen(const Subject& entry, std::span<const uint8_t> head) {
     return std::nullopt;
   }
+  // The size up to which `entry` is read (ImageOptions::max_entry_bytes is
+  // `limit`); larger entries are skipped "size".
+  virtual uint64_t MaxEntryBytes(const Subject& entry, uint64_t limit) {
+    (void)entry;
+    return limit;
+  }
   // An entry read in full; the content is handed over. Returns false to stop
   // the image (cancel).
   virtual bool OnEntry(Subject entry, std::vector<uint8_t> content) = 0;

@@ -34,6 +34,43 @@ TEST(DpkgE2E, CompromisedXzInALinuxRootAlertsAndTheFixedOneIsQuiet) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+// A package database larger than --max-file-size and the block threshold is
+// still read whole (--max-package-db-size); one over that limit is skipped
+// "size", counted, and the other files stay limited by --max-file-size.
+TEST(DpkgE2E, APackageDatabaseHasItsOwnReadLimit) {
+  TempDir t;
+  // 1.5 MiB of other packages before the compromised one.
+  std::string status;
+  for (int i = 0; status.size() < (3u << 19); ++i)
+    status += "Package: filler" + std::to_string(i) +
+              "\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\nDescription: " +
+              std::string(200, 'x') + "\n\n";
+  status += Status("5.6.1-1");
+  const std::string db = t.Write("root/var/lib/dpkg/status", status);
+  const std::string other = t.Write("root/opt/big.sh", "#!/bin/sh\n" + std::string(3u << 19, '#'));
+  auto r = RunHarrier({"scan", "--no-progress", "--jsonl", "-", "--max-file-size", "1M",
+                       "--block-threshold", "1M", t.path()}, 300);
+  Jsonl j = ParseJsonl(r.out);
+  ASSERT_EQ(j.findings.count(db), 1u) << r.out << r.err;
+  EXPECT_EQ(j.findings.at(db)["harrier"]["level"], "alert");
+  EXPECT_EQ(j.summary["skipped"]["size"], 1) << j.summary.dump(1);
+  EXPECT_EQ(r.exit_code, 1);
+  (void)other;
+
+  auto small = RunHarrier({"scan", "--no-progress", "--jsonl", "-", "--max-file-size", "1M",
+                           "--max-package-db-size", "1M", t.path()}, 300);
+  Jsonl s = ParseJsonl(small.out);
+  EXPECT_EQ(s.findings.count(db), 0u) << small.out;
+  EXPECT_EQ(s.summary["skipped"]["size"], 2) << s.summary.dump(1);
+  EXPECT_EQ(small.exit_code, 0) << small.err;
+
+  // --max-packages: the compromised package is past the limit, a warning says so.
+  auto few = RunHarrier({"scan", "--no-progress", "--jsonl", "-", "--jsonl-diagnostics", "--max-file-size", "1M",
+                         "--max-packages", "10", t.path()}, 300);
+  EXPECT_EQ(ParseJsonl(few.out).findings.count(db), 0u);
+  EXPECT_NE(few.out.find("more than 10 packages"), std::string::npos) << few.out;
+}
+
 }  // namespace
 }  // namespace harrier::testing
 

@@ -302,6 +302,32 @@ TEST(ImageE2E, Ext4ImageCountsSymlinksAndSpecialFilesAsSkips) {
   ExpectEntriesAccounted(s.summary);
 }
 
+// A package database in an image is read up to --max-package-db-size, not
+// --max-file-size (what a walked file gets too: docs/checks.md).
+TEST(ImageE2E, PackageDatabaseInAnImageHasItsOwnReadLimit) {
+  REQUIRE_TOOLS("mkfs.ext4");
+  Lab lab;
+  std::string status;
+  for (int i = 0; status.size() < (3u << 19); ++i)
+    status += "Package: filler" + std::to_string(i) +
+              "\nStatus: install ok installed\nVersion: 1\nDescription: " + std::string(200, 'x') +
+              "\n\n";
+  status += "Package: liblzma5\nStatus: install ok installed\nSource: xz-utils\nVersion: 5.6.1-1\n\n";
+  lab.Put("tree/var/lib/dpkg/status", status);
+  std::string img = lab.Path("ext4.img");
+  ASSERT_TRUE(lab.Make({"mkfs.ext4", "-q", "-F", "-d", lab.Path("tree"), img, "8M"}));
+  std::string key = img + kSep + "volume" + kSep + "/var/lib/dpkg/status";
+  // The xz pack holds the dpkg advisory (the lab loads no built-in signatures).
+  const std::string xz = SourceDir() + "/rules/packs/xz-cve-2024-3094";
+  Scan s = lab.Run({"--signatures", xz, "--image", img, "--max-file-size", "1M"});
+  EXPECT_EQ(s.run.exit_code, 1) << s.run.err;
+  ASSERT_EQ(s.findings.count(key), 1u) << s.Findings();
+  Scan small = lab.Run({"--signatures", xz, "--image", img, "--max-file-size", "1M",
+                        "--max-package-db-size", "1M"});
+  EXPECT_EQ(small.findings.count(key), 0u) << small.Findings();
+  EXPECT_EQ(small.EntriesSkipped("size"), 1u) << small.images().dump();
+}
+
 // The "done when": a planted indicator found with its C:\ path in
 // an NTFS partition of an E01 image; also a named data stream, and the FAT
 // partition beside it.

@@ -51,6 +51,17 @@ TEST(Dpkg, FieldsAreBounded) {
   EXPECT_EQ(r.packages[0].name.size(), dpkg::kMaxFieldBytes);
 }
 
+TEST(Dpkg, StopsAfterMaxPackages) {
+  std::string s;
+  for (int i = 0; i < 5; ++i) s += "Package: p" + std::to_string(i) + "\nVersion: 1\n\n";
+  auto r = dpkg::ParseStatus(Bytes(s), 3);
+  EXPECT_EQ(r.packages.size(), 3u);
+  EXPECT_TRUE(r.truncated);
+  r = dpkg::ParseStatus(Bytes(s));
+  EXPECT_EQ(r.packages.size(), 5u);
+  EXPECT_FALSE(r.truncated);
+}
+
 class DpkgCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {

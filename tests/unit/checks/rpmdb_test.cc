@@ -38,6 +38,35 @@ TEST(RpmDb, ReadsEveryPackageAndCountsBadRows) {
   EXPECT_FALSE(r->truncated);
 }
 
+TEST(RpmDb, EachLimitIsItsOwnAndWorks) {
+  std::string db = DbBytes({synth::Package("bash", "5.2.26", "3.fc40"),
+                            synth::Package("xz-libs", "5.6.1", "1.fc40"),
+                            synth::Package("xz", "5.6.1", "1.fc40")});
+  std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(db.data()), db.size());
+  rpm::DbLimits rows;
+  rows.max_packages = 2;
+  auto r = rpm::ReadSqliteDb(bytes, rows);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows, 2u);
+  EXPECT_TRUE(r->truncated);
+  rpm::DbLimits blob;
+  blob.max_blob_bytes = 8;
+  r = rpm::ReadSqliteDb(bytes, blob);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->bad, 3u);
+  EXPECT_NE(r->first_bad.find("--rpm-max-header-size"), std::string::npos) << r->first_bad;
+  rpm::DbLimits steps;
+  steps.max_sqlite_steps = 10;
+  r = rpm::ReadSqliteDb(bytes, steps);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kResourceExhausted) << r.status().ToString();
+  // The defaults read all of it.
+  r = rpm::ReadSqliteDb(bytes);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->packages.size(), 3u);
+  EXPECT_EQ(r->bad, 0u);
+}
+
 TEST(RpmDb, ReadsAWalModeDatabase) {
   std::string db = DbBytes({synth::Package("xz-libs", "5.6.1", "1.fc40")}, /*wal=*/true);
   ASSERT_EQ(db[18], 2) << "the fixture should be in WAL mode";
