@@ -407,5 +407,47 @@ TEST_F(UpdateTest, SignaturesListsBuiltinAndUpdatedSetsAndRollbackSwitchesBack) 
   EXPECT_TRUE(Has(scan.out, "UpdateTestMarker\"")) << scan.out;
 }
 
+// The swap of an update is a sequence of atomic renames (set folder into
+// sets/, `previous`, then `current` through tmp-link-current). A kill can
+// only leave the store in one of the states between them; each is rebuilt
+// here from two real installs, and in each the scan uses a complete set
+// (the old one) and the next update cleans up and installs.
+TEST_F(UpdateTest, KilledDuringTheSwapEveryIntermediateStateKeepsACompleteSet) {
+  Serve("b.tar.gz", MakeArchive(GoodSet("sigs-main", "UpdateTestMarkerB")));
+  Serve("c.tar.gz", MakeArchive(GoodSet("sigs-main", "UpdateTestMarkerC")));
+  const std::string tmp_link = store_ + "/tmp-link-current";
+  for (int state = 0; state < 2; ++state) {
+    SCOPED_TRACE(state == 0 ? "set renamed into sets/, links not yet switched"
+                            : "previous switched, tmp-link-current made, not yet renamed");
+    // Two real installs: a (the old set), then b (the new one).
+    const std::string a = InstallGood();
+    ASSERT_EQ(Update({"--url", Url("b.tar.gz")}).exit_code, 0);
+    const std::string b = Current();
+    ASSERT_NE(a, b);
+    // Back to the moment before b's links were switched: `current` -> a.
+    fs::remove(store_ + "/current");
+    fs::create_symlink(a, store_ + "/current");
+    fs::remove(store_ + "/previous");
+    if (state == 1) {
+      fs::create_symlink(a, store_ + "/previous");
+      fs::create_symlink(b, tmp_link);
+    }
+    auto scan = Scan();
+    EXPECT_TRUE(Has(scan.out, "UpdateTestMarker\"")) << scan.out;
+    EXPECT_FALSE(Has(scan.out, "UpdateTestMarkerB")) << scan.out;
+    auto list = RunHarrier({"signatures", "--store", store_});
+    EXPECT_EQ(list.exit_code, 0) << list.out << list.err;
+    EXPECT_TRUE(Has(list.out, store_ + "/" + a + "/tree")) << list.out;
+    // The next update: work removed (the link, not what it points to), the
+    // set installed, the store holds only `current` and `previous`.
+    auto next = Update({"--url", Url("c.tar.gz")});
+    ASSERT_EQ(next.exit_code, 0) << next.out << next.err;
+    ExpectNoWork();
+    EXPECT_FALSE(fs::is_symlink(tmp_link));
+    EXPECT_TRUE(Has(Scan().out, "UpdateTestMarkerC"));
+    EXPECT_EQ(EntriesIn(store_ + "/sets"), 2u);
+  }
+}
+
 }  // namespace
 }  // namespace harrier::testing
