@@ -1,4 +1,5 @@
-// Minimal XML plist reader and the macOS inventory path of the checks.
+// The XML and binary (bplist00) plist readers and the macOS inventory path of
+// the checks.
 #include "checks/native.h"
 #include "checks/plist.h"
 #include "fuzz/fuzz_check_data.h"

@@ -13,6 +13,7 @@
 #include "checks/authenticode.h"
 #include "checks/check_data.h"
 #include "e2e/jsonl.h"
+#include "testutil/bplist_fixtures.h"
 #include "testutil/synth.h"
 #include "testutil/testutil.h"
 
@@ -217,6 +218,14 @@ void BuildMac(Tree& t) {
       InfoPlist(ThreeCx().fixed.back(), ThreeCx().macos_bundle_ids.at(0)));
   t.Clean("mac/Applications/Other.app/Contents/Info.plist",
           InfoPlist(ThreeCx().affected_macos.at(0), "com.example.other"));
+  // A binary Info.plist (bplist00) of an affected build in a copied bundle
+  // (found by its bundle id), and of a later build (a Warning).
+  const auto& bin = bplist::Affected();
+  t.Alert("mac/Users/bob/Desktop/Copy.app/Contents/Info.plist", std::string(bin.begin(), bin.end()));
+  const auto& later = bplist::Utf16();
+  t.Warn("mac/Users/carol/Applications/" + ThreeCx().macos_bundle_names.at(0) +
+             "/Contents/Info.plist",
+         std::string(later.begin(), later.end()));
 }
 
 Jsonl Scan(const std::vector<std::string>& args, int* exit_code) {

@@ -5,6 +5,7 @@
 #include "check_test_util.h"
 #include "checks/native.h"
 #include "checks/plist.h"
+#include "testutil/bplist_fixtures.h"
 #include "testutil/synth.h"
 
 namespace harrier::testing {
@@ -131,8 +132,25 @@ TEST_F(InventoryTest, CleanMacBuildAndOtherPlistsAreQuiet) {
   EXPECT_TRUE(RunCheck(*check_, Plist(ThreeCx().affected_macos.at(0), "com.example.other"),
                        "/Applications/Other.app/Contents/Info.plist")
                   .empty());
-  // Binary plists are not parsed (documented limit).
+  // A damaged binary plist is quiet.
   EXPECT_TRUE(RunCheck(*check_, "bplist00....", path).empty());
+}
+
+// The same inventory from a binary Info.plist (bplist00, as plistlib and
+// Xcode write them): the affected build alerts, its near miss (a later
+// build, non-ASCII display name) does not.
+TEST_F(InventoryTest, BinaryInfoPlistOfAnAffectedBuildAlerts) {
+  std::string path =
+      "/mnt/mac/Applications/" + ThreeCx().macos_bundle_names.at(0) + "/Contents/Info.plist";
+  const auto& a = bplist::Affected();
+  auto rs = RunCheck(*check_, std::string(a.begin(), a.end()), path);
+  const Reason* r = FindReason(rs, "inventory.3cx-desktopapp");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->score, ThreeCx().score_affected);
+  EXPECT_EQ(Detail(*r, "version"), "18.12.416");
+  const auto& later = bplist::Utf16();
+  for (const auto& x : RunCheck(*check_, std::string(later.begin(), later.end()), path))
+    EXPECT_LE(x.score, ThreeCx().score_clean) << x.name;
 }
 
 TEST_F(InventoryTest, BundleIdAloneIdentifiesACopiedBundle) {

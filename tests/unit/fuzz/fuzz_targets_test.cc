@@ -11,6 +11,7 @@
 #include "fuzz/fuzz_target.h"
 #include "update/manifest.h"
 #include "testutil/archive_synth.h"
+#include "testutil/bplist_fixtures.h"
 #include "testutil/ole_synth.h"
 #include "testutil/rpm_synth.h"
 #include "testutil/synth.h"
@@ -83,6 +84,11 @@ TEST(FuzzTargets, PlistSeeds) {
   MaybeWriteSeed("plist", p);
   RunWithMutations(HarrierFuzz_plist, p);
   RunWithMutations(HarrierFuzz_plist, "<plist><dict><key>a</key><string>&amp;</string><dict><key>");
+  for (const auto* b : {&bplist::Affected(), &bplist::Utf16()}) {
+    std::string bin(b->begin(), b->end());
+    MaybeWriteSeed("plist", bin);
+    RunWithMutations(HarrierFuzz_plist, bin);
+  }
 }
 
 TEST(FuzzTargets, DpkgSeeds) {
