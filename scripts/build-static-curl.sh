@@ -35,9 +35,20 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-# apt checks every downloaded file against the signed Sources index.
-apt-get source --download-only curl >/dev/null 2>&1 || {
-  $SUDO apt-get update -qq && apt-get source --download-only curl
+# apt checks every downloaded file against the signed Sources index. The
+# bookworm package, by suite: a deb-src line for a newer release (added for
+# another build) must not change what is built; the security suite first,
+# then the release (a mirror may lack one of them).
+fetch() {
+  for suite in bookworm-security bookworm; do
+    apt-get source --download-only "curl/$suite" >/dev/null 2>&1 && return 0
+    rm -f curl_*
+  done
+  return 1
+}
+fetch || { $SUDO apt-get update -qq && fetch; } || {
+  echo "build-static-curl: could not download Debian 12's curl source package" >&2
+  exit 1
 }
 orig=$(ls curl_*.orig.tar.* | head -1)
 version=$(ls curl_*.dsc | sed -e 's/^curl_//' -e 's/\.dsc$//')

@@ -6,6 +6,7 @@
 #     /tmp, no HOME), it finds a planted indicator with the signatures it
 #     carries (exit 1), says CLEAN on a clean tree (exit 0), compiles
 #     nothing and writes nothing into the root;
+#     with a bundle imported by `update --from`, a scan uses its rule;
 #  3. the package installs into a private dpkg root, runs from its /usr/bin,
 #     and removing it leaves no file of it behind;
 #  4. lintian reports no error for the package.
@@ -54,6 +55,30 @@ else fail "chroot: new files: $(diff <(echo "$before") <(echo "$after") | grep '
 ver=$(chroot "$root" /harrier --version 2>&1)
 if grep -qi "built-in\|signatures" <<<"$ver"; then pass "chroot: --version: $(head -1 <<<"$ver")"
 else fail "chroot: --version: $ver"; fi
+
+# An offline signature update with the static binary alone: bundle a folder,
+# import it through the update checks into a store, scan with it.
+mkdir -p "$root/mysigs/yara" "$root/scan/extra"
+cat >"$root/mysigs/yara/dist-test.yar" <<'RULE'
+rule DistUpdateMarker { strings: $a = "harrier-dist-update-marker" condition: $a }
+RULE
+printf 'xx harrier-dist-update-marker yy\n' >"$root/scan/extra/planted.txt"
+out=$(chroot "$root" /harrier bundle /bundle.tar.gz --from-dir /mysigs 2>&1); rc=$?
+[[ $rc -eq 0 ]] || fail "chroot: bundle: exit $rc: $out"
+t0=$(date +%s.%N)
+out=$(chroot "$root" /harrier update --from /bundle.tar.gz --store /store 2>&1); rc=$?
+t1=$(date +%s.%N)
+if [[ $rc -eq 0 && -L "$root/store/current" ]]; then
+  pass "chroot: update --from a bundle ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)"
+else
+  fail "chroot: update --from: exit $rc: $out"
+fi
+out=$(chroot "$root" /harrier scan --no-log --no-color --store /store /scan/extra 2>&1); rc=$?
+if [[ $rc -eq 1 ]] && grep -q "DistUpdateMarker" <<<"$out"; then
+  pass "chroot: a scan uses the updated set"
+else
+  fail "chroot: updated set not used (exit $rc): $out"
+fi
 
 # 3. the package in a private dpkg root
 droot=$tmp/dpkg
