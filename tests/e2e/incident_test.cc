@@ -170,7 +170,7 @@ void BuildWindows(Tree& t) {
   tt.signing_time = *Signer("trading-technologies").signed_after + 60 * 86400;
   synth::PeSpec xt;
   xt.cert_table = synth::WinCertificate(synth::MakePkcs7(tt));
-  t.Alert("win/Users/bob/Downloads/X_TRADER_r7.17.90p608.exe", synth::BuildPe(xt));
+  t.Alert(Indicator("win/Users/bob/Downloads/X_TRADER_r7.1|7.90p608.exe"), synth::BuildPe(xt));
   t.Alert("win/ProgramData/TPM/winscard.dll", synth::BuildPe({}));
   // An X_TRADER install (retired product) with no trace of the trojanized
   // build: a Warning with the remediation, not an Alert.
@@ -288,7 +288,7 @@ TEST(IncidentE2E, MountedWindowsVolume) {
   EXPECT_TRUE(HasReason(j.findings[app + "app/d3dcompiler_47.dll"], "pe.authenticode_padding"));
   EXPECT_TRUE(HasReason(j.findings[t.dir.path() + "/win/Users/bob/AppData/Local/Temp/icon13.ico"],
                         "icon.iconic_deaddrop"));
-  auto& xt = j.findings[t.dir.path() + "/win/Users/bob/Downloads/X_TRADER_r7.17.90p608.exe"];
+  auto& xt = j.findings[t.dir.path() + Indicator("/win/Users/bob/Downloads/X_TRADER_r7.1|7.90p608.exe")];
   EXPECT_TRUE(HasReason(xt, "pe.signer.trading-technologies"));
   EXPECT_TRUE(HasReason(xt, "inventory.retired.x_trader"));
   // A Windows path IOC (\\ProgramData\\TPM\\winscard.dll) matched in the image.

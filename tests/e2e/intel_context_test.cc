@@ -6,6 +6,7 @@
 // this file carries none.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -196,4 +197,18 @@ TEST(InstallerKeywordsE2E, AffectedInstallerNamesInLogsAreWarnings) {
 }
 
 }  // namespace
+// The analyst's machine may hold this project's own build: its test
+// programs must not carry the indicators their tests use (tests write them
+// with testutil's Indicator("a|b")), or a scan of the build tree alerts on
+// the scanner's own tests. Scans the two test programs whole.
+TEST(IntelContextE2E, TheTestProgramsCarryNoIndicators) {
+  const std::string dir = std::filesystem::path(HarrierBinary()).parent_path().string() + "/tests";
+  auto r = RunHarrier({"scan", "--no-progress", "--all-files", "--max-file-size", "1G", "--jsonl",
+                       "-", dir + "/harrier_unit_tests", dir + "/harrier_e2e_tests"},
+                      600);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("\"type\":\"finding\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"files_scanned\":2"), std::string::npos) << r.out;
+}
+
 }  // namespace harrier::testing

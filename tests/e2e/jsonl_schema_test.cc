@@ -49,7 +49,7 @@ TEST_F(JsonlSchema, ScansOfFilesArchivesAndBuiltinPacksValidate) {
   tree.Write("m.bin", std::string("\x00\xff schema-marker \x01", 18));
   tree.Write("bad\xff" "name.dll", "x\n");
   // A built-in pack detection: a 3CX C2 domain in a browser-history-like log.
-  tree.Write("history.log", "GET https://akamaicontainer.com/x\n");
+  tree.Write("history.log", Indicator("GET https://akamai|container.com/x\n"));
   TempDir lab;
   lab.Write("in/m.txt", "schema-marker\n");
   ASSERT_EQ(RunProgram({"/bin/sh", "-c", "cd \"$0/in\" && zip -q \"$1/a.zip\" m.txt", lab.path(),

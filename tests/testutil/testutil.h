@@ -80,6 +80,17 @@ std::string MakeDeepTree(const std::string& root, const std::string& name, int l
 // path and fails on it). Best effort.
 void RemoveDeepTree(const std::string& root, const std::string& name);
 
+// `s` without its '|' characters. Tests write indicators (C2 domains, rule
+// strings, installer names) with a '|' inside, so that the compiled test
+// programs do not themselves carry the indicators and a scan of the build
+// tree stays clean: Indicator("akamai|container.com").
+inline std::string Indicator(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != '|') out.push_back(c);
+  return out;
+}
+
 // The bytes of a file ("" when it cannot be read).
 std::string ReadWholeFile(const std::string& path);
 // How many entries a directory holds (0 when it cannot be listed).

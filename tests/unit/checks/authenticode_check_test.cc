@@ -6,6 +6,7 @@
 #include "checks/authenticode.h"
 #include "checks/native.h"
 #include "testutil/synth.h"
+#include "testutil/testutil.h"
 
 namespace harrier::testing {
 namespace {
@@ -194,7 +195,7 @@ TEST_F(AuthenticodeCheckTest, TradingTechSignedAfterDateAlerts) {
   const SignerData& sd = Signer("trading-technologies");
   synth::SignSpec sign = TradingTech();
   sign.signing_time = *sd.signed_after + 40 * 86400;
-  auto rs = RunCheck(*check_, SignedPe(sign), "/x/X_TRADER_r7.17.90p608.exe");
+  auto rs = RunCheck(*check_, SignedPe(sign), testing::Indicator("/x/X_TRADER_r7.1|7.90p608.exe"));
   const Reason* r = FindReason(rs, "pe.signer.trading-technologies");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, sd.score_after);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include "testutil/testutil.h"
 
 namespace harrier {
 namespace {
@@ -33,9 +34,10 @@ TEST(TerminalSafe, C1ControlsAndBidiOverridesAreEscaped) {
 
 
 TEST(DisplayDescription, SourceTagsAreStripped) {
-  EXPECT_EQ(DisplayDescription("3CX Windows installer 3CXDesktopApp-18.12.416.msi (trojanized build) "
-                               "[V] - src: VOL SB SOPH SIGMA ELA-BLOG"),
-            "3CX Windows installer 3CXDesktopApp-18.12.416.msi (trojanized build)");
+  const std::string name = testing::Indicator("3CXDesktop|App-18.12.416.msi");
+  EXPECT_EQ(DisplayDescription("3CX Windows installer " + name +
+                               " (trojanized build) [V] - src: VOL SB SOPH SIGMA ELA-BLOG"),
+            "3CX Windows installer " + name + " (trojanized build)");
   EXPECT_EQ(DisplayDescription("Gopuram DLL [S] - src: duo.com (Kaspersky)"), "Gopuram DLL");
   EXPECT_EQ(DisplayDescription("Domain (C2 role [U]) - src: SB"), "Domain (C2 role)");
   EXPECT_EQ(DisplayDescription("Planted test sample"), "Planted test sample");

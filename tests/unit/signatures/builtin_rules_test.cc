@@ -25,6 +25,7 @@
 #include "scan/yara_scanner.h"
 #include "signatures/yara_rules.h"
 #include "testutil/synth.h"
+#include "testutil/testutil.h"
 
 namespace harrier {
 namespace {
@@ -35,12 +36,7 @@ using namespace harrier::testing::synth;  // NOLINT
 // ---- building blocks ---------------------------------------------------------
 
 // A marker written with '|' split points.
-std::string M(std::string_view s) {
-  std::string out;
-  for (char c : s)
-    if (c != '|') out.push_back(c);
-  return out;
-}
+std::string M(std::string_view s) { return testing::Indicator(s); }
 std::string W(std::string_view s) { return Utf16(M(s)); }  // UTF-16LE marker
 std::string Bytes(std::initializer_list<int> b) {
   std::string s;
@@ -375,8 +371,8 @@ TEST_F(BuiltinRules, Harrier_3CX_Signed_MSI_March2023) {
 
 TEST_F(BuiltinRules, Harrier_UNC4736_POOLRAT_Multipart) {
   const std::string r = "Harrier_UNC4736_POOLRAT_Multipart";
-  const std::string f1 = "name=\"uid\"", f2 = "name=\"session\"", f3 = "name=\"action\"",
-                    f4 = "name=\"token\"";
+  const std::string f1 = M("name=\"u|id\""), f2 = M("name=\"sess|ion\""),
+                    f3 = M("name=\"act|ion\""), f4 = M("name=\"tok|en\"");
   ExpectHit(r, Elf(Join({f1, f2, f3, f4})));
   ExpectQuiet(r, Elf(Join({f1, f2, f3})));  // three of the four fields
   ExpectHit(r, MachO(Join({M("N9dLfqxHNUUw|8qaUPqggVTpX")})));
@@ -393,8 +389,8 @@ TEST_F(BuiltinRules, Harrier_Lazarus_SimplexTea_Linux) {
 
 TEST_F(BuiltinRules, Harrier_Lazarus_DreamJob_Go_Downloader_Linux) {
   const std::string r = "Harrier_Lazarus_DreamJob_Go_Downloader_Linux";
-  const std::string share = M("https://od.lk/d/|NTJfMzg4MDE1NzJf/x");
-  ExpectHit(r, Elf(Join({"Go build ID: \"abc\"", share})));
+  const std::string share = M("https://od.l|k/d/NTJfMz|g4MDE1NzJf/x");
+  ExpectHit(r, Elf(Join({M("Go build |ID: \"abc\""), share})));
   ExpectHit(r, Elf(Join({Bytes({0xFF}) + " Go buildinf:", share})));
   ExpectQuiet(r, Elf(Join({share})));  // not a Go binary
 }
