@@ -299,8 +299,10 @@ bool IsActivityRecord(std::string_view name, std::string_view path, std::string_
       n == "syslog" || n == "messages" || n == "auth.log" || n == "secure" || n == "wtmp" ||
       n == "access_log" || n == "error_log" || n == "lastlog")
     return true;
+  // Mail stores (a received message is something that reached the host).
+  if (n == "mbox" || n == "inbox") return true;
   for (auto ext : {".log"sv, ".journal"sv, ".pcap"sv, ".pcapng"sv, ".evtx"sv, ".sqlite"sv,
-                   ".db"sv})
+                   ".db"sv, ".eml"sv, ".mbox"sv, ".msg"sv})
     if (EndsWithCI(n, ext)) return true;
   // rotated logs: x.log.1, x.log.2.gz
   if (n.find(".log.") != std::string::npos) return true;
@@ -310,6 +312,87 @@ bool IsActivityRecord(std::string_view name, std::string_view path, std::string_
   for (auto dir : {"/log/"sv, "/logs/"sv, "/journal/"sv})
     if (p.find(dir) != std::string::npos) return true;
   return false;
+}
+
+bool IsProseLine(std::string_view line) {
+  // Markdown code spans are neither words nor code signals: drop them.
+  std::string text;
+  bool in_code = false;
+  for (char c : line) {
+    if (c == '`') {
+      in_code = !in_code;
+      text.push_back(' ');
+    } else if (!in_code) {
+      text.push_back(c);
+    }
+  }
+  std::string_view rest = text;
+  // Quote, list and heading markers, and a list number ("3." "3)").
+  for (;;) {
+    rest = Trim(rest);
+    if (!rest.empty() && std::string_view(">-*+#|").find(rest[0]) != std::string_view::npos) {
+      rest.remove_prefix(1);
+      continue;
+    }
+    size_t d = 0;
+    while (d < rest.size() && IsDigit(rest[d])) ++d;
+    if (d > 0 && d < 4 && d + 1 < rest.size() && (rest[d] == '.' || rest[d] == ')') &&
+        IsSpace(rest[d + 1])) {
+      rest.remove_prefix(d + 1);
+      continue;
+    }
+    break;
+  }
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  size_t tokens = 0, words = 0;
+  bool first = true;
+  while (!rest.empty()) {
+    std::string_view t = NextToken(rest);
+    if (t.empty()) break;
+    ++tokens;
+    // A log line: a leading date, time, address or epoch ("2023-03-29",
+    // "10:11:12", "29/03", "10.0.0.5", "1679999999"), '[' or syslog month;
+    // a time anywhere.
+    if (first) {
+      size_t d = 0;
+      while (d < t.size() && IsDigit(t[d])) ++d;
+      if (t[0] == '[' || d >= 9) return false;
+      if (d > 0 && d <= 4 && d + 1 < t.size() &&
+          std::string_view("-/.:").find(t[d]) != std::string_view::npos && IsDigit(t[d + 1]))
+        return false;
+      for (auto m : kMonths)
+        if (t.size() == 3 && LowerCopy(t) == m) return false;
+    }
+    first = false;
+    for (size_t i = 0; i + 8 <= t.size(); ++i)
+      if (IsDigit(t[i]) && IsDigit(t[i + 1]) && t[i + 2] == ':' && IsDigit(t[i + 3]) &&
+          IsDigit(t[i + 4]) && t[i + 5] == ':' && IsDigit(t[i + 6]) && IsDigit(t[i + 7]))
+        return false;
+    // Code, commands and configuration: shell operators, options,
+    // assignments, calls, blocks.
+    if (t == "|" || t == "||" || t == "&&" || t == ">" || t == ">>" || t == "<" || t == "<<" ||
+        t == "2>" || t == "{" || t == "}" || t.substr(0, 2) == "$(" || t.substr(0, 2) == "${")
+      return false;
+    if (t.size() > 1 && t[0] == '-' && (IsAlpha(t[1]) || t[1] == '-')) return false;
+    if (t.find('=') != std::string_view::npos || t.find("();") != std::string_view::npos)
+      return false;
+    for (size_t i = 1; i < t.size(); ++i)
+      if (t[i] == '(' && (IsAlpha(t[i - 1]) || IsDigit(t[i - 1]) || t[i - 1] == '_'))
+        return false;
+    // A word: letters (inner '-' or '\'' allowed) once surrounding
+    // punctuation is stripped.
+    size_t b = 0, e = t.size();
+    while (b < e && std::string_view("([{\"'*_").find(t[b]) != std::string_view::npos) ++b;
+    while (e > b && (std::string_view(")]}\"'.,;:!?*_").find(t[e - 1]) != std::string_view::npos ||
+                     static_cast<unsigned char>(t[e - 1]) >= 0x80))
+      --e;
+    std::string_view w = t.substr(b, e - b);
+    bool word = w.size() >= 2 && IsAlpha(w.front()) && IsAlpha(w.back());
+    for (char c : w) word = word && (IsAlpha(c) || c == '-' || c == '\'');
+    if (word) ++words;
+  }
+  return words >= 6 && words * 2 >= tokens;
 }
 
 MaterialVerdict DetectMaterialSyntax(std::span<const uint8_t> data, const ContextOptions& opts) {
@@ -620,16 +703,18 @@ void ApplyIntelContext(Finding& f, const ContextInput& in,
   // Blocking contexts, per C2 indicator: every place it occurs as ASCII text
   // must be a blocking line (a wide occurrence is never one).
   std::string_view text(reinterpret_cast<const char*>(in.data.data()), in.data.size());
-  std::vector<std::string> blocked;
+  // Then, outside activity records, prose: every place that is not a
+  // blocking line must be a sentence (an analyst's note, documentation).
+  std::vector<std::string> blocked, mentioned;
   std::string contexts;
-  int max_blocked = 0;
+  int max_blocked = 0, max_mentioned = 0;
   for (auto& r : f.reasons) {
     if (r.kind != ReasonKind::kC2 || r.score <= 0) continue;
     std::vector<C2Match> matches;
     FindC2Matches(r.name, in.data, 256, &matches);
     if (matches.empty() || matches.size() >= 256) continue;
     std::string ctx;
-    bool all = true;
+    bool all = true, prose = false;
     for (const auto& m : matches) {
       if (m.length != r.name.size()) {  // wide
         all = false;
@@ -644,6 +729,10 @@ void ApplyIntelContext(Finding& f, const ContextInput& in,
         break;
       }
       std::string c = BlockingContext(text.substr(b, e - b), r.name, text);
+      if (c.empty() && !activity && IsProseLine(text.substr(b, e - b))) {
+        prose = true;
+        continue;
+      }
       if (c.empty()) {
         all = false;
         break;
@@ -651,6 +740,15 @@ void ApplyIntelContext(Finding& f, const ContextInput& in,
       if (ctx.empty()) ctx = c;
     }
     if (!all) continue;
+    if (prose) {
+      r.details.emplace_back("context", "mentioned in prose");
+      r.details.emplace_back("original_score", std::to_string(r.score));
+      r.description += " [mentioned in sentences of a document: a mention, not a trace]";
+      max_mentioned = std::max(max_mentioned, r.score);
+      r.score = 0;
+      mentioned.push_back(r.name);
+      continue;
+    }
     r.details.emplace_back("context", "blocked: " + ctx);
     r.details.emplace_back("original_score", std::to_string(r.score));
     r.description += " [in a blocking context (" + ctx + "): evidence of defence, not of compromise]";
@@ -658,6 +756,22 @@ void ApplyIntelContext(Finding& f, const ContextInput& in,
     r.score = 0;
     blocked.push_back(r.name);
     if (contexts.find(ctx) == std::string::npos) contexts += (contexts.empty() ? "" : ", ") + ctx;
+  }
+  if (!mentioned.empty()) {
+    Reason m;
+    m.kind = ReasonKind::kCheck;
+    m.name = "context.prose_mention";
+    m.score = opts.mention_score;
+    m.description = fmt::format(
+        "{} C2 indicator(s) mentioned only in sentences of a document ({}): notes or "
+        "documentation about the incident, not a trace of contact",
+        mentioned.size(), fmt::join(mentioned, ", "));
+    m.remediation =
+        "None if these are notes, a report or documentation kept on purpose. If nobody here "
+        "should write about this incident, read the document.";
+    m.details.emplace_back("mentioned", fmt::format("{}", fmt::join(mentioned, ", ")));
+    m.details.emplace_back("highest_mentioned_score", std::to_string(max_mentioned));
+    f.reasons.push_back(std::move(m));
   }
   if (blocked.empty()) return;
   Reason b;

