@@ -7,6 +7,7 @@
 #include <atomic>
 #include <algorithm>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <span>
@@ -278,6 +279,10 @@ Status LowerPriority();
 
 // "YYYY-MM-DDTHH:MM:SSZ" (UTC) for seconds since the epoch.
 std::string UtcIsoTime(int64_t epoch_seconds);
+
+// Seconds since the epoch of `tm` read as UTC (timegm; out-of-range fields
+// are normalised as mktime does).
+int64_t UtcTimeFromTm(std::tm tm);
 
 int ProcessId();
 

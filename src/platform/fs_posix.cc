@@ -902,6 +902,8 @@ std::string UtcIsoTime(int64_t epoch_seconds) {
   return FormatTime(epoch_seconds, "%Y-%m-%dT%H:%M:%SZ", /*local=*/false);
 }
 
+int64_t UtcTimeFromTm(std::tm tm) { return static_cast<int64_t>(timegm(&tm)); }
+
 int ProcessId() { return static_cast<int>(getpid()); }
 
 namespace {

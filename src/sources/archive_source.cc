@@ -548,6 +548,12 @@ SkipReason ReaderSkipReason(std::string_view r) {
   return SkipReason::kCorrupt;
 }
 
+// Why a whole OLE or mspack container was not read: Unsupported when its
+// reader is not in this build (the Windows build), else damage.
+SkipReason ReaderErrorReason(const Status& s) {
+  return s.code() == Status::Code::kUnsupported ? SkipReason::kUnsupported : SkipReason::kCorrupt;
+}
+
 // The streams of an OLE compound file (MSI, doc/xls/ppt, msg) as members.
 ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
                        const ContainerLimits& limits, ContainerBudget& budget, MemberSink& sink,
@@ -583,7 +589,7 @@ ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
     FileAttrs none;
     ++res.members;
     sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
-                         SkipReason::kCorrupt, r.status().ToString());
+                         ReaderErrorReason(r.status()), r.status().ToString());
     return res;
   }
   if (stopped) return res;
@@ -629,7 +635,7 @@ ExpandResult ExpandMspack(const Subject& container, std::span<const uint8_t> dat
   if (!r.ok()) {
     ++res.members;
     sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
-                         SkipReason::kCorrupt, r.status().ToString());
+                         ReaderErrorReason(r.status()), r.status().ToString());
     return res;
   }
   for (auto& skip : *r) {
