@@ -31,7 +31,7 @@ set(HARRIER_FMT harrier_fmt_header_only)
 harrier_win_lib(nlohmann_json::nlohmann_json INCLUDES ${D}/hdr/include)
 include_directories(SYSTEM ${D}/hdr/include)
 
-set(harrier_win_system ws2_32 iphlpapi bcrypt crypt32 gdi32 advapi32 user32)
+set(harrier_win_system ws2_32 iphlpapi bcrypt crypt32 gdi32 advapi32 user32 shell32)
 harrier_win_lib(OpenSSL::Crypto INCLUDES ${D}/include
   LIBS "${D}/lib/libcrypto.a;${harrier_win_system}")
 harrier_win_lib(PkgConfig::YARA INCLUDES ${D}/include

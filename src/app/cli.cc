@@ -210,7 +210,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   }
   // With --image and no path, only the images are scanned.
   if (!cli.paths.empty()) po.walk.roots = cli.paths;
-  else if (cli.images.empty()) po.walk.roots = {"/"};
+  else if (cli.images.empty()) po.walk.roots = platform::DefaultScanRoots();
   for (const auto& img : cli.images) {
     auto st = platform::LocalFileSystem().Stat(img);
     if (!st.ok()) return die(fmt::format("--image: {}", st.status().message()));

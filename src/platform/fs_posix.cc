@@ -777,6 +777,12 @@ int TerminalWidth(int fd) {
   return 80;
 }
 
+std::vector<std::string> CommandLineUtf8(int argc, char** argv) {
+  return std::vector<std::string>(argv, argv + argc);
+}
+
+std::vector<std::string> DefaultScanRoots() { return {"/"}; }
+
 std::string ExecutableDir() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);

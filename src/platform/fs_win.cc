@@ -29,6 +29,7 @@
 // per-user folders they guard are below %LOCALAPPDATA%, private by default.
 #include <windows.h>
 #include <io.h>
+#include <shellapi.h>  // CommandLineToArgvW
 
 #include <algorithm>
 #include <atomic>
@@ -842,6 +843,27 @@ int TerminalWidth(int fd) {
     if (w > 0) return w;
   }
   return 80;
+}
+
+std::vector<std::string> CommandLineUtf8(int argc, char** argv) {
+  int n = 0;
+  wchar_t** wargv = CommandLineToArgvW(GetCommandLineW(), &n);
+  if (wargv == nullptr) return std::vector<std::string>(argv, argv + argc);
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back(Narrow(wargv[i]));
+  LocalFree(wargv);
+  return out;
+}
+
+std::vector<std::string> DefaultScanRoots() {
+  std::vector<std::string> out;
+  const DWORD drives = GetLogicalDrives();
+  for (int i = 0; i < 26; ++i) {
+    if (!(drives & (1u << i))) continue;
+    std::string root = fmt::format("{}:\\", static_cast<char>('A' + i));
+    if (GetDriveTypeW(Widen(root).c_str()) == DRIVE_FIXED) out.push_back(root);
+  }
+  return out;
 }
 
 std::string ExecutableDir() {
