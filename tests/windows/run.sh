@@ -5,8 +5,9 @@
 # user sees: a planted SHA-256, a built-in filename IOC on a C:\ path, a YARA
 # hit, the 3CX inventory check, a file below a path longer than MAX_PATH, a
 # clean tree (CLEAN, exit 0), the reports (JSONL valid against the schema,
-# HTML, CSV, syslog over TCP to a local listener), exit codes, and the
-# messages of what this build does not have (update, live checks).
+# HTML, CSV, syslog over TCP to a local listener), exit codes, and what this
+# build does not have: update and live checks say so, containers it cannot
+# open (xz, OLE, disk images) are counted as skipped "unsupported".
 #   usage: tests/windows/run.sh BUILD_DIR     (BUILD_DIR holds harrier.exe)
 # Ends with "N passed, M failed"; exit 0 only when nothing failed.
 set -euo pipefail
@@ -188,6 +189,30 @@ run scan "$zwin" --signatures "$win_base\\sig" --no-color --no-log --jsonl "$win
 jsonl=$base/out/z.jsonl
 check "planted SHA-256 found on a Z:\\ path" finding "$zwin\\payload.bin" hash
 rm -rf "$zdir"
+
+# --- containers this build cannot open: counted as skipped "unsupported" -------
+mkdir -p "$base/unsupported"
+printf 'inside an xz stream\n' >"$base/out/m.txt"
+tar -cJf "$base/unsupported/a.tar.xz" -C "$base/out" m.txt
+python3 - "$base/unsupported" <<'PY'
+import sys
+d = sys.argv[1]
+# An OLE compound file header (MS-CFB signature) and an NTFS boot sector.
+open(d + "/setup.msi", "wb").write(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1024))
+boot = bytearray(2048)
+boot[3:11] = b"NTFS    "
+boot[510:512] = b"\x55\xaa"
+open(d + "/disk.img", "wb").write(bytes(boot))
+PY
+run scan "$win_base\\unsupported" --no-color --no-log --jsonl "$win_base\\out\\unsupported.jsonl"
+check "unreadable containers make the scan incomplete (exit 3)" test "$rc" -eq 3
+check "xz and OLE contents counted as skipped unsupported, the disk image as a volume" \
+  python3 - "$base/out/unsupported.jsonl" <<'PY'
+import json, sys
+summary = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")][-1]["harrier"]
+assert summary["archives"]["skipped"].get("unsupported") == 2, summary["archives"]
+assert summary["images"]["volumes_skipped"].get("unsupported") == 1, summary["images"]
+PY
 
 # --- exit codes and what this build does not have --------------------------------
 run scan --no-such-option
