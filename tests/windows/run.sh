@@ -176,6 +176,12 @@ check "CSV report has the planted file" grep -q "payload.bin" "$base/out/report.
 check "syslog (TCP) received the findings and the summary" \
   grep -q "payload.bin" "$syslog_file"
 
+# --- excludes on Windows paths: either separator, any case -----------------------
+for ex in 'DEEP' "$win_base\\tree\\deep" 'C:/harrier-e2e/tree/deep' '**/downloads/*.MSI'; do
+  run scan "$win_base\\tree" --signatures "$win_base\\sig" --no-color --no-log --exclude "$ex"
+  check "--exclude '$ex' leaves out one file" grep -q "^Files: 5 seen, 4 scanned\|^Files: 4 seen, 4 scanned" <<<"$out"
+done
+
 # --- a clean tree ---------------------------------------------------------------
 run scan "$win_base\\clean" --no-color --no-log
 check "clean tree exits 0" test "$rc" -eq 0
@@ -205,7 +211,7 @@ boot[510:512] = b"\x55\xaa"
 open(d + "/disk.img", "wb").write(bytes(boot))
 PY
 run scan "$win_base\\unsupported" --no-color --no-log --jsonl "$win_base\\out\\unsupported.jsonl"
-check "unreadable containers make the scan incomplete (exit 3)" test "$rc" -eq 3
+check "a disk image it cannot read makes the scan incomplete (exit 3)" test "$rc" -eq 3
 check "xz and OLE contents counted as skipped unsupported, the disk image as a volume" \
   python3 - "$base/out/unsupported.jsonl" <<'PY'
 import json, sys
