@@ -510,8 +510,14 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   app.require_subcommand(0, 1);
 
   ScanCli scan;
-  auto* sc = app.add_subcommand("scan", "Scan files and directories (default: /)");
-  sc->add_option("paths,-p,--path", scan.paths, "Files or directories to scan (default: /)")
+  // What a scan without paths covers (platform::DefaultScanRoots).
+#ifdef _WIN32
+  const std::string default_roots = "(default: every fixed drive)";
+#else
+  const std::string default_roots = "(default: /)";
+#endif
+  auto* sc = app.add_subcommand("scan", "Scan files and directories " + default_roots);
+  sc->add_option("paths,-p,--path", scan.paths, "Files or directories to scan " + default_roots)
       ->group(kGroupInput)->type_name("PATH");
   sc->add_option("--signatures", scan.sig.signatures,
                  "Extra signature folder (signature-base/THOR layout: yara/, iocs/); repeatable")

@@ -106,6 +106,20 @@ TEST(PlatformWin, DefaultRootsAreFixedDrives) {
   }
 }
 
+TEST(PlatformWin, DriveRootOpensAndLists) {
+  auto d = Directory::Open("C:\\", false);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  DirEntry e;
+  bool windows = false;
+  while ((*d)->Next(&e))
+    windows |= e.stat.ok() && e.stat->type == FileType::kDirectory &&
+               (e.name == "windows" || e.name == "Windows");
+  EXPECT_TRUE((*d)->status().ok());
+  EXPECT_TRUE(windows);
+  EXPECT_EQ(LocalFileSystem().BaseName("C:\\"), "C:\\");
+  EXPECT_EQ(JoinPath("C:\\", "Windows"), "C:\\Windows");
+}
+
 TEST(PlatformWin, ListsStatsAndReadsBeyondMaxPath) {
   TempFolder t;
   std::string dir = t.path();
