@@ -232,6 +232,19 @@ check "--live says live checks are not supported on Windows (incomplete, exit 3)
 run --version
 check "--version" grep -q "^harrier " <<<"$out"
 
+# --- the package folder of make windows, copied to C:\ as a user would ---------
+if [[ -d $build/package ]]; then
+  rm -rf "$WINEPREFIX/drive_c/harrier-pkg"
+  cp -r "$build/package" "$WINEPREFIX/drive_c/harrier-pkg"
+  set +e
+  out=$(cd / && wine 'C:\harrier-pkg\harrier.exe' scan "$win_base\\tree" --no-color --no-log 2>&1)
+  rc=$?
+  set -e
+  check "package folder: the stripped exe finds its rules\\ and the built-in indicators" \
+    bash -c '[[ $0 -eq 1 ]] && grep -q "3CXDesktopApp-18.12.416.msi" <<<"$1"' "$rc" "$out"
+  rm -rf "$WINEPREFIX/drive_c/harrier-pkg"
+fi
+
 echo "windows end-to-end: $((SECONDS - start)) s"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
