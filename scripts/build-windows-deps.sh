@@ -84,16 +84,21 @@ fetch_source() {
   local dl=$prefix/downloads/$name
   mkdir -p "$dl"
   local dsc=$dl/${pkg}_${ver#*:}.dsc
-  if [[ ! -f $dsc ]]; then
+  # .complete: every file of the package arrived (a failed or interrupted
+  # download is started again from nothing).
+  if [[ ! -f $dl/.complete ]]; then
     log "downloading source $spec"
+    rm -rf "$dl" && mkdir -p "$dl"
     local out
     if ! out=$(cd "$dl" && apt-get source --download-only "$spec" 2>&1); then
+      rm -rf "$dl"
       echo "$out" | tail -5 >&2
       if grep -q "404" <<<"$out"; then
         die "the mirror does not serve a file of $spec (404 above); pin another version in ${BASH_SOURCE[0]}"
       fi
       die "apt-get source $spec failed (deb-src lines missing? run scripts/install-windows-deps.sh)"
     fi
+    touch "$dl/.complete"
   fi
   local f line file sum found
   for f in "$dl"/*; do
@@ -105,7 +110,7 @@ fetch_source() {
     [[ -n $found ]] || die "$file: no pinned SHA-256 (add it to ${BASH_SOURCE[0]})"
     sum=$(sha256sum "$f" | cut -d' ' -f1)
     if [[ $sum != "$found" ]]; then
-      rm -f "$f"
+      rm -f "$f" "$dl/.complete"
       die "$file: SHA-256 $sum, expected $found (file removed; run again to download it anew)"
     fi
   done
