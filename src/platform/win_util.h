@@ -2,7 +2,7 @@
 // (fs_win.cc, host_win.cc, store_fs_win.cc, net_win.cc, proc_win.cc): text
 // conversion between Harrier's UTF-8 and the UTF-16 of the Win32 API, the
 // long-path form of a path, and the one place Win32 error codes become a
-// Status. Only compiled for Windows.
+// Status (util_win.cc). Only compiled for Windows.
 // Thread-safety: all functions are safe to call concurrently.
 #pragma once
 
