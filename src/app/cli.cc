@@ -226,7 +226,7 @@ int RunScan(const ScanCli& cli, std::atomic<bool>& cancel) {
   }
   // With --image and no path, only the images are scanned.
   if (!cli.paths.empty()) po.walk.roots = cli.paths;
-  else if (cli.images.empty()) po.walk.roots = {"/"};
+  else if (cli.images.empty()) po.walk.roots = platform::DefaultScanRoots();
   for (const auto& img : cli.images) {
     auto st = platform::LocalFileSystem().Stat(img);
     if (!st.ok()) return die(fmt::format("--image: {}", st.status().message()));
@@ -535,8 +535,14 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   app.require_subcommand(0, 1);
 
   ScanCli scan;
-  auto* sc = app.add_subcommand("scan", "Scan files and directories (default: /)");
-  sc->add_option("paths,-p,--path", scan.paths, "Files or directories to scan (default: /)")
+  // What a scan without paths covers (platform::DefaultScanRoots).
+#ifdef _WIN32
+  const std::string default_roots = "(default: every fixed drive)";
+#else
+  const std::string default_roots = "(default: /)";
+#endif
+  auto* sc = app.add_subcommand("scan", "Scan files and directories " + default_roots);
+  sc->add_option("paths,-p,--path", scan.paths, "Files or directories to scan " + default_roots)
       ->group(kGroupInput)->type_name("PATH");
   sc->add_option("--signatures", scan.sig.signatures,
                  "Extra signature folder (signature-base/THOR layout: yara/, iocs/); repeatable")

@@ -4,6 +4,8 @@
 // first (signatures/embedded.h), before any other thread exists.
 #include <atomic>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/cli.h"
 #include "platform/fs.h"
@@ -20,5 +22,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   harrier::platform::InstallInterruptHandler(&g_cancel);
-  return harrier::RunCli(argc, argv, g_cancel);
+  std::vector<std::string> args = harrier::platform::CommandLineUtf8(argc, argv);
+  std::vector<char*> arg_ptrs;
+  for (auto& a : args) arg_ptrs.push_back(a.data());
+  arg_ptrs.push_back(nullptr);
+  return harrier::RunCli(static_cast<int>(args.size()), arg_ptrs.data(), g_cancel);
 }

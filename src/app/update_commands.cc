@@ -96,6 +96,14 @@ CLI::App* AddUpdateCommand(CLI::App& app, UpdateCommandOptions* o) {
 }
 
 int RunUpdateCommand(const UpdateCommandOptions& o, const std::atomic<bool>& cancel) {
+#if !HARRIER_HAVE_UPDATE
+  // A build without an HTTPS client (the Windows build) has no update at
+  // all: its signature store is not ported either.
+  (void)cancel;
+  std::cerr << "harrier update: not available in this build (no HTTPS client and no signature "
+               "store); give newer signatures to `harrier scan --signatures DIR` instead\n";
+  return 1;
+#endif
   const std::string store = StoreOf(o.store);
   if (o.rollback) {
     auto w = StoreWriter::Open(store);

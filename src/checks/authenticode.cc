@@ -60,7 +60,7 @@ std::optional<int64_t> TimeOf(const ASN1_TIME* t) {
   if (t == nullptr) return std::nullopt;
   struct tm tm {};
   if (ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
+  return platform::UtcTimeFromTm(tm);
 }
 
 std::optional<int64_t> SigningTimeAttr(PKCS7_SIGNER_INFO* si) {
@@ -156,7 +156,7 @@ std::optional<int64_t> ParseDate(std::string_view s) {
   tm.tm_year = y - 1900;
   tm.tm_mon = m - 1;
   tm.tm_mday = d;
-  return static_cast<int64_t>(timegm(&tm));
+  return platform::UtcTimeFromTm(tm);
 }
 
 }  // namespace harrier::authenticode

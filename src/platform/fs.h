@@ -7,6 +7,7 @@
 #include <atomic>
 #include <algorithm>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <span>
@@ -249,6 +250,16 @@ std::string OwnerName(uint32_t uid);
 bool IsTerminal(int fd);  // fd 1 = stdout, 2 = stderr
 int TerminalWidth(int fd);  // columns, 80 when unknown
 
+// The command line as UTF-8 strings, argv[0] first: argv itself on POSIX;
+// on Windows the UTF-16 command line (GetCommandLineW), converted, since the
+// argv a narrow main() gets is in the ANSI code page and loses characters.
+std::vector<std::string> CommandLineUtf8(int argc, char** argv);
+
+// What a scan given no paths covers: "/" on POSIX; on Windows the root of
+// every fixed drive ("C:\", "D:\"). Removable, network, optical and RAM
+// drives are left out: a scan covers them when they are given as paths.
+std::vector<std::string> DefaultScanRoots();
+
 // Directory holding the running executable ("" if unknown).
 std::string ExecutableDir();
 
@@ -278,6 +289,10 @@ Status LowerPriority();
 
 // "YYYY-MM-DDTHH:MM:SSZ" (UTC) for seconds since the epoch.
 std::string UtcIsoTime(int64_t epoch_seconds);
+
+// Seconds since the epoch of `tm` read as UTC (timegm; out-of-range fields
+// are normalised as mktime does).
+int64_t UtcTimeFromTm(std::tm tm);
 
 int ProcessId();
 

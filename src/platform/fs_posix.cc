@@ -777,6 +777,12 @@ int TerminalWidth(int fd) {
   return 80;
 }
 
+std::vector<std::string> CommandLineUtf8(int argc, char** argv) {
+  return std::vector<std::string>(argv, argv + argc);
+}
+
+std::vector<std::string> DefaultScanRoots() { return {"/"}; }
+
 std::string ExecutableDir() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -901,6 +907,8 @@ std::string LocalFileTimeStamp(int64_t epoch_seconds) {
 std::string UtcIsoTime(int64_t epoch_seconds) {
   return FormatTime(epoch_seconds, "%Y-%m-%dT%H:%M:%SZ", /*local=*/false);
 }
+
+int64_t UtcTimeFromTm(std::tm tm) { return static_cast<int64_t>(timegm(&tm)); }
 
 int ProcessId() { return static_cast<int>(getpid()); }
 

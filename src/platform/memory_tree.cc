@@ -1,6 +1,8 @@
 #include "platform/memory_tree.h"
 
+#ifndef _WIN32
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <memory>
@@ -54,7 +56,9 @@ Result<StatInfo> MemoryTree::Stat(std::string_view path) const {
   auto inner = Inner(path);
   if (!inner) return Status::NotFound(fmt::format("{}: not a built-in path", path));
   StatInfo st;
-  st.uid = static_cast<uint32_t>(geteuid());
+#ifndef _WIN32
+  st.uid = static_cast<uint32_t>(geteuid());  // Windows: 0, as every StatInfo there
+#endif
   if (auto it = files_.find(*inner); it != files_.end()) {
     st.type = FileType::kRegular;
     st.size = it->second.size();

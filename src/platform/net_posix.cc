@@ -79,30 +79,6 @@ bool IsRefused(const Status& send_error) {
   return m.size() >= refused.size() && m.substr(m.size() - refused.size()) == refused;
 }
 
-Result<Endpoint> ParseEndpoint(std::string_view text) {
-  Endpoint ep;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    size_t close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
-      return Status::InvalidArgument(fmt::format("'{}': expected [ADDRESS]:PORT", text));
-    ep.host = std::string(text.substr(1, close - 1));
-    port = text.substr(close + 2);
-  } else {
-    size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos || text.find(':') != colon)
-      return Status::InvalidArgument(fmt::format("'{}': expected HOST:PORT", text));
-    ep.host = std::string(text.substr(0, colon));
-    port = text.substr(colon + 1);
-  }
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (ep.host.empty() || ec != std::errc() || p != port.data() + port.size() || v == 0 || v > 65535)
-    return Status::InvalidArgument(fmt::format("'{}': expected HOST:PORT with port 1-65535", text));
-  ep.port = static_cast<uint16_t>(v);
-  return ep;
-}
-
 Result<std::unique_ptr<Connection>> Connection::Open(const Endpoint& ep, Transport t,
                                                      Deadline deadline,
                                                      const std::atomic<bool>* abort) {

@@ -1,11 +1,13 @@
 #include "report/syslog_format.h"
 
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "core/units.h"
+#include "platform/fs.h"
 #include "report/json_util.h"
 #include "report/report_doc.h"
 
@@ -65,8 +67,12 @@ std::string Reasons(const Finding& f) {
 std::string EpochMillis(std::string_view iso) {
   std::tm tm{};
   std::string s(iso);
-  if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return "0";
-  return std::to_string(static_cast<int64_t>(timegm(&tm)) * 1000);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return "0";
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return std::to_string(platform::UtcTimeFromTm(tm) * 1000);
 }
 
 std::string CefRecord(std::string_view sig_id, std::string_view name, int severity,

@@ -11,10 +11,19 @@
 
 // Defined by the payload object of a self-contained build; absent (null)
 // otherwise.
+#ifdef _WIN32
+// PE/COFF has no weak undefined symbols: the Windows build carries no
+// payload (its signatures are the rules folder beside harrier.exe).
+namespace {
+constexpr const uint8_t* harrier_embedded_payload = nullptr;
+constexpr const uint8_t* harrier_embedded_payload_end = nullptr;
+}  // namespace
+#else
 extern "C" {
 extern const uint8_t harrier_embedded_payload[] __attribute__((weak));
 extern const uint8_t harrier_embedded_payload_end[] __attribute__((weak));
 }
+#endif
 
 namespace harrier {
 

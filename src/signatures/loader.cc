@@ -165,6 +165,10 @@ Result<std::string> FindBuiltinRules() {
   if (!exe.empty()) {
     candidates.push_back(exe + "/../" HARRIER_INSTALL_RULES_REL);
     candidates.push_back(exe + "/../rules");
+#ifdef _WIN32
+    // A Windows install is a folder: harrier.exe with rules\ beside it.
+    candidates.push_back(exe + "\\rules");
+#endif
   }
   candidates.emplace_back(HARRIER_SOURCE_RULES_DIR);
   for (const auto& c : candidates) {

@@ -478,9 +478,9 @@ PartitionPlan ChoosePlan(const std::vector<FileInfo>& files, const PartitionOpti
   std::vector<uint64_t> cuts;
   for (const auto& [c, v] : sizes) {
     if (cuts.size() >= opts.max_cuts || c < min_cut) break;
-    bool near = false;
-    for (uint64_t have : cuts) near |= v * 2 < have * 3 && have * 2 < v * 3;
-    if (!near) cuts.push_back(v);
+    bool close_to_a_cut = false;
+    for (uint64_t have : cuts) close_to_a_cut |= v * 2 < have * 3 && have * 2 < v * 3;
+    if (!close_to_a_cut) cuts.push_back(v);
   }
   std::sort(cuts.begin(), cuts.end());
   plan.size_cuts = std::move(cuts);

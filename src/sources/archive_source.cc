@@ -310,11 +310,57 @@ struct ArchiveInput {
   }
 };
 
+// The name of the compression whose magic starts `head` when this build's
+// libarchive cannot decompress it in-process: built without liblzma,
+// libbz2, libzstd or liblz4 (the Windows build has zlib only), it would
+// fall back to an external program, which Harrier never runs. nullopt for
+// anything else (Debian's libarchive has them all).
+std::optional<std::string_view> CompressionMissingInThisBuild(std::span<const uint8_t> head) {
+  struct Filter {
+    std::string_view magic;
+    std::string_view name;
+    int (*support)(archive*);
+  };
+  static const Filter kFilters[] = {
+      {"\xfd" "7zXZ\0"sv, "xz", archive_read_support_filter_xz},
+      {"BZh"sv, "bzip2", archive_read_support_filter_bzip2},
+      {"\x28\xb5\x2f\xfd"sv, "zstd", archive_read_support_filter_zstd},
+      {"\x04\x22\x4d\x18"sv, "lz4", archive_read_support_filter_lz4},
+      {"LZIP"sv, "lzip", archive_read_support_filter_lzip},
+      {"\x5d\x00\x00"sv, "lzma", archive_read_support_filter_lzma},
+  };
+  for (const Filter& f : kFilters) {
+    if (!HasPrefix(head, 0, f.magic)) continue;
+    ArchivePtr probe(archive_read_new());
+    if (probe && f.support(probe.get()) == ARCHIVE_OK) return std::nullopt;
+    return f.name;
+  }
+  return std::nullopt;
+}
+
 ExpandResult ExpandLibarchive(const Subject& container, const ArchiveInput& input,
                               const ContainerLimits& limits, ContainerBudget& budget,
                               MemberSink& sink, const std::atomic<bool>& cancel,
                               bool raw_only = false) {
   ExpandResult res;
+  {
+    uint8_t head_buf[8] = {0};
+    std::span<const uint8_t> head = input.memory.subspan(0, std::min<size_t>(8, input.memory.size()));
+    if (input.file && input.file->file->Seek(0).ok()) {
+      auto n = input.file->file->Read(head_buf);
+      head = {head_buf, n.ok() ? *n : 0};
+    }
+    if (auto missing = CompressionMissingInThisBuild(head)) {
+      res.opened = true;
+      res.format = std::string(*missing);
+      FileAttrs none;
+      sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
+                           SkipReason::kUnsupported,
+                           fmt::format("{} compression: unsupported in this build", *missing));
+      ++res.members;
+      return res;
+    }
+  }
   ArchivePtr a = NewReader(raw_only);
   if (!a) return res;
   if (!input.Open(a.get())) return res;
@@ -548,6 +594,12 @@ SkipReason ReaderSkipReason(std::string_view r) {
   return SkipReason::kCorrupt;
 }
 
+// Why a whole OLE or mspack container was not read: Unsupported when its
+// reader is not in this build (the Windows build), else damage.
+SkipReason ReaderErrorReason(const Status& s) {
+  return s.code() == Status::Code::kUnsupported ? SkipReason::kUnsupported : SkipReason::kCorrupt;
+}
+
 // The streams of an OLE compound file (MSI, doc/xls/ppt, msg) as members.
 ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
                        const ContainerLimits& limits, ContainerBudget& budget, MemberSink& sink,
@@ -583,7 +635,7 @@ ExpandResult ExpandOle(const Subject& container, std::span<const uint8_t> data,
     FileAttrs none;
     ++res.members;
     sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
-                         SkipReason::kCorrupt, r.status().ToString());
+                         ReaderErrorReason(r.status()), r.status().ToString());
     return res;
   }
   if (stopped) return res;
@@ -629,7 +681,7 @@ ExpandResult ExpandMspack(const Subject& container, std::span<const uint8_t> dat
   if (!r.ok()) {
     ++res.members;
     sink.OnMemberSkipped(MemberSubject(container, res.format, "\xe2\x80\xa6", none),
-                         SkipReason::kCorrupt, r.status().ToString());
+                         ReaderErrorReason(r.status()), r.status().ToString());
     return res;
   }
   for (auto& skip : *r) {

@@ -5,9 +5,20 @@
 #include "platform/fs.h"
 
 namespace harrier {
+namespace {
+// Windows paths (the Windows build): '\' and '/' both separate, and names
+// compare without regard to case, so a glob matches as Explorer would.
+#ifdef _WIN32
+constexpr bool kWindowsPaths = true;
+#else
+constexpr bool kWindowsPaths = false;
+#endif
+constexpr std::string_view kSeparators = kWindowsPaths ? "/\\" : "/";
+}  // namespace
 
 std::string ExcludeMatcher::GlobToRegex(std::string_view glob) {
-  std::string re = "^";
+  std::string re = kWindowsPaths ? "(?i)^" : "^";
+  const std::string not_sep = kWindowsPaths ? "[^/\\\\]" : "[^/]";
   for (size_t i = 0; i < glob.size(); ++i) {
     char c = glob[i];
     if (c == '*') {
@@ -15,10 +26,12 @@ std::string ExcludeMatcher::GlobToRegex(std::string_view glob) {
         re += ".*";
         ++i;
       } else {
-        re += "[^/]*";
+        re += not_sep + "*";
       }
     } else if (c == '?') {
-      re += "[^/]";
+      re += not_sep;
+    } else if (kWindowsPaths && (c == '/' || c == '\\')) {
+      re += "[/\\\\]";
     } else if (c == '[') {
       size_t close = glob.find(']', i + 1);
       if (close == std::string_view::npos) {
@@ -47,7 +60,7 @@ Status ExcludeMatcher::Add(std::string_view pattern) {
     return Status::Ok();
   }
   std::string re = GlobToRegex(pattern);
-  bool has_slash = pattern.find('/') != std::string_view::npos;
+  bool has_slash = pattern.find_first_of(kSeparators) != std::string_view::npos;
   auto r = has_slash ? path_set_.Add(re) : name_set_.Add(re);
   if (!r.ok()) return Status::InvalidArgument(fmt::format("bad exclude glob '{}': {}", pattern, r.status().message()));
   return Status::Ok();
@@ -83,7 +96,7 @@ bool ExcludeMatcher::Matches(std::string_view path) const {
   std::vector<int> hits;
   path_set_.Match(path, &hits);
   if (!hits.empty()) return true;
-  auto slash = path.rfind('/');
+  auto slash = path.find_last_of(kSeparators);
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   name_set_.Match(name, &hits);
   return !hits.empty();

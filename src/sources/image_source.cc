@@ -521,28 +521,6 @@ class ImageReader {
 
 }  // namespace
 
-bool LooksLikeDiskImage(std::span<const uint8_t> d) {
-  auto at = [&](size_t off, std::string_view magic) {
-    return d.size() >= off + magic.size() &&
-           std::memcmp(d.data() + off, magic.data(), magic.size()) == 0;
-  };
-  if (at(3, "NTFS    ") || at(3, "EXFAT   ")) return true;
-  if (at(512, "EFI PART")) return true;
-  bool boot_signature = at(510, "\x55\xaa"sv);
-  // FAT boot sectors name their type; a bare MBR has a partition entry with
-  // a non-zero type byte and a status of 0x00 or 0x80.
-  if (boot_signature && (at(54, "FAT1") || at(82, "FAT32"))) return true;
-  if (boot_signature) {
-    for (size_t e = 446; e < 510; e += 16) {
-      uint8_t status = d[e], type = d[e + 4];
-      if ((status == 0x00 || status == 0x80) && type != 0) return true;
-    }
-  }
-  if (at(1080, "\x53\xef"sv)) return true;  // ext2/3/4 superblock magic
-  if (at(1024, "H+\x00\x04"sv) || at(1024, "HX\x00\x05"sv)) return true;  // HFS+ / HFSX
-  return false;
-}
-
 ImageResult ScanImage(const Subject& image, const std::string& path, const ImageOptions& opts,
                       ImageSink& sink, const std::atomic<bool>& cancel) {
   ImgPtr img(tsk_img_open_utf8_sing(path.c_str(), TSK_IMG_TYPE_DETECT, 0));

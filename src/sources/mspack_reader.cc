@@ -96,17 +96,6 @@ char* NameOf(MemFile* f) { return reinterpret_cast<char*>(f); }
 
 }  // namespace
 
-bool DetectMspack(std::span<const uint8_t> d, MspackFormat* format) {
-  auto is = [&](const char* magic, size_t n) {
-    return d.size() >= n && std::memcmp(d.data(), magic, n) == 0;
-  };
-  if (is("ITSF\x03\x00\x00\x00", 8)) *format = MspackFormat::kChm;
-  else if (is("SZDD\x88\xf0\x27\x33", 8)) *format = MspackFormat::kSzdd;
-  else if (is("KWAJ\x88\xf0\x27\xd1", 8)) *format = MspackFormat::kKwaj;
-  else return false;
-  return true;
-}
-
 Result<std::vector<MspackSkip>> ForEachMspackMember(
     std::span<const uint8_t> data, MspackFormat format, const MspackLimits& limits,
     const std::function<bool(const MspackMember&)>& visit) {

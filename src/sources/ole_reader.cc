@@ -16,7 +16,6 @@
 namespace harrier {
 namespace {
 
-constexpr uint8_t kOleSignature[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
 constexpr size_t kHeaderSize = 512;
 constexpr size_t kDirentSize = 128;
 constexpr uint32_t kNoStream = 0xFFFFFFFF;
@@ -446,11 +445,6 @@ bool LooksLikeMsi(GsfInfile* root) {
 }
 
 }  // namespace
-
-bool IsOleFile(std::span<const uint8_t> head) {
-  return head.size() >= sizeof kOleSignature &&
-         std::memcmp(head.data(), kOleSignature, sizeof kOleSignature) == 0;
-}
 
 std::string DecodeOleName(std::string_view name, bool msi) {
   if (name.empty()) return "\\?";

@@ -1,6 +1,10 @@
 #include "sources/proc_parse.h"
 
+#ifdef _WIN32
+#include <ws2tcpip.h>  // inet_pton, inet_ntop
+#else
 #include <arpa/inet.h>
+#endif
 
 #include <charconv>
 #include <cstring>
@@ -116,12 +120,12 @@ std::vector<std::string> CmdlineArgs(std::string_view raw, size_t n) {
   return out;
 }
 
-std::optional<std::string> FindEnv(std::string_view environ, std::string_view name) {
+std::optional<std::string> FindEnv(std::string_view env_block, std::string_view name) {
   size_t i = 0;
-  while (i < environ.size()) {
-    size_t j = environ.find('\0', i);
-    if (j == std::string_view::npos) j = environ.size();
-    std::string_view kv = environ.substr(i, j - i);
+  while (i < env_block.size()) {
+    size_t j = env_block.find('\0', i);
+    if (j == std::string_view::npos) j = env_block.size();
+    std::string_view kv = env_block.substr(i, j - i);
     if (kv.size() > name.size() && kv.substr(0, name.size()) == name && kv[name.size()] == '=')
       return std::string(kv.substr(name.size() + 1));
     i = j + 1;

@@ -43,7 +43,7 @@ std::vector<std::string> CmdlineArgs(std::string_view raw, size_t n);
 
 // The value of `name` in a NUL-separated environment (/proc/PID/environ),
 // or nullopt when it is not set.
-std::optional<std::string> FindEnv(std::string_view environ, std::string_view name);
+std::optional<std::string> FindEnv(std::string_view env_block, std::string_view name);
 
 // One line of /proc/PID/maps:
 //   7f0c4a1e3000-7f0c4a205000 rw-p 00000000 00:00 0          [heap]
