@@ -33,7 +33,9 @@ run() {  # mode, extra args...
   /usr/bin/time -f '%U %S %e %M' -o "$OUT/selection.time" \
     "$HARRIER" scan --no-progress --no-color --signatures "$SIGS" --jsonl "$OUT/selection-$mode.jsonl" \
     "$@" "$CORPUS" > /dev/null 2>&1 || true
-  read -r user sys wall rss < "$OUT/selection.time"
+  # The last line: GNU time writes "Command exited with non-zero status 1"
+  # first when the scan has findings.
+  read -r user sys wall rss < <(tail -n 1 "$OUT/selection.time")
   local scanned skipped_type
   scanned=$(grep '"type":"summary"' "$OUT/selection-$mode.jsonl" | sed 's/.*"files_scanned":\([0-9]*\).*/\1/')
   skipped_type=$(grep '"type":"summary"' "$OUT/selection-$mode.jsonl" | sed 's/.*"skipped":{"size":[0-9]*,"type":\([0-9]*\).*/\1/')
