@@ -59,9 +59,9 @@ struct ScanCli {
   std::string max_file_size = "32MiB";
   std::string block_threshold = "64MiB";
   std::string max_package_db_size = "256MiB";  // --max-package-db-size
-  uint64_t max_packages = 200000;               // --max-packages
+  uint64_t max_packages = PackageDbLimits{}.max_packages;  // --max-packages
   std::string rpm_max_header_size = "16MiB";    // --rpm-max-header-size
-  uint64_t rpm_max_steps = 200000000;           // --rpm-max-steps
+  uint64_t rpm_max_steps = PackageDbLimits{}.max_sqlite_steps;  // --rpm-max-steps
   size_t max_open_dirs = 256;
   size_t queue_size = 4096;  // --queue-size: files between the walk and the workers
   bool all_files = false;
@@ -581,13 +581,15 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
   sc->add_option("--max-packages", scan.max_packages,
                  "Packages read from one dpkg status file or rpm database; the rest not checked "
                  "(a warning)")
-      ->default_val(200000)->check(CLI::PositiveNumber)->group(kGroupDeveloper)->type_name("N");
+      ->default_val(PackageDbLimits{}.max_packages)->check(CLI::PositiveNumber)
+      ->group(kGroupDeveloper)->type_name("N");
   sc->add_option("--rpm-max-header-size", scan.rpm_max_header_size,
                  "An rpm package header larger than SIZE is counted as unreadable")
       ->default_str("16MiB")->group(kGroupDeveloper)->type_name("SIZE")->check(SizeValidator());
   sc->add_option("--rpm-max-steps", scan.rpm_max_steps,
                  "SQLite steps allowed for reading one rpm database; over it, an error")
-      ->default_val(200000000)->check(CLI::PositiveNumber)->group(kGroupDeveloper)
+      ->default_val(PackageDbLimits{}.max_sqlite_steps)->check(CLI::PositiveNumber)
+      ->group(kGroupDeveloper)
       ->type_name("N");
   sc->add_option("--block-threshold", scan.block_threshold,
                  "Files larger than SIZE are read and scanned in blocks (bounded memory)")

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/dpkg.h"
+#include "checks/rpmdb.h"
 #include "core/diagnostics.h"
 #include "core/finding.h"
 
@@ -45,9 +47,9 @@ struct CheckData;  // checks/check_data.h
 // Bounds of the package-database readers, each a command-line option
 // (docs/checks.md, "Limits"): the databases are untrusted input.
 struct PackageDbLimits {
-  uint64_t max_packages = 200000;             // --max-packages: dpkg stanzas / rpm rows read
-  uint64_t max_rpm_header_bytes = 16u << 20;  // --rpm-max-header-size: a larger header is bad
-  uint64_t max_sqlite_steps = 200000000;      // --rpm-max-steps: SQLite VM steps per database
+  uint64_t max_packages = dpkg::kMaxPackages;           // --max-packages: stanzas / rows read
+  uint64_t max_rpm_header_bytes = rpm::kMaxBlobBytes;  // --rpm-max-header-size
+  uint64_t max_sqlite_steps = rpm::kMaxSqliteSteps;    // --rpm-max-steps: VM steps per database
 };
 
 class CheckRegistry {
