@@ -112,7 +112,7 @@ struct ScanCli {
   std::vector<int64_t> pids;
   int process_timeout = 30;
   bool memory_all_regions = false;
-  std::string hosts_file = "/etc/hosts";
+  std::string hosts_file = platform::SystemHostsFile();
   bool resolve = false;
   int resolve_timeout = 10;
 };
@@ -743,7 +743,7 @@ int RunCli(int argc, char** argv, std::atomic<bool>& cancel) {
       ->group(kGroupLive);
   sc->add_option("--hosts-file", scan.hosts_file,
                  "Hosts file checked against C2 indicators in live checks")
-      ->default_str("/etc/hosts")->group(kGroupLive)->type_name("FILE");
+      ->default_str(platform::SystemHostsFile())->group(kGroupLive)->type_name("FILE");
   sc->add_flag("--resolve", scan.resolve,
                "Resolve the C2 host names (sends DNS queries) and match connections to their "
                "addresses too")->group(kGroupLive);

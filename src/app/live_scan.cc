@@ -257,9 +257,11 @@ class ProcessChecks {
   std::optional<std::pair<uint64_t, uint64_t>> inserted_exe_;  // this Run checked it first
 };
 
-// /etc/ld.so.preload: every process on the host loads what it names.
+// /etc/ld.so.preload: every process on the host loads what it names (Linux;
+// Windows has no such file).
 void CheckLdSoPreload(const LiveOptions& opts, const platform::FileSystem& fs,
                       SubjectScanner& scanner, const LiveReport& report) {
+  if (opts.ld_so_preload.empty()) return;  // none on this platform
   auto text = ReadSmallFile(fs, opts.ld_so_preload, 1 << 20);
   if (!text) return;
   std::string libs;

@@ -42,13 +42,14 @@ struct LiveOptions {
   int process_timeout_s = 30;
   MemoryScanOptions memory_scan;  // block size, overlap, --memory-all-regions
   AnomalyOptions anomalies;
-  std::string hosts_file = "/etc/hosts";          // --hosts-file
+  std::string hosts_file = platform::SystemHostsFile();  // --hosts-file
   // --resolve: the C2 host names are resolved (DNS queries!) and connections
   // to their addresses match too; all names at once, for at most
   // resolve_timeout_s (--resolve-timeout) seconds. Off by default.
   bool resolve = false;
   int resolve_timeout_s = 10;
-  std::string ld_so_preload = "/etc/ld.so.preload";
+  // The system-wide preload list; "" (not checked) on Windows.
+  std::string ld_so_preload = platform::SystemPreloadFile();
   // Not owned; the machine's own when null.
   const platform::ProcessTable* table = nullptr;
   bool enabled() const { return processes || network; }

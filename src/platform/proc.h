@@ -64,7 +64,22 @@ class ProcessTable {
   virtual int64_t ClockTicks() const = 0;
 };
 
-// The machine's /proc (Linux). Lives forever.
+// The machine's processes: /proc on Linux; on Windows the Win32 answers
+// rendered as /proc text (proc_win.cc, proc_render.h). Lives forever.
 const ProcessTable& LocalProcessTable();
+
+// The folders whose executables the live checks call temporary (the
+// temp-directory anomaly): /tmp, /var/tmp, /dev/shm; on Windows this user's
+// %TEMP%, %SystemRoot%\Temp and %SystemDrive%\Users\*\AppData\Local\Temp
+// ("*": any one folder name).
+std::vector<std::string> TemporaryFolders();
+
+// The hosts file the name resolver reads: /etc/hosts; on Windows
+// %SystemRoot%\System32\drivers\etc\hosts.
+std::string SystemHostsFile();
+
+// The file naming libraries every process loads: /etc/ld.so.preload; ""
+// on Windows (no such file: the check is not made).
+std::string SystemPreloadFile();
 
 }  // namespace harrier::platform

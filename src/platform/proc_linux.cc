@@ -163,4 +163,10 @@ const ProcessTable& LocalProcessTable() {
   return table;
 }
 
+std::vector<std::string> TemporaryFolders() { return {"/tmp", "/var/tmp", "/dev/shm"}; }
+
+std::string SystemHostsFile() { return "/etc/hosts"; }
+
+std::string SystemPreloadFile() { return "/etc/ld.so.preload"; }
+
 }  // namespace harrier::platform

@@ -12,16 +12,64 @@ constexpr size_t kCmdlineBytes = 64 << 10;  // command lines are capped in repor
 constexpr size_t kEnvironBytes = 1 << 20;
 constexpr std::string_view kDeleted = " (deleted)";
 
+// A Windows path (drive letter and separator, or a UNC path): the
+// executables and mapped files of the Windows process table. Both the
+// backslash and '/' separate its names, which compare without regard to
+// case.
+bool WindowsPath(std::string_view p) {
+  if (p.size() >= 3 && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) &&
+      p[1] == ':' && (p[2] == '\\' || p[2] == '/'))
+    return true;
+  return p.size() >= 3 && p[0] == '\\' && p[1] == '\\';
+}
+
+const char* Separators(std::string_view p) { return WindowsPath(p) ? "\\/" : "/"; }
+
 std::string BaseName(std::string_view p) {
-  size_t slash = p.rfind('/');
+  size_t slash = p.find_last_of(Separators(p));
   return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
 }
 
 std::string DirName(std::string_view p) {
-  size_t slash = p.rfind('/');
+  size_t slash = p.find_last_of(Separators(p));
   if (slash == std::string_view::npos) return "";
   if (slash == 0) return "/";
+  if (WindowsPath(p) && slash == 2) return std::string(p.substr(0, 3));  // the drive's root
   return std::string(p.substr(0, slash));
+}
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool SameText(std::string_view a, std::string_view b, bool fold_case) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && !(fold_case && AsciiLower(a[i]) == AsciiLower(b[i]))) return false;
+  return true;
+}
+
+std::vector<std::string_view> Components(std::string_view p) {
+  std::vector<std::string_view> out;
+  const char* seps = Separators(p);
+  size_t i = 0;
+  while (i <= p.size()) {
+    size_t j = p.find_first_of(seps, i);
+    if (j == std::string_view::npos) j = p.size();
+    if (j > i) out.push_back(p.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+// `dir` is the folder `pattern` names or lies below it; a "*" component of
+// the pattern matches any one name. Windows paths compare without case.
+bool InFolder(std::string_view dir, std::string_view pattern) {
+  if (WindowsPath(dir) != WindowsPath(pattern)) return false;
+  const bool fold = WindowsPath(dir);
+  auto d = Components(dir), p = Components(pattern);
+  if (p.empty() || d.size() < p.size()) return false;
+  for (size_t i = 0; i < p.size(); ++i)
+    if (p[i] != "*" && !SameText(d[i], p[i], fold)) return false;
+  return true;
 }
 
 Reason Anomaly(std::string name, int score, std::string description, std::string remediation) {
@@ -37,10 +85,10 @@ Reason Anomaly(std::string name, int score, std::string description, std::string
 
 bool IsMemfd(const std::string& link) { return link.rfind("/memfd:", 0) == 0; }
 
-// The kernel truncates comm to 15 bytes.
-bool SameName(std::string_view comm, std::string_view base) {
+// The kernel truncates comm to 15 bytes. Windows names compare without case.
+bool SameName(std::string_view comm, std::string_view base, bool fold_case) {
   if (comm.empty() || base.empty()) return false;
-  return base.substr(0, 15) == comm.substr(0, 15);
+  return SameText(base.substr(0, 15), comm.substr(0, 15), fold_case);
 }
 
 }  // namespace
@@ -145,8 +193,7 @@ std::vector<Reason> AnomalyReasons(const ProcessInfo& info, const ExecutableFact
   if (!memfd) {
     std::string dir = DirName(path);
     bool temp = false;
-    for (std::string_view t : {"/tmp", "/var/tmp", "/dev/shm"})
-      if (dir == t || dir.rfind(std::string(t) + "/", 0) == 0) temp = true;
+    for (const std::string& t : o.temp_dirs) temp = temp || InFolder(dir, t);
     bool world_writable = facts.directory && (facts.directory->mode & 0002) != 0;
     if (temp || world_writable)
       out.push_back(Anomaly(
@@ -159,8 +206,10 @@ std::vector<Reason> AnomalyReasons(const ProcessInfo& info, const ExecutableFact
   // script the script's name; anything else was set by the process itself.
   if (!info.attrs.name.empty() && !memfd) {
     std::vector<std::string> args = CmdlineArgs(info.cmdline_raw, 3);
-    bool matches = SameName(info.attrs.name, BaseName(path));
-    for (const auto& arg : args) matches = matches || SameName(info.attrs.name, BaseName(arg));
+    const bool fold = WindowsPath(path);
+    bool matches = SameName(info.attrs.name, BaseName(path), fold);
+    for (const auto& arg : args)
+      matches = matches || SameName(info.attrs.name, BaseName(arg), fold || WindowsPath(arg));
     if (!matches && !args.empty())
       out.push_back(Anomaly("process_name_mismatch", o.name_score,
                             fmt::format("process name \"{}\" is unlike its executable \"{}\"",
@@ -194,7 +243,7 @@ bool RegionSelected(const MapsRegion& r, bool all_regions) {
       r.path.rfind("/dev/zero", 0) != 0)
     return false;
   if (all_regions) return true;
-  const bool file = !r.path.empty() && r.path[0] == '/';
+  const bool file = !r.path.empty() && (r.path[0] == '/' || WindowsPath(r.path));
   const bool memfd = r.path.rfind("/memfd:", 0) == 0 || r.path.rfind("/dev/shm/", 0) == 0;
   // An unchanged image of a file on disk: read-only or executable, private,
   // and the file still exists.

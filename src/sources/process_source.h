@@ -63,7 +63,12 @@ struct AnomalyOptions {
   int deleted_score = 50;      // executable deleted on disk (also after a package upgrade)
   int replaced_score = 40;     // the path now holds another file
   int memfd_score = 75;        // running from a memfd (fileless)
-  int temp_dir_score = 60;     // running from /tmp, /var/tmp, /dev/shm or a world-writable dir
+  int temp_dir_score = 60;     // running from a temporary or world-writable folder
+  // The temporary folders (platform::TemporaryFolders: /tmp, /var/tmp,
+  // /dev/shm; on Windows %TEMP%, C:\Windows\Temp, C:\Users\*\AppData\Local\Temp):
+  // an executable in one of them or below it is an anomaly. A "*" name
+  // matches any one folder name; Windows paths compare without case.
+  std::vector<std::string> temp_dirs = platform::TemporaryFolders();
   int name_score = 40;         // process name unlike its executable and arguments
   int preload_score = 60;      // LD_PRELOAD set in its environment
 };
