@@ -22,8 +22,9 @@
 // skipped `permission` with that reason in its warning.
 //
 // Not the same as POSIX: StatInfo.mode is 0444 (read-only attribute) or
-// 0644 (0755 for folders), uid is 0 and OwnerName returns "" (owners are not
-// read yet), ctime is the creation time, blocks_bytes equals size (holes are
+// 0644 (0755 for folders), uid is 0 and OwnerName(0) returns "" (owners are
+// not read yet; other numbers are the accounts of processes, see
+// ProcessAccountName), ctime is the creation time, blocks_bytes equals size (holes are
 // not looked for). The private-file checks (ReadPrivateFile, CheckPrivateDir)
 // check type and that no reparse point is involved, not the ACL: the
 // per-user folders they guard are below %LOCALAPPDATA%, private by default.
@@ -718,7 +719,9 @@ const FileSystem& LocalFileSystem() {
   return *fs;
 }
 
-std::string OwnerName(uint32_t) { return ""; }
+// Files: uid 0, owner not read (""). Processes: the account the process
+// table named (ProcessAccountName).
+std::string OwnerName(uint32_t uid) { return ProcessAccountName(uid); }
 
 namespace {
 // Once per process: UTF-8 console output and ANSI colour sequences

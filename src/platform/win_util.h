@@ -44,6 +44,11 @@ std::string WinErrorText(DWORD err);
 // → ResourceExhausted; anything else → IoError.
 Status WinErrorStatus(DWORD err, const std::string& path, const char* op);
 
+// The account name (DOMAIN\user) of a "Uid:" number the process table
+// gave a process's account (proc_win.cc); "" for any other number (files
+// have uid 0: their owners are not read).
+std::string ProcessAccountName(uint32_t uid);
+
 // Seconds since the Unix epoch of a FILETIME (100 ns since 1601).
 int64_t FileTimeToUnix(const FILETIME& ft);
 
