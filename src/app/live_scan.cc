@@ -373,7 +373,7 @@ LiveSummary RunLiveChecks(const LiveOptions& opts, const ScanConfig& config,
   if (auto all = table.ListPids(); all.ok()) {
     pids = std::move(*all);
   } else {
-    diag.Error("/proc", all.status().ToString());
+    diag.Error("process list", all.status().ToString());
     return out;
   }
   if (!opts.pids.empty()) {

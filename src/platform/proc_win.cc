@@ -278,8 +278,10 @@ std::optional<uint32_t> AccountOf(HANDLE h) {
 }
 
 // What "stat", "status", "cmdline" and "exe" need of one process.
-enum Need : unsigned { kCreation = 1, kImage = 2, kArgs = 4, kAccount = 8 };
+enum Need : unsigned { kListing = 1, kCreation = 2, kImage = 4, kArgs = 8, kAccount = 16 };
 
+// The facts of process `pid` that `need` names (kListing: name and parent,
+// from a snapshot of the process list).
 Result<ProcessFacts> Facts(int64_t pid, unsigned need) {
   ProcessFacts p;
   p.pid = pid;
@@ -287,16 +289,19 @@ Result<ProcessFacts> Facts(int64_t pid, unsigned need) {
   // process, so the snapshot after it describes the same one.
   auto h = OpenPid(pid, PROCESS_QUERY_LIMITED_INFORMATION);
   if (!h.ok() && h.status().code() != Status::Code::kPermissionDenied) return h.status();
-  auto snap = Snapshot();
-  if (!snap.ok()) return snap.status();
-  auto it = snap->find(pid);
-  if (it == snap->end()) return Status::NotFound(ProcName(pid) + ": no such process");
-  p.ppid = it->second.ppid;
-  p.image_name = it->second.name;
-  const bool system_tree = pid == 4 || p.ppid == 4;
+  if (need & kListing) {
+    auto snap = Snapshot();
+    if (!snap.ok()) return snap.status();
+    auto it = snap->find(pid);
+    if (it == snap->end()) return Status::NotFound(ProcName(pid) + ": no such process");
+    p.ppid = it->second.ppid;
+    p.image_name = it->second.name;
+  }
+  // The System process and the minimal processes it starts (Registry,
+  // Memory Compression, Secure System) have no image file.
+  const bool system_tree = pid == 4 || ((need & kListing) && p.ppid == 4);
   if (!h.ok()) {
-    // Not allowed to open it: what the snapshot says. The System process
-    // (and the minimal processes it starts) have no image.
+    // Not allowed to open it: what the snapshot says.
     p.system = pid == 4;
     return p;
   }
@@ -519,12 +524,12 @@ class WinProcessTable final : public ProcessTable {
       return Status::NotFound(fmt::format("system file {}: not on Windows", name));
     }
     if (name == "stat") {
-      auto p = Facts(pid, kCreation);
+      auto p = Facts(pid, kListing | kCreation);
       if (!p.ok()) return p.status();
       return cut(procfs::RenderStat(*p, BootTime()));
     }
     if (name == "status") {
-      auto p = Facts(pid, kAccount);
+      auto p = Facts(pid, kListing | kAccount);
       if (!p.ok()) return p.status();
       return cut(procfs::RenderStatus(*p));
     }

@@ -1,19 +1,24 @@
 // Tests of the Windows platform layer (src/platform/*_win.cc), run under
 // wine by make test-windows: long paths, UTF-8 names, links and junctions
-// not followed, a file locked by another handle, output files, paths.
+// not followed, a file locked by another handle, output files, paths, and
+// the process table of the live checks read on this test's own process.
 // What wine cannot show (real NTFS junctions, ACLs) is skipped with a note;
 // docs/install.md lists what was only checked under wine.
+#include <winsock2.h>
 #include <windows.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "platform/fs.h"
 #include "platform/host.h"
+#include "platform/proc.h"
 #include "platform/win_util.h"
+#include "sources/proc_parse.h"
 
 namespace harrier::platform {
 namespace {
@@ -277,6 +282,150 @@ TEST(PlatformWin, HostFacts) {
   EXPECT_EQ(h.architecture, "x86_64");
   EXPECT_NE(h.executable.find("harrier_windows_unit_tests"), std::string::npos) << h.executable;
   EXPECT_EQ(NewScanId().size(), 32u);
+}
+
+// The live checks' process table on this process: what the process and
+// network sources read is /proc text they can parse.
+TEST(PlatformWin, ProcessTableReadsItsOwnProcess) {
+  const ProcessTable& t = LocalProcessTable();
+  const int64_t self = t.SelfPid();
+  EXPECT_EQ(self, static_cast<int64_t>(GetCurrentProcessId()));
+  EXPECT_EQ(t.ClockTicks(), 100);
+  auto pids = t.ListPids();
+  ASSERT_TRUE(pids.ok()) << pids.status().ToString();
+  EXPECT_TRUE(std::is_sorted(pids->begin(), pids->end()));
+  EXPECT_TRUE(std::binary_search(pids->begin(), pids->end(), self));
+  EXPECT_FALSE(std::binary_search(pids->begin(), pids->end(), int64_t{0}));
+
+  auto stat = t.ReadFile(self, "stat", 4096);
+  ASSERT_TRUE(stat.ok()) << stat.status().ToString();
+  auto st = ParseProcStat(*stat);
+  ASSERT_TRUE(st) << *stat;
+  EXPECT_EQ(st->pid, self);
+  EXPECT_EQ(st->comm, "harrier_windows_unit_tests.exe");
+  EXPECT_FALSE(st->kernel_thread());
+  auto boot = ParseBootTime(*t.ReadFile(0, "stat", 4096));
+  ASSERT_TRUE(boot);
+  FILETIME c, e, k, u;
+  ASSERT_TRUE(GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u));
+  const int64_t started = FileTimeToUnix(c);
+  EXPECT_NEAR(static_cast<double>(*boot + static_cast<int64_t>(st->start_ticks) / 100),
+              static_cast<double>(started), 2.0);
+  // The same start time on every read: the identity against PID reuse.
+  EXPECT_EQ(ParseProcStat(*t.ReadFile(self, "stat", 4096))->start_ticks, st->start_ticks);
+
+  auto status = t.ReadFile(self, "status", 4096);
+  ASSERT_TRUE(status.ok());
+  auto uid = ParseStatusUid(*status);
+  ASSERT_TRUE(uid) << *status;
+  EXPECT_NE(*uid, 0u);
+  EXPECT_FALSE(LocalFileSystem().OwnerName(*uid).empty());
+  EXPECT_EQ(LocalFileSystem().OwnerName(0), "");  // files: owner not read
+
+  auto cmd = t.ReadFile(self, "cmdline", 65536);
+  ASSERT_TRUE(cmd.ok());
+  auto args = CmdlineArgs(*cmd, 1);
+  ASSERT_EQ(args.size(), 1u);
+  EXPECT_NE(args[0].find("harrier_windows_unit_tests"), std::string::npos) << args[0];
+
+  auto exe = t.ReadLink(self, "exe");
+  ASSERT_TRUE(exe.ok()) << exe.status().ToString();
+  EXPECT_EQ(exe->substr(1, 2), ":\\") << *exe;
+  EXPECT_NE(exe->find("harrier_windows_unit_tests.exe"), std::string::npos) << *exe;
+  auto f = t.OpenExecutable(self);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_GT((*f)->stat().size, 0u);
+  EXPECT_EQ(*t.ReadLink(self, "ns/net"), "net:[4026531840]");
+  EXPECT_EQ(t.ReadFile(self, "environ", 4096).status().code(), Status::Code::kUnsupported);
+}
+
+TEST(PlatformWin, ProcessTableMapsAndReadsMemory) {
+  const ProcessTable& t = LocalProcessTable();
+  std::string secret = std::string("proc-win-memory-") + "read-test";
+  std::vector<char> heap(1 << 16, 'h');
+  std::copy(secret.begin(), secret.end(), heap.begin() + 1000);
+  const uint64_t at = reinterpret_cast<uintptr_t>(heap.data()) + 1000;
+  auto maps = t.ReadFile(t.SelfPid(), "maps", 64 << 20);
+  ASSERT_TRUE(maps.ok()) << maps.status().ToString();
+  auto regions = ParseMaps(*maps);
+  ASSERT_FALSE(regions.empty());
+  auto in = std::find_if(regions.begin(), regions.end(),
+                         [&](const MapsRegion& r) { return r.start <= at && at < r.end; });
+  ASSERT_NE(in, regions.end());
+  EXPECT_TRUE(in->read && in->write) << DescribeRegion(*in);
+  // This executable's code is an image of its file: a Windows path.
+  const uint64_t code = reinterpret_cast<uintptr_t>(&LocalProcessTable);
+  auto img = std::find_if(regions.begin(), regions.end(),
+                          [&](const MapsRegion& r) { return r.start <= code && code < r.end; });
+  ASSERT_NE(img, regions.end());
+  EXPECT_TRUE(img->exec) << DescribeRegion(*img);
+  EXPECT_NE(img->path.find("harrier_windows_unit_tests.exe"), std::string::npos)
+      << DescribeRegion(*img);
+
+  auto mem = t.OpenMemory(t.SelfPid());
+  ASSERT_TRUE(mem.ok()) << mem.status().ToString();
+  std::vector<uint8_t> buf(secret.size());
+  auto n = (*mem)->Read(at, {buf.data(), buf.size()});
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(std::string(buf.begin(), buf.end()), secret);
+  // An address nothing is mapped at is an error, not data.
+  auto hole = (*mem)->Read(0x10, {buf.data(), buf.size()});
+  EXPECT_FALSE(hole.ok() && *hole > 0);
+}
+
+TEST(PlatformWin, ProcessTableSocketsAndMissingProcesses) {
+  const ProcessTable& t = LocalProcessTable();
+  WSADATA wsa;
+  ASSERT_EQ(WSAStartup(MAKEWORD(2, 2), &wsa), 0);
+  SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  ASSERT_NE(s, INVALID_SOCKET);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(s, 1), 0);
+  int len = sizeof a;
+  ASSERT_EQ(getsockname(s, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const uint16_t port = ntohs(a.sin_port);
+  auto tcp = t.ReadFile(t.SelfPid(), "net/tcp", 64 << 20);
+  ASSERT_TRUE(tcp.ok()) << tcp.status().ToString();
+  std::optional<NetSocket> mine;
+  size_t i = 0;
+  while (i < tcp->size()) {
+    size_t j = tcp->find('\n', i);
+    if (j == std::string::npos) j = tcp->size();
+    auto row = ParseNetLine(std::string_view(*tcp).substr(i, j - i), false);
+    if (row && row->local_port == port) mine = row;
+    i = j + 1;
+  }
+  ASSERT_TRUE(mine) << *tcp;
+  EXPECT_EQ(TcpStateName(mine->state, false), "listen");
+  EXPECT_EQ(FormatIp(mine->local), "127.0.0.1");
+  auto fds = t.ListFdTargets(t.SelfPid());
+  ASSERT_TRUE(fds.ok()) << fds.status().ToString();
+  EXPECT_NE(std::find(fds->begin(), fds->end(), "socket:[" + std::to_string(mine->inode) + "]"),
+            fds->end());
+  closesocket(s);
+  WSACleanup();
+  // A pid no process has: NotFound, as a process that exited.
+  EXPECT_EQ(t.ReadFile(0x7ffffff0, "stat", 4096).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(t.ReadLink(0x7ffffff0, "exe").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(t.OpenMemory(0x7ffffff0).status().code(), Status::Code::kNotFound);
+}
+
+TEST(PlatformWin, LiveCheckFolders) {
+  auto temp = TemporaryFolders();
+  ASSERT_EQ(temp.size(), 3u);
+  wchar_t tmp[MAX_PATH + 1];
+  DWORD n = GetTempPathW(MAX_PATH + 1, tmp);
+  std::string want = Narrow(std::wstring_view(tmp, n));
+  want.pop_back();  // the trailing '\'
+  EXPECT_EQ(temp[0], want);
+  EXPECT_NE(temp[1].find("\\Temp"), std::string::npos);
+  EXPECT_NE(temp[2].find("\\Users\\*\\AppData\\Local\\Temp"), std::string::npos);
+  std::string hosts = SystemHostsFile();
+  EXPECT_NE(hosts.find("\\drivers\\etc\\hosts"), std::string::npos) << hosts;
+  EXPECT_EQ(SystemPreloadFile(), "");
 }
 
 }  // namespace
