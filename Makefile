@@ -117,7 +117,8 @@ windows: windows-deps $(WIN_BUILD)/build.ninja
 # The unit tests (tests/windows/CMakeLists.txt) and the end-to-end tests
 # (tests/windows/run.sh) under wine, with a wine prefix in the build tree.
 test-windows: windows
-	nice -n 10 cmake --build $(WIN_BUILD) -j $(WIN_JOBS) --target harrier_windows_unit_tests
+	nice -n 10 cmake --build $(WIN_BUILD) -j $(WIN_JOBS) --target harrier_windows_unit_tests \
+	  harrier_live_helper
 	@test -f $(WIN_BUILD)/wine/system.reg || \
 	  WINEPREFIX=$(CURDIR)/$(WIN_BUILD)/wine WINEDEBUG=-all wineboot --init >/dev/null 2>&1
 	cd $(WIN_BUILD) && WINEPREFIX=$(CURDIR)/$(WIN_BUILD)/wine WINEDEBUG=-all \

@@ -5,9 +5,11 @@
 # user sees: a planted SHA-256, a built-in filename IOC on a C:\ path, a YARA
 # hit, the 3CX inventory check, a file below a path longer than MAX_PATH, a
 # clean tree (CLEAN, exit 0), the reports (JSONL valid against the schema,
-# HTML, CSV, syslog over TCP to a local listener), exit codes, and what this
-# build does not have: update and live checks say so, containers it cannot
-# open (xz, OLE, disk images) are counted as skipped "unsupported".
+# HTML, CSV, syslog over TCP to a local listener), exit codes, the live
+# checks (a helper process's heap marker, its connection to a C2 address and
+# its temp-directory anomaly; every process of the wine session read), and
+# what this build does not have: update says so, containers it cannot open
+# (xz, OLE, disk images) are counted as skipped "unsupported".
 #   usage: tests/windows/run.sh BUILD_DIR     (BUILD_DIR holds harrier.exe)
 # Ends with "N passed, M failed"; exit 0 only when nothing failed.
 set -euo pipefail
@@ -226,11 +228,127 @@ check "usage error exits 2" test "$rc" -eq 2
 run update
 check "update says it is not available in this build" \
   bash -c '[[ $0 -eq 1 ]] && grep -q "not available in this build" <<<"$1"' "$rc" "$out"
-run scan "$win_base\\clean" --live --no-color --no-log
-check "--live says live checks are not supported on Windows (incomplete, exit 3)" \
-  bash -c '[[ $0 -eq 3 ]] && grep -q "not supported on Windows" <<<"$1"' "$rc" "$out"
 run --version
 check "--version" grep -q "^harrier " <<<"$out"
+
+# --- live checks: a process with a marker in its heap and a C2 connection -------
+# harrier_live_helper.exe (live_helper.cc) runs from this user's %TEMP% (a
+# temp-directory anomaly), holds a synthetic marker passed in pieces (whole
+# only in its heap, never in a file or command line) and a TCP connection to
+# 127.0.0.2, a C2 address of the signature folder below, where a listener of
+# this script accepts it.
+helper=$build/tests/windows/harrier_live_helper.exe
+if [[ -f $helper ]]; then
+  live_sig=$base/sig-live
+  mkdir -p "$live_sig/yara" "$live_sig/iocs"
+  live_parts=("HARRIER_WINDOWS_LIVE_" "$(date +%s)_$RANDOM" "_MARKER")
+  live_marker=$(printf '%s' "${live_parts[@]}")
+  printf 'rule Harrier_Windows_Live_Marker {\n  meta:\n    description = "Windows end-to-end test: a marker in process memory"\n    score = 80\n  strings:\n    $m = "%s"\n  condition:\n    $m\n}\n' \
+    "$live_marker" >"$live_sig/yara/windows_live.yar"
+  printf '# Windows end-to-end test: the C2 address of the live check\n127.0.0.2;90\n' \
+    >"$live_sig/iocs/c2-iocs-live.txt"
+  temp_win=$(wine cmd /c 'echo %TEMP%' 2>/dev/null | tr -d '\r')
+  temp_unix=$(winepath -u "$temp_win" 2>/dev/null)
+  mkdir -p "$temp_unix"
+  cp "$helper" "$temp_unix/harrier-live-helper.exe"
+  helper_win="$temp_win\\harrier-live-helper.exe"
+
+  c2_port_file=$base/out/c2.port
+  python3 - "$c2_port_file" <<'PY' &
+import socket, sys
+srv = socket.socket()
+srv.bind(("127.0.0.2", 0))
+srv.listen(1)
+srv.settimeout(120)
+open(sys.argv[1], "w").write(str(srv.getsockname()[1]))
+try:
+    conn, _ = srv.accept()
+    conn.settimeout(180)
+    conn.recv(1)  # until the helper ends, or this script ends the listener
+except (socket.timeout, OSError):
+    pass
+PY
+  c2_listener=$!
+  for _ in $(seq 50); do [[ -s $c2_port_file ]] && break; sleep 0.1; done
+  c2_port=$(cat "$c2_port_file")
+  wine "$helper_win" 127.0.0.2 "$c2_port" 150 "${live_parts[@]}" >"$base/out/helper.out" 2>&1 &
+  helper_job=$!
+  helper_pid=""
+  for _ in $(seq 300); do
+    helper_pid=$(awk '/^ready / {print $2}' "$base/out/helper.out" 2>/dev/null | tr -d '\r')
+    [[ -n $helper_pid ]] && break
+    sleep 0.1
+  done
+  echo "live helper: Windows pid ${helper_pid:-none}, C2 listener port $c2_port"
+
+  t0=$SECONDS
+  run scan "$win_base\\clean" --live --pid "${helper_pid:-0}" --signatures "$win_base\\sig-live" \
+    --no-color --no-log --jsonl "$win_base\\out\\live.jsonl"
+  echo "live scan of one process: $((SECONDS - t0)) s, exit code $rc"
+  check "live scan with findings exits 1" test "$rc" -eq 1
+  check "live JSONL: every line parses and matches docs/jsonl.schema.json" \
+    python3 "$src/tests/tools/validate_jsonl.py" "$src/docs/jsonl.schema.json" "$base/out/live.jsonl"
+  live_finding() {  # live_finding KIND: the helper's one finding of that subject kind, checked
+    python3 - "$base/out/live.jsonl" "$helper_pid" "$helper_win" "$c2_port" "$1" <<'PY'
+import json, sys
+path, pid, exe, port, kind = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+lines = [json.loads(l) for l in open(path, encoding="utf-8")]
+findings = [d for d in lines if d["harrier"].get("type") == "finding"]
+found = [d for d in findings
+         if d["harrier"]["subject"]["kind"] == kind and d.get("process", {}).get("pid") == pid]
+assert len(found) == 1, [(d["harrier"]["subject"], d.get("process")) for d in findings]
+d = found[0]
+p = d["process"]
+assert p["executable"].lower() == exe.lower(), (p, exe)
+assert p["name"] == "harrier-live-helper.exe", p
+assert "127.0.0.2" in p["command_line"] and "_MARKER" in p["command_line"], p
+assert d["user"]["name"] != "" and d["user"]["id"] != "0", d["user"]
+reasons = {r["name"]: r for r in d["harrier"]["reasons"]}
+if kind == "memory_region":
+    r = reasons["Harrier_Windows_Live_Marker"]
+    assert r["type"] == "yara", r
+    assert "rw-p" in r["details"]["region"], r
+elif kind == "connection":
+    r = reasons["127.0.0.2"]
+    assert r["type"] == "c2", r
+    assert d["destination"] == {"ip": "127.0.0.2", "port": port}, d["destination"]
+    assert d["network"]["transport"] == "tcp", d
+    assert d["harrier"]["connection"]["state"] == "established", d["harrier"]["connection"]
+else:
+    assert list(reasons) == ["process_temp_directory"], reasons
+live = lines[-1]["harrier"]["live"]
+assert live["processes_scanned"] == 1 and live["memory"] and live["network"], live
+PY
+  }
+  check "live: the marker in the helper's heap (YARA on process memory, region named)" \
+    live_finding memory_region
+  check "live: the helper's connection to the C2 address, mapped to its process" \
+    live_finding connection
+  check "live: the helper runs from %TEMP% (temp-directory anomaly)" live_finding process
+
+  # Every process of the wine session, without --pid: each one read, none an error.
+  run scan "$win_base\\clean" --live --no-color --no-log --jsonl "$win_base\\out\\live-all.jsonl"
+  echo "live scan of every process: exit code $rc"
+  check "live scan of every process: complete, every process read but harrier.exe itself" \
+    python3 - "$base/out/live-all.jsonl" "$rc" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+live = lines[-1]["harrier"]["live"]
+assert sys.argv[2] in ("0", "1"), sys.argv[2]  # not 3: nothing left unread
+assert live["processes_seen"] >= 4, live
+assert live["skipped"] == {"excluded": 1}, live  # harrier.exe itself
+assert live["processes_scanned"] + live["exited"] == live["processes_seen"] - 1, live
+assert live["connections"] >= 1 and live["namespaces"] == 1, live
+PY
+
+  kill "$c2_listener" 2>/dev/null || true
+  wait "$c2_listener" 2>/dev/null || true
+  wait "$helper_job" 2>/dev/null || true
+  rm -f "$temp_unix/harrier-live-helper.exe"
+else
+  failed=$((failed + 1))
+  echo "FAIL live checks: $helper missing (make test-windows builds it)"
+fi
 
 # --- the package folder of make windows, copied to C:\ as a user would ---------
 if [[ -d $build/package ]]; then
