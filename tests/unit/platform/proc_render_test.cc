@@ -434,10 +434,10 @@ TEST(ProcRender, TheNetworkSourceMapsRenderedSocketsToTheirOwners) {
     }
   }
   EXPECT_EQ(owned, 2u);
-  C2Ioc ioc;
-  ioc.indicator = "192.0.2.0/24";
-  ioc.score = 80;
-  C2Matcher c2({ioc});
+  std::vector<C2Ioc> iocs(1);  // the matcher keeps pointers into it
+  iocs[0].indicator = "192.0.2.0/24";
+  iocs[0].score = 80;
+  C2Matcher c2(iocs);
   size_t hits = 0;
   for (const SocketRecord& r : tables.sockets) hits += ConnectionReason(r, c2).has_value();
   EXPECT_EQ(hits, 2u);  // the established one and the owner-less TIME_WAIT one
