@@ -117,8 +117,9 @@ struct ScanCli {
   int resolve_timeout = 10;
 };
 
-// A live host: this process can read its own /proc entry (not so in a
-// chroot without /proc, or when scanning from a rescue system's image).
+// A live host: this process can read its own process entry (not so in a
+// chroot without /proc, or when scanning from a rescue system's image; on
+// Windows always).
 bool IsLiveHost() {
   const auto& t = platform::LocalProcessTable();
   return t.ReadFile(t.SelfPid(), "stat", 4096).ok();
