@@ -118,9 +118,13 @@ run_target() {
   # setsid made a new scheduling autogroup, in which nice alone does not
   # yield to the rest of the machine; give the group the nice level too.
   echo "$nice_level" >"/proc/$pid/autogroup" 2>/dev/null || true
+  local now
   while kill -0 "$pid" 2>/dev/null; do
     sleep 5
-    cpu=$(tree_cpu "$pid")
+    # The largest reading counts: a fuzzer that ends during the sleep has no
+    # /proc entries left to read (a run that found a crash once showed 0).
+    now=$(tree_cpu "$pid")
+    [ "$now" -gt "$cpu" ] && cpu=$now
     if [ "$cpu" -ge "$budget" ]; then
       kill -INT -- "-$pid" 2>/dev/null
       break
