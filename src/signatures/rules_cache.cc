@@ -76,7 +76,7 @@ Result<std::string> Unseal(std::string b, const std::string& path, std::string_v
   if (mac.empty() || CRYPTO_memcmp(mac.data(), b.data() + content.size(), kMacBytes) != 0)
     return Status::Corrupt(path + ": seal does not match its content and signature digest");
   b.resize(content.size());
-  return std::move(b);
+  return b;  // moved: C++20 implicit move of a parameter
 }
 
 void PruneCacheEntries(const std::string& dir, std::string_view prefix, size_t keep) {

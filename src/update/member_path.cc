@@ -8,9 +8,6 @@ Result<std::string> ConfineMemberPath(std::string_view name) {
   if (name.size() > kMaxMemberPathBytes)
     return Status::InvalidArgument(fmt::format("name longer than {} bytes", kMaxMemberPathBytes));
   if (!name.empty() && name.front() == '/') return Status::InvalidArgument("absolute path");
-  if (name.size() >= 2 && name[1] == ':' &&
-      ((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z')))
-    return Status::InvalidArgument("absolute path (drive letter)");
   for (unsigned char c : name) {
     if (c == '\\') return Status::InvalidArgument("backslash in the name");
     if (c < 0x20 || c == 0x7f) return Status::InvalidArgument("control character in the name");
@@ -34,6 +31,11 @@ Result<std::string> ConfineMemberPath(std::string_view name) {
     out += part;
   }
   if (out.empty()) return Status::InvalidArgument("empty name");
+  // On the normalised name, so that "./C:x" (which normalises to "C:x", a
+  // drive-relative path on Windows) is refused as "C:x" is.
+  if (out.size() >= 2 && out[1] == ':' &&
+      ((out[0] >= 'A' && out[0] <= 'Z') || (out[0] >= 'a' && out[0] <= 'z')))
+    return Status::InvalidArgument("absolute path (drive letter)");
   return out;
 }
 

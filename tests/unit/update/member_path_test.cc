@@ -35,6 +35,11 @@ TEST(ConfineMemberPath, RefusesEveryWayOut) {
   Refused("//x");
   Refused("C:/Windows/x");
   Refused("c:x");
+  // Found by the update fuzz target: "./C:x" normalised to "C:x", which a
+  // second call refused (the drive letter was checked before normalising).
+  EXPECT_NE(Refused("./C:x").find("drive letter"), std::string::npos);
+  Refused(".//c:/x");
+  EXPECT_EQ(Ok("a/C:x"), "a/C:x");  // a colon further in is a name on Linux
   EXPECT_NE(Refused("..\\x").find("backslash"), std::string::npos);
   Refused(std::string("a\0b", 3));
   Refused("a\nb");
