@@ -1,5 +1,5 @@
 #include "checks/pe.h"
-#include "checks/utf8.h"
+#include "core/utf8.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 #include "checks/plist.h"
-#include "checks/utf8.h"
+#include "core/utf8.h"
 
 #include <optional>
 

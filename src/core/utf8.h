@@ -1,5 +1,5 @@
-// UTF-8 encoding of one code point, for the checks' readers of UTF-16 text
-// (PE version resources, binary plists).
+// UTF-8 encoding of one code point, for the readers of UTF-16 text (PE
+// version resources, binary plists, the Windows process table's rendering).
 // Thread-safety: a pure function.
 #pragma once
 
