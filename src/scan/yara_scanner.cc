@@ -38,29 +38,48 @@ int ParseScore(const YR_META* meta, int fallback) {
   return fallback;
 }
 
+// Calls visit(match) for each public match of `string`, until it returns
+// false. libyara 4.3 keeps matches in a notebook that does not align them,
+// so a field read through a YR_MATCH* is a misaligned access (UBSan reports
+// it): each match is copied into an aligned YR_MATCH before it is read. The
+// walk is that of yr_string_matches_foreach.
+template <typename Visit>
+void ForEachMatch(YR_SCAN_CONTEXT* context, const YR_STRING* string, Visit visit) {
+  const YR_MATCH* p = context->matches[string->idx].head;
+  while (p != nullptr) {
+    YR_MATCH m;
+    std::memcpy(&m, p, sizeof m);
+    if (!m.is_private && !visit(m)) return;
+    p = m.next;
+  }
+}
+
 // Appends the string's hits (up to limits.max_strings in *hits); returns
 // whether the string matched at all, whatever the limit.
 bool AddHits(YR_SCAN_CONTEXT* context, const YR_STRING* string, std::string_view identifier,
              const YaraLimits& limits, std::vector<StringHit>* hits) {
   bool matched = false;
-  const YR_MATCH* match;
-  yr_string_matches_foreach(context, string, match) {
+  ForEachMatch(context, string, [&](const YR_MATCH& match) {
     matched = true;
-    if (hits->size() >= limits.max_strings) break;
+    if (hits->size() >= limits.max_strings) return false;
     StringHit h;
     h.identifier = identifier;
-    h.offset = static_cast<uint64_t>(match->base + match->offset);
-    size_t n = std::min<size_t>(static_cast<size_t>(match->data_length), limits.max_hit_bytes);
-    h.data.assign(reinterpret_cast<const char*>(match->data), n);
+    h.offset = static_cast<uint64_t>(match.base + match.offset);
+    size_t n = std::min<size_t>(static_cast<size_t>(match.data_length), limits.max_hit_bytes);
+    h.data.assign(reinterpret_cast<const char*>(match.data), n);
     hits->push_back(std::move(h));
-  }
+    return true;
+  });
   return matched;
 }
 
 bool StringMatched(YR_SCAN_CONTEXT* context, const YR_STRING* string) {
-  const YR_MATCH* match;
-  yr_string_matches_foreach(context, string, match) { return true; }
-  return false;
+  bool matched = false;
+  ForEachMatch(context, string, [&](const YR_MATCH&) {
+    matched = true;
+    return false;
+  });
+  return matched;
 }
 
 // A generated C2 rule (C2RulesSource): one reason per string $c<i> whose

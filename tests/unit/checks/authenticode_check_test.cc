@@ -73,7 +73,10 @@ TEST_F(AuthenticodeCheckTest, TagOutsideTheCertificateTableIsQuiet) {
   // Control: the same bytes inside the table are the tag.
   s.cert_table = synth::WinCertificate(synth::MakePkcs7({}), kTag + synth::RandomBytes(200));
   s.overlay_after_cert.clear();
-  const Reason* r = FindReason(RunCheck(*check_, synth::BuildPe(s)), "pe.authenticode_padding");
+  // The reasons are kept: FindReason points into them (found by ASan when
+  // they were a temporary).
+  auto inside = RunCheck(*check_, synth::BuildPe(s));
+  const Reason* r = FindReason(inside, "pe.authenticode_padding");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->score, pad_.score_tag);
 }
